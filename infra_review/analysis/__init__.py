@@ -1,0 +1,1 @@
+"""Pure analyses over the resource graph: network segmentation, SPOFs, blast radius, cost."""

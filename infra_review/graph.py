@@ -1,0 +1,208 @@
+"""The resource graph: one ``networkx.MultiDiGraph`` for every IaC format, behind a typed facade.
+
+Edge direction
+--------------
+**An edge ``u → v`` means "u depends on v"** (u references v: an instance references its
+subnet, a Deployment references the Dockerfile its image is built from).  The blast radius of
+``v`` — everything that fails when ``v`` fails — is therefore ``nx.ancestors(g, v)`` restricted
+to runtime edges.
+
+Every edge carries a ``kind``: ``ref`` (expression reference, with ``attr`` naming the
+attribute path it was found in), ``depends_on``, ``module`` (module call → its resources), and
+the derived runtime kinds ``in_subnet``, ``uses_sg``, ``sg_allows``, ``routes_via``,
+``rt_assoc``, ``lb_targets``, ``protects``, ``encrypts``, ``assumes``, ``runs_image``,
+``hosted_on``, ``selects``, ``builds``, ``binds``.
+
+Synthetic nodes: ``INTERNET`` and ``unresolved:<what>`` (remote modules, unknown targets).
+
+>>> from infra_review.model import Resource
+>>> rg = ResourceGraph()
+>>> rg.add(Resource("aws_subnet.a", "aws_subnet"))
+>>> rg.add(Resource("aws_instance.web", "aws_instance", attrs={"instance_type": "t3.micro"}))
+>>> rg.add_edge("aws_instance.web", "aws_subnet.a", "ref", attr="subnet_id")
+>>> [r.address for r in rg.resources("aws_instance")]
+['aws_instance.web']
+>>> [r.address for r, _ in rg.dependencies("aws_instance.web")]
+['aws_subnet.a']
+>>> [r.address for r, _ in rg.dependents("aws_subnet.a", kinds={"ref"})]
+['aws_instance.web']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from infra_review.model import Edge, FileRecord, Resource
+
+__all__ = ["INTERNET", "MANAGED_BLOCKS", "RUNTIME_EDGE_KINDS", "ResourceGraph"]
+
+INTERNET = "INTERNET"
+
+#: Blocks that describe real infrastructure objects (what ``resources()`` yields by default).
+MANAGED_BLOCKS = frozenset({"resource", "k8s", "dockerfile", "compose"})
+
+#: Edge kinds that mean "fails together at runtime" (used for blast radius and SPOFs).
+RUNTIME_EDGE_KINDS = frozenset(
+    {
+        "in_subnet",
+        "uses_sg",
+        "routes_via",
+        "rt_assoc",
+        "lb_targets",
+        "protects",
+        "encrypts",
+        "assumes",
+        "runs_image",
+        "hosted_on",
+        "selects",
+        "attached",
+        "uses_endpoint",
+    }
+)
+
+
+class ResourceGraph:
+    """Typed facade over a ``networkx.MultiDiGraph`` of :class:`Resource` nodes.
+
+    An edge ``u → v`` means *u depends on v*; the blast radius of ``v`` is
+    ``nx.ancestors(rg.g, v)`` over runtime edges.  Node key is ``Resource.address``; the
+    resource itself is stored as node attribute ``resource``.  ``rg.g`` stays available for
+    networkx algorithms.
+    """
+
+    def __init__(self) -> None:
+        self.g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_kind: dict[str, list[str]] = defaultdict(list)
+        #: Coverage records of every file under the root (filled by the loader).
+        self.files: list[FileRecord] = []
+        #: Repository-level facts the loader gathered (root, git info, file list, ...).
+        self.repo: dict[str, Any] = {}
+        #: Memo for analyses (``analysis.network.network_model(rg)`` stores its result here).
+        #: Cleared whenever the graph changes through ``add``/``add_edge``.
+        self.cache: dict[str, Any] = {}
+
+    # -- building ---------------------------------------------------------------------------
+    def add(self, resource: Resource) -> None:
+        """Add (or replace) a resource node."""
+        if resource.address not in self.g:
+            self._by_kind[resource.kind].append(resource.address)
+        elif self.g.nodes[resource.address]["resource"].kind != resource.kind:
+            old = self.g.nodes[resource.address]["resource"].kind
+            self._by_kind[old].remove(resource.address)
+            self._by_kind[resource.kind].append(resource.address)
+        self.g.add_node(resource.address, resource=resource)
+        self.cache.clear()
+
+    def add_edge(self, source: str, target: str, kind: str, **attrs: Any) -> None:
+        """Add ``source → target`` (source depends on target).  Both nodes must exist."""
+        if source not in self.g or target not in self.g:
+            missing = source if source not in self.g else target
+            msg = f"edge {source} -> {target}: unknown node {missing!r}"
+            raise KeyError(msg)
+        # One edge per (kind, attrs): re-adding the same edge is a no-op, not a duplicate.
+        key = kind if not attrs else f"{kind}|{sorted(attrs.items())!r}"
+        self.g.add_edge(source, target, key=key, kind=kind, **attrs)
+        self.cache.clear()
+
+    def has_edge(self, source: str, target: str, kind: str | None = None) -> bool:
+        """True when ``source → target`` exists (of ``kind`` when given)."""
+        data = self.g.get_edge_data(source, target)
+        if not data:
+            return False
+        return kind is None or any(d.get("kind") == kind for d in data.values())
+
+    # -- reading ----------------------------------------------------------------------------
+    def __contains__(self, address: object) -> bool:
+        return address in self.g
+
+    def __len__(self) -> int:
+        return self.g.number_of_nodes()
+
+    def get(self, address: str) -> Resource | None:
+        """The resource at ``address``, or ``None``."""
+        node = self.g.nodes.get(address)
+        return None if node is None else node["resource"]
+
+    def __getitem__(self, address: str) -> Resource:
+        res = self.get(address)
+        if res is None:
+            raise KeyError(address)
+        return res
+
+    def all(self) -> Iterator[Resource]:
+        """Every node, synthetic ones included."""
+        for _, data in self.g.nodes(data=True):
+            yield data["resource"]
+
+    def resources(self, *kinds: str, block: str | Iterable[str] | None = MANAGED_BLOCKS) -> Iterator[Resource]:
+        """Resources of the given kinds (all kinds when none given), managed blocks only by default.
+
+        Pass ``block="data"`` for data sources, ``block="variable"`` for variables, or
+        ``block=None`` for every block type.
+        """
+        blocks = {block} if isinstance(block, str) else (set(block) if block is not None else None)
+        addresses: Iterable[str] = (
+            (a for k in kinds for a in self._by_kind.get(k, ())) if kinds else list(self.g.nodes)
+        )
+        for addr in addresses:
+            res: Resource = self.g.nodes[addr]["resource"]
+            if blocks is None or res.block in blocks:
+                yield res
+
+    def kinds(self) -> dict[str, int]:
+        """Count of nodes per kind."""
+        return {k: len(v) for k, v in self._by_kind.items() if v}
+
+    def edges(self, kinds: Iterable[str] | None = None) -> Iterator[Edge]:
+        """Every edge (of the given kinds) as an :class:`Edge`."""
+        wanted = set(kinds) if kinds is not None else None
+        for u, v, data in self.g.edges(data=True):
+            kind = data.get("kind", "ref")
+            if wanted is None or kind in wanted:
+                yield Edge(u, v, kind, {k: val for k, val in data.items() if k != "kind"})
+
+    def dependencies(
+        self, address: str, kinds: Iterable[str] | None = None
+    ) -> Iterator[tuple[Resource, Mapping[str, Any]]]:
+        """What ``address`` depends on (its successors), with the edge data."""
+        wanted = set(kinds) if kinds is not None else None
+        for _, v, data in self.g.out_edges(address, data=True):
+            if wanted is None or data.get("kind") in wanted:
+                yield self.g.nodes[v]["resource"], data
+
+    def dependents(
+        self, address: str, kinds: Iterable[str] | None = None
+    ) -> Iterator[tuple[Resource, Mapping[str, Any]]]:
+        """What depends on ``address`` (its predecessors), with the edge data."""
+        wanted = set(kinds) if kinds is not None else None
+        for u, _, data in self.g.in_edges(address, data=True):
+            if wanted is None or data.get("kind") in wanted:
+                yield self.g.nodes[u]["resource"], data
+
+    def referrers(self, address: str, *kinds: str) -> list[Resource]:
+        """Resources of ``kinds`` (any when empty) that reference ``address``, each once."""
+        seen: dict[str, Resource] = {}
+        for res, _ in self.dependents(address):
+            if (not kinds or res.kind in kinds) and res.address not in seen:
+                seen[res.address] = res
+        return list(seen.values())
+
+    def referenced(self, address: str, *kinds: str, attr: str | None = None) -> list[Resource]:
+        """Resources of ``kinds`` that ``address`` references (optionally only from ``attr``)."""
+        seen: dict[str, Resource] = {}
+        for res, data in self.dependencies(address):
+            if attr is not None and not str(data.get("attr", "")).startswith(attr):
+                continue
+            if (not kinds or res.kind in kinds) and res.address not in seen:
+                seen[res.address] = res
+        return list(seen.values())
+
+    def runtime_view(self) -> nx.MultiDiGraph:
+        """A read-only subgraph view keeping only runtime edges."""
+        return nx.subgraph_view(
+            self.g, filter_edge=lambda u, v, k: self.g.edges[u, v, k].get("kind") in RUNTIME_EDGE_KINDS
+        )

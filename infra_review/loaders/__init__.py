@@ -1,0 +1,1 @@
+"""Format loaders: walk a repository safely and parse each IaC file into the model."""

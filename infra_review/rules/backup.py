@@ -1,0 +1,1 @@
+"""Rules of the backup area (being written)."""

@@ -1,0 +1,1 @@
+"""Rules of the network_security area (being written)."""

@@ -1,0 +1,1 @@
+"""Rules of the red_flags area (being written)."""

@@ -1,0 +1,1 @@
+"""Plotly figures and ipywidgets built from the graph and findings (never load files)."""
