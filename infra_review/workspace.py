@@ -1,0 +1,104 @@
+"""One reviewer session over one repository: load, analyse, review, and the decision store.
+
+A notebook opens a :class:`Workspace` in its first code cell; every later cell calls views
+with it.  Loading is cached (parse cache + worker pool), so re-running a notebook is cheap.
+
+>>> from pathlib import Path
+>>> ws = Workspace.open(Path(__file__).parents[1] / "data" / "examples" / "hardened-aws",
+...                     db=":memory:")                                       # doctest: +SKIP
+>>> ws.coverage["failed"]                                                    # doctest: +SKIP
+0
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra_review.graph import ResourceGraph
+from infra_review.model import Area, Finding, Severity, Status
+from infra_review.review_state import ReviewStore
+
+__all__ = ["Workspace", "repo_identity"]
+
+
+def repo_identity(rg: ResourceGraph) -> tuple[str, str]:
+    """``(repo, revision)`` keying the review: the git origin URL (else the root path) and HEAD."""
+    git: dict[str, Any] = dict(rg.repo.get("git") or {})
+    repo = str(git.get("origin") or rg.repo.get("root") or "unknown")
+    revision = str(git.get("head_commit") or "worktree")
+    return repo, revision
+
+
+@dataclass
+class Workspace:
+    """Everything a notebook needs: the load result, graph, findings and the review store."""
+
+    root: Path
+    load: Any  # infra_review.loaders.repo.LoadResult
+    findings: list[Finding]
+    store: ReviewStore
+    review_id: int
+    reviewer: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(
+        cls,
+        repo: str | Path,
+        *,
+        db: str | Path | None = None,
+        reviewer: str = "",
+        select: Iterable[str] | None = None,
+    ) -> Workspace:
+        """Load ``repo``, run the rules and open (or resume) its review in ``db``.
+
+        ``db=":memory:"`` uses a throw-away database (tests, training previews).
+        """
+        from infra_review.loaders.repo import load_repo
+        from infra_review.review import review
+
+        root = Path(repo).expanduser()
+        result = load_repo(root)
+        rg = result.graph
+        findings = review(rg, select=list(select) if select else None)
+        if db == ":memory:":
+            db = Path(tempfile.mkdtemp(prefix="infra-review-")) / "review.sqlite"
+        store = ReviewStore(db)
+        name, revision = repo_identity(rg)
+        rid = store.open_review(name, revision)
+        return cls(root=root, load=result, findings=findings, store=store, review_id=rid, reviewer=reviewer)
+
+    # -- convenience ------------------------------------------------------------------------
+    @property
+    def graph(self) -> ResourceGraph:
+        return self.load.graph  # type: ignore[no-any-return]
+
+    @property
+    def coverage(self) -> dict[str, Any]:
+        return dict(self.load.coverage)
+
+    @property
+    def incomplete(self) -> bool:
+        """True when any file failed, was partial, or was skipped for a problem."""
+        cov = self.coverage
+        return bool(cov.get("failed") or cov.get("partial"))
+
+    def active(self, area: Area | str | None = None) -> list[Finding]:
+        """Unsuppressed FAIL/UNKNOWN findings (of one area), most severe first."""
+        out = [f for f in self.findings if not f.suppressed and f.status != Status.PASS]
+        if area is not None:
+            out = [f for f in out if f.area == Area(area)]
+        return sorted(out, key=lambda f: (-int(f.severity), f.status != Status.FAIL, f.file, f.line))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{area: {severity: n}}`` over unsuppressed FAIL findings."""
+        table: dict[str, Counter[str]] = {a.value: Counter() for a in Area}
+        for f in self.active():
+            if f.status == Status.FAIL:
+                table[f.area.value][f.severity.label] += 1
+        return {a: {s.label: c[s.label] for s in reversed(Severity)} for a, c in table.items()}
