@@ -1,0 +1,476 @@
+"""Run the registered rules over a resource graph and turn their hits into findings.
+
+:func:`review` is the one call everything else uses (CLI, notebooks, reports)::
+
+    findings = review(load_repo(root).graph, select=["network_security"], ignore=["NET009"])
+
+What happens, in order:
+
+1. **Selection.**  ``select``/``ignore`` take rule ids (``NET007``), areas (``network_security``,
+   ``network-security``) or id prefixes (``NET``), case-insensitive, comma-separated strings
+   allowed.  Anything else raises :class:`~infra_review.errors.UnknownRuleError`.  ``ignore``
+   wins over ``select``.
+2. **Isolation.**  Each rule runs on its own; a rule that raises is recorded in
+   :attr:`ReviewRun.errors` (hits it yielded before the error are kept) and the review goes on.
+3. **Findings.**  Each :class:`~infra_review.rules.Hit` becomes a
+   :class:`~infra_review.model.Finding`: the rule's id, area, severity (or the hit's override),
+   title and the docstring's *Remediation* section; file/line from the hit's location, else
+   the resource's source.  Evidence is made JSON-safe and values under secret-like keys are
+   redacted (:func:`scrub`).
+4. **Environment drop.**  A resource marked as dev/test/sandbox (see :func:`environment_marker`)
+   drops one severity level, except for rules registered with ``no_env_downgrade=True``
+   (hardcoded secrets, public data).  The evidence says why (``severity_adjusted``).
+5. **Suppressions.**  Inline comments in the reviewed files and a baseline
+   (:mod:`infra_review.suppressions`, :mod:`infra_review.baseline`).  Suppressed findings stay
+   in the list with ``suppressed=True`` and the reason; they are never dropped.
+6. **De-duplication and order.**  Exact duplicates are dropped; the order is FAIL and UNKNOWN
+   before PASS, then severity (highest first), file, line, rule id, address.
+
+>>> from infra_review.graph import ResourceGraph
+>>> from infra_review.model import Resource, SourceLocation
+>>> from infra_review.rules._registry import Hit, rule
+>>> @rule("TST001", area=Area.IAC, severity=Severity.HIGH, title="Demo", register=False)
+... def demo(rg):
+...     '''Flags every instance.
+...
+...     Remediation
+...     -----------
+...     Do not.
+...     '''
+...     for r in rg.resources("aws_instance"):
+...         yield Hit(r, "instance found", "ami")
+>>> rg = ResourceGraph()
+>>> rg.add(Resource("aws_instance.web", "aws_instance", source=SourceLocation("main.tf", 3)))
+>>> rg.add(Resource("aws_instance.dev_box", "aws_instance", attrs={"tags": {"env": "dev"}}))
+>>> [(f.address, f.severity.label, f.remediation) for f in review(rg, rules=[demo.rule])]
+[('aws_instance.web', 'high', 'Do not.'), ('aws_instance.dev_box', 'medium', 'Do not.')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from infra_review.errors import UnknownRuleError
+from infra_review.graph import ResourceGraph
+from infra_review.model import Area, Finding, Resource, Severity, Status, Unresolved
+
+if TYPE_CHECKING:
+    from infra_review.baseline import Baseline
+    from infra_review.rules._registry import Rule
+
+__all__ = [
+    "ReviewRun",
+    "RuleError",
+    "environment_marker",
+    "exit_code",
+    "finding_to_dict",
+    "resolve_selection",
+    "review",
+    "run_review",
+    "scrub",
+    "sort_findings",
+]
+
+#: Values (of ``environment``/``env`` tags or labels) that mark a non-production resource.
+NONPROD_VALUES = frozenset({"dev", "develop", "development", "test", "testing", "sandbox", "sbx"})
+#: Tag / label keys read for the environment (compared case-insensitively).
+ENV_KEYS = frozenset({"environment", "env"})
+#: Name / directory tokens that mark a non-production resource (``dev_box``, ``envs/dev/``).
+NONPROD_TOKENS = frozenset({"dev", "development", "test", "testing", "sandbox", "sbx"})
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+#: Keys whose values are never printed (evidence, JSON, SARIF, JUnit, Markdown).
+SECRET_KEY_RE = re.compile(
+    r"(secret|passw(or)?d|passphrase|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|auth[_-]?key)",
+    re.IGNORECASE,
+)
+#: Keys that look secret-like but only carry names or counts (``secret_name``, ``token_count``).
+_SAFE_KEY_RE = re.compile(
+    r"(_names?|_ids?|_arns?|_count|_keys|_refs?|_path|_env|_variable|_attributes?)$", re.IGNORECASE
+)
+REDACTED = "<redacted>"
+
+_STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleError:
+    """A rule that raised: which one, the exception type, and where in the rule's code.
+
+    ``message`` names the exception type and the innermost frame (``func (file.py:42)``) and
+    never the exception text, which may quote repository values; that text is kept in
+    ``detail`` for a developer at a Python prompt and is never written by any report.
+    """
+
+    rule_id: str
+    error_type: str
+    message: str
+    hits_kept: int = 0
+    detail: str = field(default="", repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "error_type": self.error_type,
+            "message": self.message,
+            "hits_kept": self.hits_kept,
+        }
+
+
+@dataclass(slots=True)
+class ReviewRun:
+    """Everything one review produced: findings, rule errors, and per-rule timings (seconds)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+
+# -- selection --------------------------------------------------------------------------------
+def _tokens(values: Iterable[str] | str | None) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        out += [t.strip() for t in str(v).split(",") if t.strip()]
+    return out
+
+
+def _match(token: str, pool: Sequence[Rule]) -> list[Rule]:
+    t = token.strip()
+    up = t.upper()
+    by_id = [r for r in pool if r.id.upper() == up]
+    if by_id:
+        return by_id
+    area = t.lower().replace("-", "_")
+    by_area = [r for r in pool if str(r.area) == area]
+    if by_area or area in {a.value for a in Area}:
+        return by_area
+    prefix = [r for r in pool if re.fullmatch(re.escape(up) + r"\d+", r.id)]
+    if prefix:
+        return prefix
+    raise UnknownRuleError(token)
+
+
+def resolve_selection(
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    rules: Iterable[Rule] | None = None,
+) -> list[Rule]:
+    """The rules to run, in id order.  Raises ``UnknownRuleError`` for an unknown id or area.
+
+    >>> [r.id for r in resolve_selection(["TST"], rules=[])]
+    Traceback (most recent call last):
+    ...
+    infra_review.errors.UnknownRuleError: unknown rule or area 'TST'
+    """
+    if rules is None:
+        from infra_review.rules import RULES
+
+        pool: list[Rule] = list(RULES.values())
+    else:
+        pool = list(rules)
+    sel = _tokens(select)
+    chosen: dict[str, Rule] = {}
+    if sel:
+        for t in sel:
+            for r in _match(t, pool):
+                chosen[r.id] = r
+    else:
+        chosen = {r.id: r for r in pool}
+    for t in _tokens(ignore):
+        for r in _match(t, pool):
+            chosen.pop(r.id, None)
+    return [chosen[k] for k in sorted(chosen)]
+
+
+# -- environment ------------------------------------------------------------------------------
+def _env_from_mapping(tags: Any) -> str:
+    if not isinstance(tags, Mapping):
+        return ""
+    for k, v in tags.items():
+        if (
+            isinstance(k, str)
+            and k.lower() in ENV_KEYS
+            and isinstance(v, str)
+            and v.strip().lower() in NONPROD_VALUES
+        ):
+            return f"tag {k}={v}"
+    return ""
+
+
+def _provider_default_tags(rg: ResourceGraph | None, res: Resource) -> Mapping[str, Any]:
+    if rg is None or not res.provider:
+        return {}
+    prov = rg.get("provider." + res.provider)
+    if prov is None:
+        return {}
+    blocks = prov.attrs.get("default_tags")
+    if isinstance(blocks, list):
+        for b in blocks:
+            if isinstance(b, Mapping) and isinstance(b.get("tags"), Mapping):
+                return b["tags"]
+    return {}
+
+
+def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
+    """Why ``res`` counts as dev/test/sandbox (empty string when it does not).
+
+    Checked, in order: the resource's ``tags``/``tags_all``/``labels`` (and Kubernetes
+    ``metadata.labels``) under ``environment``/``env`` (any case) with a value in
+    :data:`NONPROD_VALUES`; the provider's ``default_tags``; a token of the resource name,
+    Kubernetes namespace or module call name equal to ``dev``/``test``/``sandbox``/...;
+    a directory of the file path named that way (``envs/dev/main.tf``).  ``staging`` and
+    ``qa`` are *not* dropped: they are meant to mirror production.
+
+    >>> environment_marker(Resource("aws_instance.x", "aws_instance", attrs={"tags": {"Environment": "Dev"}}))
+    'tag Environment=Dev'
+    >>> environment_marker(Resource("aws_db_instance.test_db", "aws_db_instance"))
+    'name test_db'
+    >>> environment_marker(Resource("aws_instance.latest", "aws_instance"))
+    ''
+    """
+    attrs = res.attrs
+    for key in ("tags", "tags_all", "labels"):
+        hit = _env_from_mapping(attrs.get(key))
+        if hit:
+            return hit
+    meta = attrs.get("metadata")
+    if isinstance(meta, Mapping):
+        hit = _env_from_mapping(meta.get("labels"))
+        if hit:
+            return hit
+    hit = _env_from_mapping(_provider_default_tags(rg, res))
+    if hit:
+        return "provider default_" + hit
+    names: list[tuple[str, str]] = []
+    parts = res.address.split("/")
+    if res.block == "k8s" and len(parts) >= 4:
+        names += [("name", str(res.meta.get("name", parts[-1]))), ("namespace", parts[-2])]
+    else:
+        names.append(("name", res.name))
+    for part in res.module.split("."):
+        if part and part != "module":
+            names.append(("module", re.sub(r"\[.*$", "", part)))
+    for what, name in names:
+        if set(_TOKEN_SPLIT.split(str(name).lower())) & NONPROD_TOKENS:
+            return f"{what} {name}"
+    if res.file:
+        for d in PurePosixPath(res.file).parts[:-1]:
+            if d.lower() in NONPROD_TOKENS:
+                return f"path {d}/"
+    return ""
+
+
+# -- evidence ---------------------------------------------------------------------------------
+def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
+    """A JSON-safe copy of ``value`` with values under secret-like keys redacted.
+
+    >>> scrub({"db_password": "hunter2", "password_count": 2, "ports": {22, 80}})
+    {'db_password': '<redacted>', 'password_count': 2, 'ports': [22, 80]}
+    >>> scrub({"nested": [{"token": "abc"}], "ref": Unresolved("var.x")})
+    {'nested': [{'token': '<redacted>'}], 'ref': '${var.x}'}
+    """
+    if _depth > 20:
+        return "..."
+    if _key and SECRET_KEY_RE.search(_key) and not _SAFE_KEY_RE.search(_key):
+        if isinstance(value, str) and value and not value.startswith("${"):
+            return REDACTED
+        if isinstance(value, (Mapping, list, tuple, set, frozenset)) and value:
+            return REDACTED
+    if isinstance(value, Mapping):
+        return {str(k): scrub(v, str(k), _depth + 1) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        items = [scrub(v, "", _depth + 1) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:
+            return sorted(items, key=repr)
+    if isinstance(value, (list, tuple)):
+        return [scrub(v, "", _depth + 1) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Unresolved):
+        return str(value)
+    if isinstance(value, Resource):
+        return value.address
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return scrub(dataclasses.asdict(value), _key, _depth + 1)
+    return str(value)
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    """The JSON form of a finding (the ``findings`` array of the scan contract)."""
+    return {
+        "rule_id": f.rule_id,
+        "area": str(f.area),
+        "severity": f.severity.label,
+        "status": str(f.status),
+        "address": f.address,
+        "file": f.file,
+        "line": f.line,
+        "attribute": f.attribute,
+        "title": f.title,
+        "message": f.message,
+        "evidence": scrub(f.evidence),
+        "remediation": f.remediation,
+        "suppressed": f.suppressed,
+        "suppression_reason": f.suppression_reason,
+        "suppression_source": f.suppression_source,
+        "fingerprint": f.fingerprint,
+    }
+
+
+# -- running ----------------------------------------------------------------------------------
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _rule_error(rule_id: str, exc: BaseException, kept: int) -> RuleError:
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        where = f"{code.co_name} ({PurePosixPath(code.co_filename).name}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    msg = f"{type(exc).__name__} in {where}" if where else type(exc).__name__
+    if kept:
+        msg += f"; {kept} finding(s) yielded before the error were kept"
+    return RuleError(rule_id, type(exc).__name__, msg, kept, _short(str(exc), 200))
+
+
+def _to_finding(r: Rule, hit: Any, rg: ResourceGraph, remediation: str) -> Finding:
+    res: Resource = hit.resource
+    loc = hit.location or res.source
+    severity = hit.severity if hit.severity is not None else r.severity
+    evidence = dict(scrub(dict(hit.evidence))) if hit.evidence else {}
+    if not r.no_env_downgrade and hit.status != Status.PASS and severity > Severity.INFO:
+        why = environment_marker(res, rg)
+        if why:
+            evidence["severity_adjusted"] = f"lowered from {severity.label}: non-production ({why})"
+            severity = severity.lowered()
+    return Finding(
+        rule_id=r.id,
+        area=r.area,
+        severity=severity,
+        status=hit.status,
+        address=res.address,
+        message=hit.message,
+        file=loc.file if loc else "",
+        line=loc.line if loc else 0,
+        attribute=hit.attribute,
+        evidence=evidence,
+        remediation=remediation,
+        title=r.title,
+    )
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """FAIL/UNKNOWN before PASS, then severity (highest first), file, line, rule id, address."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            _STATUS_ORDER.get(f.status, 3),
+            -int(f.severity),
+            f.file,
+            f.line,
+            f.rule_id,
+            f.address,
+            f.attribute,
+            f.message,
+        ),
+    )
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str, str, str]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.rule_id, f.address, f.attribute, str(f.status), f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def run_review(
+    rg: ResourceGraph,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    baseline: Baseline | str | None = None,
+    rules: Iterable[Rule] | None = None,
+    inline_suppressions: bool = True,
+) -> ReviewRun:
+    """Run the selected rules and return findings, rule errors and timings.
+
+    ``baseline`` is a :class:`~infra_review.baseline.Baseline` or a path to a baseline file.
+    """
+    from infra_review.suppressions import apply_inline_suppressions
+
+    chosen = resolve_selection(select, ignore, rules)
+    run = ReviewRun(rules=chosen)
+    raw: list[Finding] = []
+    for r in chosen:
+        remediation = r.section("Remediation")
+        start = time.perf_counter()
+        kept = 0
+        try:
+            for hit in r(rg):
+                if not hasattr(hit, "resource") or not isinstance(hit.resource, Resource):
+                    msg = f"rule yielded {type(hit).__name__}, expected Hit"
+                    raise TypeError(msg)
+                raw.append(_to_finding(r, hit, rg, remediation))
+                kept += 1
+        except Exception as exc:  # a broken rule must never kill the review
+            run.errors.append(_rule_error(r.id, exc, kept))
+        run.timings[r.id] = time.perf_counter() - start
+    findings = _dedupe(raw)
+    if inline_suppressions:
+        findings = apply_inline_suppressions(findings, rg, chosen)
+    if baseline is not None:
+        from infra_review.baseline import Baseline as _Baseline
+
+        bl = baseline if isinstance(baseline, _Baseline) else _Baseline.load(baseline)
+        findings = bl.apply(findings)
+    run.findings = sort_findings(findings)
+    return run
+
+
+def review(
+    rg: ResourceGraph,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    baseline: Baseline | str | None = None,
+    rules: Iterable[Rule] | None = None,
+) -> list[Finding]:
+    """Run the selected rules over ``rg`` and return the findings (see the module docstring)."""
+    return run_review(rg, select=select, ignore=ignore, baseline=baseline, rules=rules).findings
+
+
+def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
+    """1 when a non-suppressed FAIL at or above ``fail_on`` remains, else 0 (``None``: never 1)."""
+    if fail_on is None:
+        return 0
+    for f in findings:
+        if f.status == Status.FAIL and not f.suppressed and f.severity >= fail_on:
+            return 1
+    return 0

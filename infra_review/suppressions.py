@@ -1,0 +1,274 @@
+"""Inline suppressions: comments in the reviewed files that silence one finding, with a reason.
+
+Two spellings are honoured, in any comment style the reviewed file uses (``#``, ``//``,
+``/* */``; Terraform, YAML, Dockerfile, Compose)::
+
+    # infra-review:ignore=NET007 bastion SG, source CIDR is the office VPN
+    # infra-review:ignore=NET007,NET008 -- reason text
+    #checkov:skip=CKV_AWS_24:bastion reached only through the VPN
+
+Where they count:
+
+- ``infra-review:ignore=<ids> <reason>`` on the first line of the resource's block (a trailing
+  comment), on the comment lines directly above it (no blank line in between), or on/above the
+  line the finding points at when that differs (a Dockerfile instruction, a nested block).
+- ``checkov:skip=<CKV id>:<reason>`` in the same places **or anywhere inside the block**
+  (Checkov's own convention, so existing annotations keep working).  It applies to a finding
+  when the rule declares that Checkov id (``@rule(..., checkov=["CKV_AWS_24"])``; a declared
+  pattern such as ``CKV_SECRET_*`` matches too).
+
+A suppression **without a reason is not honoured**: the finding stays active and its evidence
+carries ``suppression_ignored`` explaining why.  Suppressed findings are never dropped; they
+come back with ``suppressed=True``, ``suppression_reason`` and ``suppression_source``
+(``inline:main.tf:12`` or ``checkov:main.tf:12``).
+
+Comment lines are read from the files the loader parsed (``rg.files``), under
+``rg.repo["root"]`` only, by :class:`SourceReader`: no path outside the root, no symlink
+leading out, regular files only, a size cap checked before reading, strict decoding, and the
+content hash compared with the one recorded at load time (a file changed since then is not
+trusted for line numbers).  Nothing is ever re-parsed.
+
+>>> parse_directives("  # infra-review:ignore=NET007, NET008 -- office VPN only")
+[Directive(kind='inline', ids=('NET007', 'NET008'), reason='office VPN only', line=0)]
+>>> parse_directives('resource "x" "y" { #checkov:skip=CKV_AWS_24')
+[Directive(kind='checkov', ids=('CKV_AWS_24',), reason='', line=0)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from infra_review.graph import ResourceGraph
+from infra_review.model import FileStatus, Finding, Status
+
+if TYPE_CHECKING:
+    from infra_review.rules._registry import Rule
+
+__all__ = [
+    "MAX_READ_BYTES",
+    "Directive",
+    "SourceReader",
+    "apply_inline_suppressions",
+    "directives_for",
+    "parse_directives",
+]
+
+#: Largest file read for comments (the loader's YAML/JSON cap; HCL's 1 MiB cap is lower).
+MAX_READ_BYTES = 5 * 1024 * 1024
+
+_COMMENT = r"(?:#|//|/\*|<!--)"
+_INLINE_RE = re.compile(
+    _COMMENT + r"[ \t]*infra-review:[ \t]*ignore[ \t]*=[ \t]*"
+    r"(?P<ids>[A-Za-z][A-Za-z0-9_]*(?:[ \t]*,[ \t]*[A-Za-z][A-Za-z0-9_]*)*)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_CHECKOV_RE = re.compile(
+    _COMMENT + r"[ \t]*checkov:[ \t]*skip[ \t]*=[ \t]*(?P<ids>[A-Za-z][A-Za-z0-9_]*)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_COMMENT_LINE_RE = re.compile(r"^\s*(?:#|//|/\*|\*|<!--)")
+_REASON_STRIP = " \t:;,-–—=*/>"
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One suppression comment: ``kind`` (``inline`` or ``checkov``), ids, reason, 1-based line."""
+
+    kind: str
+    ids: tuple[str, ...]
+    reason: str
+    line: int = 0
+
+    @property
+    def source_label(self) -> str:
+        return "inline" if self.kind == "inline" else "checkov"
+
+
+def _clean_reason(rest: str) -> str:
+    rest = re.sub(r"(\*/|-->)\s*$", "", rest)
+    return rest.strip(_REASON_STRIP).strip()
+
+
+def parse_directives(text: str, line: int = 0) -> list[Directive]:
+    """Every suppression directive in one line of text."""
+    out: list[Directive] = []
+    m = _INLINE_RE.search(text)
+    if m:
+        ids = tuple(i.strip().upper() for i in m.group("ids").split(",") if i.strip())
+        out.append(Directive("inline", ids, _clean_reason(m.group("rest")), line))
+    m = _CHECKOV_RE.search(text)
+    if m:
+        out.append(Directive("checkov", (m.group("ids").upper(),), _clean_reason(m.group("rest")), line))
+    return out
+
+
+class SourceReader:
+    """Reads lines of files the loader parsed, safely, once each.
+
+    Only paths listed in ``rg.files`` with status parsed/partial are read, only under
+    ``rg.repo["root"]``, never through a symlink that leads out of it, only regular files up
+    to ``max_bytes``, and only when the content still hashes to the recorded ``sha256``.
+    Anything else gives ``None``.
+    """
+
+    def __init__(self, rg: ResourceGraph, max_bytes: int = MAX_READ_BYTES) -> None:
+        root = rg.repo.get("root") if isinstance(rg.repo, Mapping) else None
+        self.root: str | None = os.path.realpath(str(root)) if root else None
+        self.max_bytes = max_bytes
+        self._records = {
+            fr.path: fr for fr in rg.files if fr.status in (FileStatus.PARSED, FileStatus.PARTIAL)
+        }
+        self._cache: dict[str, list[str] | None] = {}
+
+    def lines(self, rel: str) -> list[str] | None:
+        """The file's lines (index 0 is line 1), or ``None`` when it may not or cannot be read."""
+        if rel not in self._cache:
+            self._cache[rel] = self._read(rel)
+        return self._cache[rel]
+
+    def _read(self, rel: str) -> list[str] | None:
+        if self.root is None or rel not in self._records:
+            return None
+        p = PurePosixPath(rel)
+        if p.is_absolute() or ".." in p.parts or not p.parts:
+            return None
+        real = os.path.realpath(Path(self.root).joinpath(*p.parts))
+        if os.path.commonpath([self.root, real]) != self.root:
+            return None
+        record = self._records[rel]
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(real, flags)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(self.max_bytes + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > self.max_bytes:
+            return None
+        if record.sha256 and hashlib.sha256(data).hexdigest() != record.sha256:
+            return None
+        text = _decode(data)
+        if text is None:
+            return None
+        return text.replace("\r\n", "\n").split("\n")
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_comment(line: str) -> bool:
+    return bool(_COMMENT_LINE_RE.match(line))
+
+
+def _lines_on_or_above(lines: Sequence[str], line: int) -> list[int]:
+    """``line`` itself and the contiguous comment lines directly above it (1-based)."""
+    if line < 1 or line > len(lines):
+        return []
+    out = [line]
+    i = line - 1
+    while i >= 1 and _is_comment(lines[i - 1]):
+        out.append(i)
+        i -= 1
+    return out
+
+
+def directives_for(
+    lines: Sequence[str], start: int, end: int = 0, finding_line: int = 0
+) -> list[Directive]:
+    """The directives that apply to a block at ``start``..``end`` (finding at ``finding_line``)."""
+    near: set[int] = set(_lines_on_or_above(lines, start))
+    if finding_line and finding_line != start:
+        near |= set(_lines_on_or_above(lines, finding_line))
+    inside: set[int] = set(range(start, min(end, len(lines)) + 1)) if end >= start >= 1 else set()
+    out: list[Directive] = []
+    for n in sorted(near | inside):
+        for d in parse_directives(lines[n - 1], n):
+            if d.kind == "inline" and n not in near:
+                continue
+            out.append(d)
+    return out
+
+
+def _rule_checkov(rules: Iterable[Rule] | None) -> dict[str, tuple[str, ...]]:
+    if rules is None:
+        from infra_review.rules import RULES
+
+        rules = RULES.values()
+    return {r.id: tuple(c.upper() for c in r.checkov) for r in rules}
+
+
+def _matches_checkov(skip_id: str, declared: tuple[str, ...]) -> bool:
+    return any(skip_id == c or ("*" in c and fnmatch.fnmatchcase(skip_id, c)) for c in declared)
+
+
+def apply_inline_suppressions(
+    findings: Sequence[Finding], rg: ResourceGraph, rules: Iterable[Rule] | None = None
+) -> list[Finding]:
+    """Mark findings suppressed by comments in the reviewed files (see the module docstring)."""
+    reader = SourceReader(rg)
+    checkov = _rule_checkov(rules)
+    out: list[Finding] = []
+    for f in findings:
+        out.append(_apply_one(f, rg, reader, checkov))
+    return out
+
+
+def _apply_one(
+    f: Finding, rg: ResourceGraph, reader: SourceReader, checkov: Mapping[str, tuple[str, ...]]
+) -> Finding:
+    if f.suppressed or f.status == Status.PASS or not f.file:
+        return f
+    lines = reader.lines(f.file)
+    if lines is None:
+        return f
+    res = rg.get(f.address)
+    start, end = f.line, 0
+    if res is not None and res.source is not None and res.source.file == f.file and res.source.line:
+        start, end = res.source.line, res.source.end_line
+    ignored: list[str] = []
+    for d in directives_for(lines, start, end, f.line):
+        if d.kind == "inline":
+            applies = f.rule_id.upper() in d.ids
+        else:
+            applies = _matches_checkov(d.ids[0], checkov.get(f.rule_id, ()))
+        if not applies:
+            continue
+        where = f"{f.file}:{d.line}"
+        if not d.reason:
+            spelled = "infra-review:ignore" if d.kind == "inline" else "checkov:skip"
+            ignored.append(f"{spelled} at {where} gives no reason, so it is not honoured")
+            continue
+        return dataclasses.replace(
+            f,
+            suppressed=True,
+            suppression_reason=d.reason[:300],
+            suppression_source=f"{d.source_label}:{where}",
+        )
+    if ignored:
+        evidence: dict[str, Any] = dict(f.evidence)
+        evidence["suppression_ignored"] = "; ".join(ignored)
+        return dataclasses.replace(f, evidence=evidence)
+    return f
