@@ -1,0 +1,181 @@
+"""Small helpers to read normalised attributes and follow references to graph nodes.
+
+Loaders hand references over as :class:`~infra_review.model.Unresolved` values whose
+``refs`` hold the ultimate resource addresses (``Unresolved("aws_subnet.a.id",
+refs=("aws_subnet.a",))``).  These helpers collect those refs from any attribute value
+(scalars, lists, dicts, nested blocks), map them onto graph nodes (an un-indexed reference to
+a ``count``/``for_each`` resource means every instance) and read tri-state booleans.
+
+>>> from infra_review.graph import ResourceGraph
+>>> from infra_review.model import Resource, Unresolved
+>>> rg = ResourceGraph()
+>>> for i in range(2):
+...     rg.add(Resource(f"aws_subnet.a[{i}]", "aws_subnet", meta={"base_address": "aws_subnet.a"}))
+>>> refs_of([Unresolved("aws_subnet.a[*].id", refs=("aws_subnet.a",)), "subnet-123"])
+['aws_subnet.a']
+>>> resolve(rg, "aws_subnet.a")
+['aws_subnet.a[0]', 'aws_subnet.a[1]']
+>>> tri(Unresolved("var.public")), tri("true"), tri(None, default=False)
+(None, True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from infra_review.graph import ResourceGraph
+from infra_review.model import Resource, Unresolved
+
+__all__ = [
+    "as_list",
+    "attr_path",
+    "block",
+    "literal_strings",
+    "refs_of",
+    "resolve",
+    "targets",
+    "tags_of",
+    "tri",
+]
+
+
+def refs_of(value: Any) -> list[str]:
+    """Every graph address referenced anywhere inside ``value``, in first-seen order."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unresolved):
+            out.extend(r for r in item.refs if r not in out)
+        elif isinstance(item, Mapping):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    return out
+
+
+def literal_strings(value: Any) -> list[str]:
+    """The plain (known) strings inside ``value`` (a scalar or a list of scalars)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _index(rg: ResourceGraph) -> dict[str, list[str]]:
+    idx: dict[str, list[str]] | None = rg.cache.get("net_attrs.base_index")
+    if idx is None:
+        idx = {}
+        for res in rg.all():
+            base = res.meta.get("base_address")
+            if base and base != res.address:
+                idx.setdefault(str(base), []).append(res.address)
+        rg.cache["net_attrs.base_index"] = idx
+    return idx
+
+
+def resolve(rg: ResourceGraph, ref: str) -> list[str]:
+    """Graph nodes meant by ``ref``: itself, or every instance of an expanded resource."""
+    if ref in rg:
+        return [ref]
+    inst = _index(rg).get(ref)
+    if inst:
+        return list(inst)
+    # "aws_subnet.a[0].id"-style leftovers: strip trailing attribute segments
+    head = ref
+    while "." in head:
+        head = head.rsplit(".", 1)[0]
+        if head in rg:
+            return [head]
+        inst = _index(rg).get(head)
+        if inst:
+            return list(inst)
+    return []
+
+
+def attr_path(attrs: Mapping[str, Any], path: str) -> list[Any]:
+    """Values at a dotted path; nested blocks (lists of dicts) are walked element-wise.
+
+    >>> attr_path({"vpc_config": [{"subnet_ids": ["a", "b"]}]}, "vpc_config.subnet_ids")
+    [['a', 'b']]
+    """
+    current: list[Any] = [attrs]
+    for part in path.split("."):
+        nxt: list[Any] = []
+        for item in current:
+            if isinstance(item, Mapping):
+                if part in item:
+                    nxt.append(item[part])
+            elif isinstance(item, list):
+                nxt.extend(el[part] for el in item if isinstance(el, Mapping) and part in el)
+        current = nxt
+    return current
+
+
+def targets(rg: ResourceGraph, res: Resource, paths: Iterable[str], kinds: Iterable[str] | None = None) -> list[str]:
+    """Graph nodes (of ``kinds``) referenced from the attribute ``paths`` of ``res``."""
+    wanted = set(kinds) if kinds is not None else None
+    out: list[str] = []
+    for path in paths:
+        for value in attr_path(res.attrs, path):
+            for ref in refs_of(value):
+                for addr in resolve(rg, ref):
+                    if addr in out or addr == res.address:
+                        continue
+                    if wanted is not None:
+                        node = rg.get(addr)
+                        if node is None or node.kind not in wanted:
+                            continue
+                    out.append(addr)
+    return out
+
+
+def block(attrs: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    """A nested block as a list of dicts (tolerating a single dict); unknown parts are dropped."""
+    value = attrs.get(name)
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, Mapping)]
+    return []
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` as a list (``None`` → ``[]``, scalar → ``[scalar]``)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def tri(value: Any, default: bool | None = None) -> bool | None:
+    """A boolean attribute as True/False, ``None`` when unresolved; ``default`` when absent."""
+    if value is None:
+        return default
+    if isinstance(value, Unresolved):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "1", "yes"):
+            return True
+        if low in ("false", "0", "no", ""):
+            return False
+        return None
+    if isinstance(value, (int, float)):
+        return bool(value)
+    return None
+
+
+def tags_of(res: Resource) -> dict[str, str]:
+    """Known string tags of a resource (``tags``, then ``tags_all``, Kubernetes labels excluded)."""
+    out: dict[str, str] = {}
+    for key in ("tags_all", "tags", "labels"):
+        value = res.attrs.get(key)
+        if isinstance(value, Mapping):
+            out.update({str(k): str(v) for k, v in value.items() if isinstance(v, (str, int, float))})
+    return out
