@@ -11,6 +11,7 @@ from infra_review.rules import (  # noqa: F401  (imported for registration)
     containers,
     cost,
     deployment,
+    guided,
     iac,
     monitoring,
     network_security,
