@@ -36,7 +36,8 @@ def test_persona_parses_all_areas_and_red_flags():
 
 
 def test_parse_persona_keeps_text_exactly():
-    text = "# T\n\n## Key Review Areas\n\n### IaC Best Practices\n\n- A  **b** (c)\n* d\n\n## Red Flags\n- e\n"
+    text = ("# T\n\n## Key Review Areas\n\n### IaC Best Practices\n\n- A  **b** (c)\n* d\n\n"
+            "## Red Flags\n- e\n")
     p = parse_persona(text)
     assert p.bullets == [("IaC Best Practices", "A  **b** (c)"), ("IaC Best Practices", "d"),
                          ("Red Flags", "e")]
@@ -93,5 +94,8 @@ def test_checklist_order_keys_and_split():
 
 
 def test_bullets_for_is_the_reverse_mapping():
-    assert bullets_for("IAC011") == ("Proper resource tagging (cost, owner, environment)", "Cost allocation tags")
+    assert bullets_for("IAC011") == (
+        "Proper resource tagging (cost, owner, environment)",
+        "Cost allocation tags",
+    )
     assert bullets_for("NOPE") == ()
