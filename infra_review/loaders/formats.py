@@ -1,0 +1,265 @@
+"""File-kind detection and the format registry (kind → loader module, imported lazily).
+
+Detection works on the file *name* first; only ``.json``/``.yaml``/``.yml`` files whose name
+says nothing need a cheap sniff of their decoded text (a regular expression, never a parse):
+
+>>> detect_by_name("modules/vpc/main.tf")
+'terraform'
+>>> detect_by_name("prod.auto.tfvars.json"), detect_by_name("svc/Dockerfile.prod")
+('tfvars_json', 'dockerfile')
+>>> detect_by_name("deploy/app.yaml") is SNIFF, detect_by_name("README.md") is None
+(True, True)
+>>> sniff_kind('apiVersion: v1\\nkind: Service\\n', "svc.yaml")
+'kubernetes'
+>>> sniff_kind('{"format_version": "1.2", "planned_values": {}}', "plan.json")
+'terraform_plan'
+
+The registry maps each kind to the module that parses it.  Modules are imported only when a
+file of that kind is met; a module that does not exist yet leaves those files SKIPPED
+("no loader for <kind> yet").  Tests inject their own modules with :func:`register_format`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Final
+
+__all__ = [
+    "DEFAULT_BUILD_ORDER",
+    "FORMAT_MODULES",
+    "IGNORED_DIRS",
+    "NON_IAC_JSON",
+    "SIZE_CLASSES",
+    "SNIFF",
+    "Limits",
+    "detect_by_name",
+    "format_module",
+    "module_for_kind",
+    "parser_version",
+    "register_format",
+    "size_cap",
+    "sniff_kind",
+]
+
+#: kind → module that provides ``parse_file`` and ``build`` for it.
+FORMAT_MODULES: dict[str, str] = {
+    "terraform": "infra_review.loaders.terraform",
+    "terraform_json": "infra_review.loaders.terraform",
+    "tfvars": "infra_review.loaders.terraform",
+    "tfvars_json": "infra_review.loaders.terraform",
+    "terraform_plan": "infra_review.loaders.terraform",
+    "kubernetes": "infra_review.loaders.kubernetes",
+    "helm_values": "infra_review.loaders.kubernetes",
+    "dockerfile": "infra_review.loaders.dockerfile",
+    "dockerignore": "infra_review.loaders.dockerfile",
+    "compose": "infra_review.loaders.compose",
+}
+
+#: The order in which per-format ``build`` runs (modules not listed run after, sorted).
+DEFAULT_BUILD_ORDER: tuple[str, ...] = (
+    "infra_review.loaders.terraform",
+    "infra_review.loaders.kubernetes",
+    "infra_review.loaders.dockerfile",
+    "infra_review.loaders.compose",
+)
+
+#: Directory names never descended into (recorded once each in coverage).
+IGNORED_DIRS: frozenset[str] = frozenset(
+    {".git", ".terraform", "node_modules", ".venv", ".hg", ".svn", ".terragrunt-cache", "__pycache__"}
+)
+
+#: JSON files that are never IaC (decided by name, never opened).
+NON_IAC_JSON: frozenset[str] = frozenset(
+    {
+        "package.json",
+        "package-lock.json",
+        "composer.json",
+        "composer.lock",
+        "tsconfig.json",
+        "jsconfig.json",
+        ".eslintrc.json",
+        ".prettierrc.json",
+        "renovate.json",
+        ".renovaterc.json",
+        "lerna.json",
+        "deno.json",
+        "bower.json",
+        "appsettings.json",
+        ".devcontainer.json",
+        "devcontainer.json",
+        "launch.json",
+        "settings.json",
+        "extensions.json",
+        "cdk.json",
+        "cdk.context.json",
+    }
+)
+
+#: Marker returned by :func:`detect_by_name` for JSON/YAML whose kind needs a sniff.
+SNIFF: Final = "<sniff>"
+
+MiB = 1024 * 1024
+
+#: Size class of each kind (the cap is chosen by class).
+SIZE_CLASSES: dict[str, str] = {
+    "terraform": "hcl",
+    "tfvars": "hcl",
+    "terraform_json": "data",
+    "tfvars_json": "data",
+    "terraform_plan": "data",
+    "kubernetes": "data",
+    "helm_values": "data",
+    "compose": "data",
+    SNIFF: "data",
+    "dockerfile": "dockerfile",
+    "dockerignore": "dockerfile",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps applied to every load (see UNTRUSTED_INPUT.md §3).
+
+    >>> Limits().hcl_bytes == 1024 * 1024
+    True
+    """
+
+    hcl_bytes: int = 1 * MiB
+    data_bytes: int = 5 * MiB
+    dockerfile_bytes: int = 1 * MiB
+    #: Total bytes of IaC files read in one load; files beyond it get BUDGET_EXCEEDED.
+    repo_budget_bytes: int = 200 * MiB
+    #: Wall-clock seconds one file may take to parse in a worker.
+    timeout_s: float = 10.0
+    #: Seconds a worker may take to import a format module (``import hcl2`` is slow).
+    import_timeout_s: float = 120.0
+    #: Address-space limit of each worker process (``RLIMIT_AS``).
+    worker_memory_bytes: int = 1536 * MiB
+
+
+def size_cap(kind: str, limits: Limits) -> int:
+    """The largest size in bytes a file of ``kind`` may have.
+
+    >>> size_cap("terraform", Limits()), size_cap("kubernetes", Limits()) // MiB
+    (1048576, 5)
+    """
+    cls = SIZE_CLASSES.get(kind, "data")
+    if cls == "hcl":
+        return limits.hcl_bytes
+    if cls == "dockerfile":
+        return limits.dockerfile_bytes
+    return limits.data_bytes
+
+
+_COMPOSE_RE = re.compile(r"^(docker-)?compose[\w.-]*\.ya?ml$", re.IGNORECASE)
+
+
+def detect_by_name(rel_path: str) -> str | None:
+    """The kind a file's name implies, :data:`SNIFF` when its text must decide, else ``None``.
+
+    Helm templates are handled by the walker (it knows where charts are).
+
+    >>> [detect_by_name(p) for p in ("a.tf.json", "x.tfvars", "Containerfile", "api.Dockerfile")]
+    ['terraform_json', 'tfvars', 'dockerfile', 'dockerfile']
+    >>> detect_by_name("docker-compose.override.yml"), detect_by_name(".dockerignore")
+    ('compose', 'dockerignore')
+    >>> detect_by_name("package-lock.json") is None
+    True
+    """
+    name = rel_path.rsplit("/", 1)[-1]
+    low = name.lower()
+    if low.endswith(".tf"):
+        return "terraform"
+    if low.endswith(".tf.json"):
+        return "terraform_json"
+    if low.endswith(".tfvars"):
+        return "tfvars"
+    if low.endswith(".tfvars.json"):
+        return "tfvars_json"
+    if name in {"Dockerfile", "Containerfile"} or low in {"dockerfile", "containerfile"}:
+        return "dockerfile"
+    if low.startswith(("dockerfile.", "containerfile.")) or low.endswith((".dockerfile", ".containerfile")):
+        return "dockerfile"
+    if low == ".dockerignore" or low.endswith(".dockerignore"):
+        return "dockerignore"
+    if _COMPOSE_RE.match(name):
+        return "compose"
+    if low.endswith((".yaml", ".yml")):
+        return SNIFF
+    if low.endswith(".json"):
+        return None if low in NON_IAC_JSON else SNIFF
+    return None
+
+
+# Kubernetes: a top-level (column 0) `apiVersion:` and `kind:` in YAML, or both keys in JSON.
+_K8S_API_RE = re.compile(r"^(?:-\s+)?[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
+_K8S_KIND_RE = re.compile(r"^(?:-\s+)?[\"']?kind[\"']?\s*:\s*[\"']?[A-Z]", re.MULTILINE)
+_JSON_API_RE = re.compile(r"\"apiVersion\"\s*:")
+_JSON_KIND_RE = re.compile(r"\"kind\"\s*:\s*\"[A-Z]")
+_PLAN_FORMAT_RE = re.compile(r"\"format_version\"\s*:")
+_PLAN_BODY_RE = re.compile(r"\"(?:planned_values|resource_changes)\"\s*:")
+_SNIFF_WINDOW = 256 * 1024
+
+
+def sniff_kind(text: str, rel_path: str) -> str | None:
+    """Decide the kind of a JSON/YAML file from a cheap look at its text (no parse).
+
+    >>> sniff_kind('[{"apiVersion": "apps/v1", "kind": "Deployment"}]', "d.json")
+    'kubernetes'
+    >>> sniff_kind("name: ci\\non: push\\n", ".github/workflows/ci.yml") is None
+    True
+    """
+    window = text if len(text) <= _SNIFF_WINDOW else text[:_SNIFF_WINDOW]
+    if rel_path.lower().endswith(".json"):
+        head = window.lstrip()[:1]
+        if head == "{" and _PLAN_FORMAT_RE.search(window) and _PLAN_BODY_RE.search(window):
+            return "terraform_plan"
+        if head in {"{", "["} and _JSON_API_RE.search(window) and _JSON_KIND_RE.search(window):
+            return "kubernetes"
+        return None
+    if _K8S_API_RE.search(window) and _K8S_KIND_RE.search(window):
+        return "kubernetes"
+    return None
+
+
+def register_format(kind: str, module: str) -> str | None:
+    """Map ``kind`` to ``module`` (tests inject fake loaders this way); returns the old mapping."""
+    old = FORMAT_MODULES.get(kind)
+    FORMAT_MODULES[kind] = module
+    return old
+
+
+def module_for_kind(kind: str) -> str | None:
+    """The module name registered for ``kind``."""
+    return FORMAT_MODULES.get(kind)
+
+
+_MISSING: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def format_module(name: str) -> ModuleType | None:
+    """Import a format module; ``None`` when *that exact module* does not exist (yet).
+
+    An ImportError raised from inside the module (a missing dependency of it) is not hidden.
+
+    >>> format_module("infra_review.loaders.no_such_format") is None
+    True
+    """
+    with _LOCK:
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name or (exc.name and name.startswith(exc.name + ".")):
+                _MISSING.add(name)
+                return None
+            raise
+
+
+def parser_version(module: ModuleType | None) -> str:
+    """The module's ``PARSER_VERSION`` (part of the cache key), ``"0"`` when it defines none."""
+    return str(getattr(module, "PARSER_VERSION", "0"))

@@ -1,0 +1,459 @@
+"""Parse files in isolated worker processes with a per-file time limit and a memory cap.
+
+A hostile file must never kill the calling process (a notebook kernel): parsers run in fresh
+interpreters (``python -I``, started like ``spawn``: no ``fork`` of the caller, no re-import of
+its ``__main__``) with ``RLIMIT_AS`` (≈1.5 GiB) and no core dumps.  The parent waits for each
+file at most ``timeout_s`` seconds after the worker has imported the format module; a worker
+that overruns is killed and the file becomes TIMEOUT; a worker that dies (memory, a crash in C
+code) makes the file RESOURCE_LIMIT.  Dead workers are replaced and the load goes on.
+
+The pool is persistent (one per process and memory limit): ``import hcl2`` costs about a second,
+and a test suite or a notebook loads many repositories.  It is shut down at exit, and never
+reused in a forked child.  Results come back as pickles read through
+:func:`~infra_review.loaders.cache.safe_loads` (plain data and our dataclasses only).
+
+The worker side and the in-process fallback share :func:`parse_one`, which maps parser
+exceptions to diagnostics (MemoryError → RESOURCE_LIMIT, RecursionError → DEPTH_LIMIT, anything
+else → PARSE_ERROR naming only the exception type: messages never carry file content).
+"""
+
+# ruff: noqa: PTH117
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import inspect
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from infra_review.loaders.base import ParsedFile
+from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
+
+__all__ = ["ParseTask", "WorkerPool", "get_pool", "parse_in_process", "parse_one", "shutdown_pools"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseTask:
+    """One file to parse: ``module.parse_file(rel_path, text, kind)``."""
+
+    task_id: int
+    module: str
+    rel_path: str
+    text: str
+    kind: str
+
+
+def _failed(task: ParseTask | tuple[str, str], code: DiagnosticCode, message: str) -> ParsedFile:
+    rel, kind = (task.rel_path, task.kind) if isinstance(task, ParseTask) else task
+    return ParsedFile(rel, kind, FileStatus.FAILED, None, [Diagnostic(code, rel, message=message)])
+
+
+_ARITY: dict[str, bool] = {}
+
+
+def _takes_kind(module_name: str, fn: Callable[..., Any]) -> bool:
+    """True when ``parse_file`` accepts the ``kind`` argument (the 3-argument contract)."""
+    cached = _ARITY.get(module_name)
+    if cached is None:
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            cached = True
+        else:
+            positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            cached = len(positional) >= 3 or any(p.kind is p.VAR_POSITIONAL for p in params)
+        _ARITY[module_name] = cached
+    return cached
+
+
+def parse_one(module_name: str, rel_path: str, text: str, kind: str) -> tuple[ParsedFile, bool]:
+    """Run one format module's ``parse_file``; returns ``(result, retire_worker)``.
+
+    Never raises for anything a parser does: exceptions become a FAILED result.
+
+    >>> pf, _ = parse_one("infra_review.loaders.no_such_format", "a.tf", "", "terraform")
+    >>> pf.status.value, pf.diagnostics[0].code.value
+    ('failed', 'UNSUPPORTED')
+    """
+    key = (rel_path, kind)
+    try:
+        module = importlib.import_module(module_name)
+        fn = module.parse_file
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == module_name or module_name.startswith(exc.name + ".")):
+            return _failed(key, DiagnosticCode.UNSUPPORTED, f"no loader for {kind} yet"), False
+        return _failed(
+            key, DiagnosticCode.UNSUPPORTED, f"loader for {kind} is unavailable (missing {exc.name})"
+        ), False
+    except Exception as exc:
+        return _failed(
+            key, DiagnosticCode.UNSUPPORTED, f"loader for {kind} failed to import ({type(exc).__name__})"
+        ), False
+    try:
+        result = fn(rel_path, text, kind) if _takes_kind(module_name, fn) else fn(rel_path, text)
+    except MemoryError:
+        return _failed(
+            key, DiagnosticCode.RESOURCE_LIMIT, "parser ran out of memory (memory cap reached)"
+        ), True
+    except RecursionError:
+        return _failed(key, DiagnosticCode.DEPTH_LIMIT, "nesting too deep for the parser"), True
+    except Exception as exc:
+        msg = f"parser raised {type(exc).__name__} (message withheld: it may quote the file)"
+        return _failed(key, DiagnosticCode.PARSE_ERROR, msg), False
+    if not isinstance(result, ParsedFile):
+        msg = f"loader {module_name} returned {type(result).__name__}, not ParsedFile"
+        return _failed(key, DiagnosticCode.PARSE_ERROR, msg), False
+    return result, False
+
+
+def parse_in_process(task: ParseTask) -> ParsedFile:
+    """The unisolated path (``isolate=False``): same error mapping, no time or memory limit."""
+    return parse_one(task.module, task.rel_path, task.text, task.kind)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Worker side
+# --------------------------------------------------------------------------------------------
+
+
+def _set_limits(memory_bytes: int) -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_bytes > 0:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+def _worker_main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
+    """Loop of a worker process: receive a task, parse, send the result."""
+    _set_limits(memory_bytes)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inbox = Connection(read_fd, writable=False)
+    outbox = Connection(write_fd, readable=False)
+    while True:
+        try:
+            msg = inbox.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        _, task_id, module, rel_path, text, kind, paths = msg
+        for p in paths:
+            if p not in sys.path:
+                sys.path.append(p)
+        retire = False
+        try:
+            if module not in sys.modules:
+                importlib.import_module(module)
+        except BaseException:
+            pass
+        try:
+            outbox.send_bytes(pickle.dumps(("started", task_id)))
+            result, retire = parse_one(module, rel_path, text, kind)
+            del text, msg
+            try:
+                payload = pickle.dumps(("result", task_id, result, retire), protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                bad = _failed(
+                    (rel_path, kind),
+                    DiagnosticCode.PARSE_ERROR,
+                    f"loader {module} returned data that cannot be sent back ({type(exc).__name__})",
+                )
+                payload = pickle.dumps(("result", task_id, bad, False))
+            outbox.send_bytes(payload)
+        except MemoryError:
+            with contextlib.suppress(BaseException):
+                bad = _failed((rel_path, kind), DiagnosticCode.RESOURCE_LIMIT, "parser ran out of memory")
+                outbox.send_bytes(pickle.dumps(("result", task_id, bad, True)))
+            return
+        except (BrokenPipeError, EOFError, OSError):
+            return
+        if retire:
+            return
+
+
+_BOOT = (
+    "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
+    "from infra_review.loaders.isolation import _worker_main; "
+    "_worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))"
+)
+
+
+def _safe_sys_path(exclude_root: str | None = None) -> list[str]:
+    """The caller's ``sys.path`` minus relative entries ('' = the current directory)."""
+    out = []
+    for p in sys.path:
+        if not p or not os.path.isabs(p):
+            continue
+        if exclude_root and (p == exclude_root or p.startswith(exclude_root.rstrip(os.sep) + os.sep)):
+            continue
+        out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Parent side
+# --------------------------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and its two pipe ends."""
+
+    def __init__(self, memory_bytes: int) -> None:
+        child_read, parent_write = os.pipe()
+        parent_read, child_write = os.pipe()
+        debug = bool(os.environ.get("INFRA_REVIEW_WORKER_DEBUG"))
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",
+                    "-c",
+                    _BOOT,
+                    json.dumps(_safe_sys_path()),
+                    str(child_read),
+                    str(child_write),
+                    str(memory_bytes),
+                ],
+                pass_fds=(child_read, child_write),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=None if debug else subprocess.DEVNULL,
+                cwd="/",
+                start_new_session=True,
+            )
+        finally:
+            os.close(child_read)
+            os.close(child_write)
+        self.inbox = Connection(parent_read, writable=False)
+        self.outbox = Connection(parent_write, readable=False)
+        self.task: ParseTask | None = None
+        self.deadline = 0.0
+        self.started = False
+        self.tasks_done = 0
+
+    def send(self, task: ParseTask, paths: list[str], import_timeout: float) -> None:
+        self.task = task
+        self.started = False
+        self.deadline = time.monotonic() + import_timeout
+        self.outbox.send(("parse", task.task_id, task.module, task.rel_path, task.text, task.kind, paths))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(Exception):
+            self.proc.wait(timeout=5)
+        self._close()
+
+    def stop(self) -> None:
+        """Ask the worker to exit; kill it if it does not within a moment."""
+        with contextlib.suppress(Exception):
+            self.outbox.send(None)
+        try:
+            self.proc.wait(timeout=1)
+        except Exception:
+            self.kill()
+        self._close()
+
+    def _close(self) -> None:
+        for conn in (self.inbox, self.outbox):
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def death_message(self) -> str:
+        rc = None
+        with contextlib.suppress(Exception):
+            rc = self.proc.wait(timeout=2)
+        if rc is not None and rc < 0:
+            try:
+                name = signal.Signals(-rc).name
+            except ValueError:
+                name = f"signal {-rc}"
+            return f"parser process died ({name}); memory or resource limit reached"
+        return f"parser process died (exit status {rc}); memory or resource limit reached"
+
+
+class WorkerPool:
+    """A small pool of isolated parser processes, reusable across loads."""
+
+    def __init__(self, size: int, memory_bytes: int) -> None:
+        self.size = max(1, size)
+        self.memory_bytes = memory_bytes
+        self.workers: list[_Worker] = []
+        self.owner_pid = os.getpid()
+        self.lock = threading.Lock()
+        self.spawned = 0
+        self.replaced = 0
+
+    def _spawn(self) -> _Worker:
+        w = _Worker(self.memory_bytes)
+        self.spawned += 1
+        return w
+
+    def run(
+        self,
+        tasks: Iterable[ParseTask],
+        *,
+        timeout_s: float,
+        import_timeout_s: float,
+        exclude_root: str | None = None,
+        workers: int | None = None,
+        extra_modules: frozenset[str] = frozenset(),
+    ) -> dict[int, ParsedFile]:
+        """Parse every task; always returns one result per task (failures included)."""
+        from infra_review.loaders.cache import UnsafePickleError, safe_loads
+
+        queue = deque(sorted(tasks, key=lambda t: -len(t.text)))
+        results: dict[int, ParsedFile] = {}
+        if not queue:
+            return results
+        paths = _safe_sys_path(exclude_root)
+        allowed = frozenset({t.module for t in queue}) | extra_modules
+        want = max(1, min(workers or self.size, len(queue)))
+        with self.lock:
+            self.workers = [w for w in self.workers if w.alive()]
+            while len(self.workers) < want:
+                self.workers.append(self._spawn())
+            pool = self.workers[:want]
+            idle = deque(pool)
+            busy: list[_Worker] = []
+
+            def replace(dead: _Worker) -> None:
+                dead.kill()
+                if dead in self.workers:
+                    self.workers.remove(dead)
+                if dead in busy:
+                    busy.remove(dead)
+                if queue:
+                    fresh = self._spawn()
+                    self.replaced += 1
+                    self.workers.append(fresh)
+                    idle.append(fresh)
+
+            while queue or busy:
+                while queue and idle:
+                    w = idle.popleft()
+                    task = queue.popleft()
+                    try:
+                        w.send(task, paths, import_timeout_s)
+                    except (OSError, ValueError):
+                        queue.appendleft(task)
+                        replace(w)
+                        continue
+                    busy.append(w)
+                if not busy:
+                    continue
+                now = time.monotonic()
+                wait_for = max(0.0, min(w.deadline for w in busy) - now)
+                ready = wait([w.inbox for w in busy], timeout=wait_for)
+                for w in list(busy):
+                    task = w.task
+                    assert task is not None
+                    if w.inbox in ready:
+                        try:
+                            raw = w.inbox.recv_bytes()
+                        except (EOFError, OSError):
+                            msg = w.death_message()
+                            results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
+                            replace(w)
+                            continue
+                        try:
+                            message = safe_loads(raw, allowed)
+                        except (UnsafePickleError, pickle.UnpicklingError, Exception) as exc:
+                            results[task.task_id] = _failed(
+                                task,
+                                DiagnosticCode.PARSE_ERROR,
+                                f"loader {task.module} returned non-plain data ({str(exc)[:160]})",
+                            )
+                            busy.remove(w)
+                            idle.append(w)
+                            continue
+                        if message[0] == "started":
+                            w.started = True
+                            w.deadline = time.monotonic() + timeout_s
+                            continue
+                        _, task_id, result, retire = message
+                        results[task_id] = result
+                        w.tasks_done += 1
+                        w.task = None
+                        busy.remove(w)
+                        if retire:
+                            replace(w)
+                        else:
+                            idle.append(w)
+                    elif time.monotonic() >= w.deadline:
+                        if w.started:
+                            msg = f"parsing took longer than {timeout_s:g} s; parser stopped"
+                        else:
+                            msg = f"loader {task.module} took longer than {import_timeout_s:g} s to start"
+                        results[task.task_id] = _failed(task, DiagnosticCode.TIMEOUT, msg)
+                        replace(w)
+        return results
+
+    def close(self) -> None:
+        """Stop every worker (only from the process that started them)."""
+        if os.getpid() != self.owner_pid:
+            self.workers = []
+            return
+        with self.lock:
+            for w in self.workers:
+                w.stop()
+            self.workers = []
+
+
+_POOLS: dict[tuple[int, int], WorkerPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def default_pool_size() -> int:
+    """``min(2, cpu count)``."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def get_pool(memory_bytes: int, size: int | None = None) -> WorkerPool:
+    """The process-wide pool for ``memory_bytes`` (a fresh one after ``fork``)."""
+    size = size or default_pool_size()
+    key = (os.getpid(), memory_bytes)
+    with _POOLS_LOCK:
+        for k in [k for k in _POOLS if k[0] != os.getpid()]:
+            _POOLS.pop(k).workers = []  # inherited from the parent across fork: not ours
+        pool = _POOLS.get(key)
+        if pool is None:
+            pool = _POOLS[key] = WorkerPool(size, memory_bytes)
+        elif size > pool.size:
+            pool.size = size
+        return pool
+
+
+def shutdown_pools() -> None:
+    """Stop every worker this process started (registered with ``atexit``)."""
+    with _POOLS_LOCK:
+        pools = [p for k, p in _POOLS.items() if k[0] == os.getpid()]
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()
+
+
+atexit.register(shutdown_pools)

@@ -1,0 +1,616 @@
+"""``load_repo``: walk a repository safely, parse every IaC file in isolation, build one graph.
+
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (root / "README.md").write_text("# demo\\n")
+>>> result = load_repo(root, cache=False)
+>>> result.coverage["files_total"], result.coverage["skipped"], result.coverage["by_reason"]
+(1, 1, {'not an IaC file': 1})
+>>> result.graph.repo["has_readme"], result.complete
+(True, True)
+
+Phases (``result.timings`` has seconds for each): *walk* (classify every path, nothing read),
+*read* (size caps, budget, strict decoding, sniffing JSON/YAML kinds), *parse* (cache lookups,
+then cache misses in worker processes), *build* (each format module's ``build`` in the main
+process), *link* (``infra_review.loaders.crossformat.link`` when it exists).
+
+Every path under the root gets exactly one :class:`~infra_review.model.FileRecord`; the load
+never raises for a bad file (``strict=True`` raises :class:`IncompleteLoadError` at the end
+when anything failed or was skipped for a problem).
+"""
+
+# ruff: noqa: PTH116, PTH119
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from infra_review.errors import IncompleteLoadError, LoadError
+from infra_review.graph import ResourceGraph
+from infra_review.loaders import formats
+from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.cache import ParseCache
+from infra_review.loaders.decode import decode_bytes
+from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
+from infra_review.loaders.gitinfo import read_git_info
+from infra_review.loaders.isolation import ParseTask, get_pool, parse_in_process
+from infra_review.loaders.walk import Entry, display_path, safe_read, walk_repo
+from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatus
+
+__all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
+
+log = logging.getLogger(__name__)
+
+#: Diagnostic codes that make a skipped file a coverage problem (it may hold IaC we did not read).
+PROBLEM_CODES = frozenset(
+    {
+        DiagnosticCode.TOO_LARGE,
+        DiagnosticCode.BUDGET_EXCEEDED,
+        DiagnosticCode.UNREADABLE,
+        DiagnosticCode.SYMLINK_SKIPPED,
+        DiagnosticCode.NOT_REGULAR,
+        DiagnosticCode.UNSUPPORTED,
+        DiagnosticCode.BINARY,
+        DiagnosticCode.DECODE_ERROR,
+        DiagnosticCode.TIMEOUT,
+        DiagnosticCode.RESOURCE_LIMIT,
+    }
+)
+
+_REASONS = {
+    DiagnosticCode.PARSE_ERROR: "parse error",
+    DiagnosticCode.DECODE_ERROR: "decode error",
+    DiagnosticCode.BINARY: "binary file",
+    DiagnosticCode.TOO_LARGE: "too large",
+    DiagnosticCode.BUDGET_EXCEEDED: "repository budget exceeded",
+    DiagnosticCode.TIMEOUT: "timeout",
+    DiagnosticCode.RESOURCE_LIMIT: "resource limit",
+    DiagnosticCode.DEPTH_LIMIT: "depth limit",
+    DiagnosticCode.ALIAS_LIMIT: "alias limit",
+    DiagnosticCode.UNREADABLE: "unreadable",
+    DiagnosticCode.NOT_REGULAR: "not a regular file",
+    DiagnosticCode.PARTIAL: "partially parsed",
+    DiagnosticCode.UNSUPPORTED: "unsupported",
+}
+
+R_HELM_TEMPLATE = "helm template (needs helm to render)"
+_README_RE = re.compile(r"^readme(\.[a-z0-9]+)?$", re.IGNORECASE)
+_CI_PATTERNS = (
+    re.compile(r"^\.github/workflows/[^/]+\.ya?ml$"),
+    re.compile(r"^\.gitlab-ci\.ya?ml$"),
+    re.compile(r"^\.circleci/config\.ya?ml$"),
+    re.compile(r"^Jenkinsfile$"),
+    re.compile(r"^azure-pipelines\.ya?ml$"),
+    re.compile(r"^bitbucket-pipelines\.ya?ml$"),
+    re.compile(r"^\.buildkite/.+\.ya?ml$"),
+    re.compile(r"^atlantis\.ya?ml$"),
+    re.compile(r"^\.drone\.ya?ml$"),
+    re.compile(r"^buildspec\.ya?ml$"),
+    re.compile(r"^cloudbuild\.ya?ml$"),
+    re.compile(r"^\.spacelift/config\.ya?ml$"),
+)
+
+
+def is_problem(record: FileRecord) -> bool:
+    """True when a file counts against complete coverage (failed, partial, or skipped for a problem)."""
+    if record.status in (FileStatus.FAILED, FileStatus.PARTIAL):
+        return True
+    return record.status is FileStatus.SKIPPED and any(d.code in PROBLEM_CODES for d in record.diagnostics)
+
+
+def coverage_of(records: list[FileRecord]) -> dict[str, Any]:
+    """``{files_total, parsed, partial, skipped, failed, by_reason, problems}``.
+
+    ``by_reason`` counts the reasons of every record that was not fully parsed.
+    """
+    status = Counter(r.status for r in records)
+    reasons = Counter(r.reason for r in records if r.status is not FileStatus.PARSED and r.reason)
+    return {
+        "files_total": len(records),
+        "parsed": status[FileStatus.PARSED],
+        "partial": status[FileStatus.PARTIAL],
+        "skipped": status[FileStatus.SKIPPED],
+        "failed": status[FileStatus.FAILED],
+        "by_reason": dict(sorted(reasons.items())),
+        "problems": sum(1 for r in records if is_problem(r)),
+    }
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """What :func:`load_repo` returns: the graph, per-file coverage and every diagnostic."""
+
+    graph: ResourceGraph
+    files: list[FileRecord]
+    diagnostics: list[Diagnostic]
+    coverage: dict[str, Any]
+    root: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """False when anything failed, was partial, or was skipped for a problem."""
+        return self.coverage.get("problems", 0) == 0
+
+    @property
+    def problems(self) -> list[FileRecord]:
+        """Records that make coverage incomplete."""
+        return [r for r in self.files if is_problem(r)]
+
+    def file(self, path: str) -> FileRecord | None:
+        """The coverage record of ``path`` (relative, POSIX)."""
+        for r in self.files:
+            if r.path == path:
+                return r
+        return None
+
+    def summary(self) -> str:
+        """One line: ``12 files: 5 parsed, 0 partial, 6 skipped, 1 failed``."""
+        c = self.coverage
+        text = (
+            f"{c['files_total']} files: {c['parsed']} parsed, {c['partial']} partial, "
+            f"{c['skipped']} skipped, {c['failed']} failed"
+        )
+        return text if self.complete else text + f" — INCOMPLETE COVERAGE ({c['problems']} with problems)"
+
+
+@dataclass(slots=True)
+class _Work:
+    """Per-entry state between phases."""
+
+    entry: Entry
+    kind: str
+    text: str | None = None
+    sha256: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    record: FileRecord | None = None
+    parsed: ParsedFile | None = None
+
+
+def _check_root(root: str | os.PathLike[str]) -> str:
+    raw = os.fspath(root)
+    if not raw:
+        raise LoadError(raw, "empty path")
+    try:
+        real = os.path.realpath(raw)
+        st = os.stat(real)
+    except OSError as exc:
+        raise LoadError(
+            raw, "no such directory" if exc.errno == errno.ENOENT else (exc.strerror or "cannot access")
+        ) from None
+    import stat as _stat
+
+    if not _stat.S_ISDIR(st.st_mode):
+        raise LoadError(raw, "not a directory")
+    try:
+        with os.scandir(real) as it:
+            next(it, None)
+    except OSError as exc:
+        raise LoadError(raw, f"cannot list directory ({exc.strerror or 'permission denied'})") from None
+    return real
+
+
+def load_repo(
+    root: str | os.PathLike[str],
+    *,
+    workers: int | None = None,
+    cache: bool = True,
+    strict: bool = False,
+    isolate: bool = True,
+    limits: Limits | None = None,
+) -> LoadResult:
+    """Load the repository at ``root`` into one :class:`~infra_review.graph.ResourceGraph`.
+
+    Parameters
+    ----------
+    root
+        The repository directory (untrusted: nothing in it is executed, followed out of it,
+        or written to).
+    workers
+        Parser processes (default ``min(2, cpu count)``); the pool is kept for later loads.
+    cache
+        Reuse parse results from the on-disk cache (``$INFRA_REVIEW_CACHE``).
+    strict
+        Raise :class:`~infra_review.errors.IncompleteLoadError` when coverage is incomplete.
+    isolate
+        Parse in worker processes with time and memory limits.  ``False`` parses in this
+        process with neither: only for trusted fixtures.
+    limits
+        Size caps, repository budget, per-file timeout and worker memory (:class:`Limits`).
+
+    Raises
+    ------
+    LoadError
+        ``root`` is missing, not a directory, or cannot be listed.
+    """
+    t0 = time.perf_counter()
+    limits = limits or Limits()
+    real_root = _check_root(root)
+    timings: dict[str, float] = {}
+    stats: dict[str, int] = {}
+
+    # -- walk ------------------------------------------------------------------------------
+    walked = walk_repo(real_root)
+    timings["walk"] = time.perf_counter() - t0
+
+    # -- read, decode, sniff ---------------------------------------------------------------
+    t = time.perf_counter()
+    work: list[_Work] = []
+    records: dict[str, FileRecord] = {}
+    content_by_ident: dict[tuple[int, int], tuple[bytes | None, DiagnosticCode | None, str]] = {}
+    budget_left = limits.repo_budget_bytes
+    bytes_read = 0
+    for entry in walked.entries:
+        if entry.status is not None:
+            records[entry.rel] = FileRecord(
+                entry.rel,
+                entry.kind if entry.kind and entry.kind != SNIFF else _other_kind(entry),
+                entry.status,
+                entry.reason,
+                tuple(entry.diagnostics),
+                entry.size,
+            )
+            continue
+        assert entry.kind is not None
+        kind = entry.kind
+        cap = size_cap(kind, limits)
+        shown_kind = kind if kind != SNIFF else "unknown"
+        if entry.size > cap:  # from lstat/stat: never opened
+            records[entry.rel] = _skip(
+                entry, shown_kind, DiagnosticCode.TOO_LARGE, _too_large_msg(entry.size, cap)
+            )
+            continue
+        cached_read = content_by_ident.get(entry.ident) if entry.ident else None
+        if cached_read is None:
+            if entry.size > budget_left:
+                msg = f"repository budget of {limits.repo_budget_bytes // (1024 * 1024)} MiB of IaC files used up; not read"
+                records[entry.rel] = _skip(entry, shown_kind, DiagnosticCode.BUDGET_EXCEEDED, msg)
+                continue
+            outcome = safe_read(entry.path, cap=cap, ident=entry.ident)
+            cached_read = (outcome.data, outcome.code, outcome.message)
+            if entry.ident:
+                content_by_ident[entry.ident] = cached_read
+            if outcome.data is not None:
+                budget_left -= len(outcome.data)
+                bytes_read += len(outcome.data)
+        data, code, message = cached_read
+        if data is None:
+            assert code is not None
+            status = (
+                FileStatus.SKIPPED
+                if code in (DiagnosticCode.TOO_LARGE, DiagnosticCode.NOT_REGULAR)
+                else FileStatus.FAILED
+            )
+            diag = Diagnostic(code, entry.rel, message=message)
+            records[entry.rel] = FileRecord(
+                entry.rel, shown_kind, status, _REASONS.get(code, str(code)), (diag,), entry.size
+            )
+            continue
+        decoded = decode_bytes(data, entry.rel)
+        sha = hashlib.sha256(data).hexdigest()
+        if decoded.text is None:
+            if kind == SNIFF:
+                # A .json/.yaml that is not text: not IaC as far as anyone can tell.
+                records[entry.rel] = FileRecord(
+                    entry.rel,
+                    "unknown",
+                    FileStatus.SKIPPED,
+                    formats_reason_not_iac(),
+                    tuple(decoded.diagnostics),
+                    len(data),
+                    sha,
+                )
+            else:
+                code = decoded.diagnostics[0].code
+                records[entry.rel] = FileRecord(
+                    entry.rel,
+                    kind,
+                    FileStatus.FAILED,
+                    _REASONS.get(code, str(code)),
+                    tuple(decoded.diagnostics),
+                    len(data),
+                    sha,
+                )
+            continue
+        text = decoded.text
+        if entry.helm_template and "{{" in text:
+            records[entry.rel] = FileRecord(
+                entry.rel, "helm_template", FileStatus.SKIPPED, R_HELM_TEMPLATE, (), len(data), sha
+            )
+            continue
+        if kind == SNIFF:
+            sniffed = sniff_kind(text, entry.rel)
+            if sniffed is None:
+                records[entry.rel] = FileRecord(
+                    entry.rel,
+                    _other_kind(entry),
+                    FileStatus.SKIPPED,
+                    formats_reason_not_iac(),
+                    (),
+                    len(data),
+                    sha,
+                )
+                continue
+            kind = sniffed
+        work.append(_Work(entry, kind, text, sha, list(decoded.diagnostics)))
+    timings["read"] = time.perf_counter() - t
+    stats["bytes_read"] = bytes_read
+
+    # -- parse (cache, then isolated workers) ----------------------------------------------
+    t = time.perf_counter()
+    modules: dict[str, Any] = {}
+    unavailable: dict[str, str | None] = {}  # module → None (does not exist yet) or why it failed
+    for w in work:
+        name = formats.module_for_kind(w.kind)
+        if name is None or name in modules or name in unavailable:
+            continue
+        try:
+            mod = format_module(name)
+        except Exception as exc:  # a loader that fails to import must not stop the others
+            log.warning("format module %s failed to import", name, exc_info=True)
+            unavailable[name] = f"loader for {w.kind} is unavailable ({type(exc).__name__})"
+            continue
+        if mod is None:
+            unavailable[name] = None
+        else:
+            modules[name] = mod
+
+    extra = frozenset(modules)
+    parse_cache = ParseCache.for_root(real_root, extra) if cache else None
+    tasks: list[ParseTask] = []
+    task_work: dict[int, tuple[_Work, str | None]] = {}
+    for i, w in enumerate(work):
+        name = formats.module_for_kind(w.kind)
+        if name is None or name not in modules:
+            why = (unavailable.get(name) if name else None) or f"no loader for {w.kind} yet"
+            w.record = FileRecord(
+                w.entry.rel,
+                w.kind,
+                FileStatus.SKIPPED,
+                why,
+                (*w.diagnostics, Diagnostic(DiagnosticCode.UNSUPPORTED, w.entry.rel, message=why)),
+                len(w.text or ""),
+                w.sha256,
+            )
+            continue
+        key = None
+        if parse_cache is not None:
+            key = ParseCache.key(w.entry.rel, w.kind, name, parser_version(modules[name]), w.sha256)
+            hit = parse_cache.get(key)
+            if hit is not None:
+                w.parsed = hit
+                continue
+        tasks.append(ParseTask(i, name, w.entry.rel, w.text or "", w.kind))
+        task_work[i] = (w, key)
+    stats["cache_hits"] = parse_cache.hits if parse_cache else 0
+    stats["parsed"] = len(tasks)
+    if tasks:
+        if isolate:
+            pool = get_pool(limits.worker_memory_bytes, workers)
+            results = pool.run(
+                tasks,
+                timeout_s=limits.timeout_s,
+                import_timeout_s=limits.import_timeout_s,
+                exclude_root=real_root,
+                workers=workers,
+                extra_modules=extra,
+            )
+            stats["workers"] = min(len(tasks), workers or pool.size)
+        else:
+            results = {task.task_id: parse_in_process(task) for task in tasks}
+        for task in tasks:
+            w, key = task_work[task.task_id]
+            pf = results.get(task.task_id)
+            if pf is None:  # defensive: every task should have a result
+                pf = ParsedFile(
+                    task.rel_path,
+                    task.kind,
+                    FileStatus.FAILED,
+                    None,
+                    [
+                        Diagnostic(
+                            DiagnosticCode.RESOURCE_LIMIT,
+                            task.rel_path,
+                            message="no result from parser process",
+                        )
+                    ],
+                )
+            w.parsed = pf
+            transient = any(
+                d.code in (DiagnosticCode.TIMEOUT, DiagnosticCode.RESOURCE_LIMIT, DiagnosticCode.UNSUPPORTED)
+                for d in pf.diagnostics
+            )
+            if parse_cache is not None and key is not None and not transient:
+                parse_cache.put(key, pf)
+    timings["parse"] = time.perf_counter() - t
+
+    for w in work:
+        if w.parsed is None:
+            continue
+        pf = w.parsed
+        pf.path = w.entry.rel
+        pf.kind = pf.kind or w.kind
+        pf.sha256 = w.sha256
+        pf.size = w.entry.size
+        diags = (*w.diagnostics, *pf.diagnostics)
+        status = (
+            pf.status
+            if pf.status in (FileStatus.PARSED, FileStatus.PARTIAL, FileStatus.FAILED)
+            else FileStatus.FAILED
+        )
+        reason = ""
+        if status is not FileStatus.PARSED:
+            codes = [d.code for d in pf.diagnostics]
+            reason = (
+                _REASONS.get(codes[0], str(codes[0]))
+                if codes
+                else ("partially parsed" if status is FileStatus.PARTIAL else "parse error")
+            )
+            if status is FileStatus.PARTIAL:
+                reason = "partially parsed"
+        w.record = FileRecord(w.entry.rel, w.kind, status, reason, diags, w.entry.size, w.sha256)
+
+    # -- build -----------------------------------------------------------------------------
+    t = time.perf_counter()
+    rg = ResourceGraph()
+    build_diags: list[Diagnostic] = []
+    by_module: dict[str, list[ParsedFile]] = {}
+    for w in work:
+        if (
+            w.parsed is None
+            or w.record is None
+            or w.record.status not in (FileStatus.PARSED, FileStatus.PARTIAL)
+        ):
+            continue
+        name = formats.module_for_kind(w.kind)
+        if name in modules:
+            by_module.setdefault(name, []).append(w.parsed)
+    order = [m for m in formats.DEFAULT_BUILD_ORDER if m in by_module] + sorted(
+        m for m in by_module if m not in formats.DEFAULT_BUILD_ORDER
+    )
+    failed_builds: dict[str, str] = {}
+    for name in order:
+        try:
+            build_diags.extend(modules[name].build(by_module[name], rg) or [])
+        except Exception as exc:
+            if os.environ.get("INFRA_REVIEW_DEBUG"):
+                raise
+            log.error("loader %s failed to build the graph", name, exc_info=True)
+            failed_builds[name] = (
+                f"internal error in {name.rsplit('.', 1)[-1]} loader ({type(exc).__name__}); its resources are missing"
+            )
+    timings["build"] = time.perf_counter() - t
+
+    # -- cross-format links ---------------------------------------------------------------
+    t = time.perf_counter()
+    try:
+        linker = format_module("infra_review.loaders.crossformat")
+    except Exception as exc:
+        linker = None
+        log.error("cross-format linker failed to import: %s", type(exc).__name__, exc_info=True)
+    if linker is not None and hasattr(linker, "link"):
+        try:
+            build_diags.extend(linker.link(rg) or [])
+        except Exception:
+            if os.environ.get("INFRA_REVIEW_DEBUG"):
+                raise
+            log.error("cross-format linker failed", exc_info=True)
+            build_diags.append(
+                Diagnostic(
+                    DiagnosticCode.EVAL_WARNING,
+                    "",
+                    message="internal error in the cross-format linker; cross-format edges are missing",
+                )
+            )
+    timings["link"] = time.perf_counter() - t
+
+    # -- records, coverage, repo facts ----------------------------------------------------
+    for w in work:
+        assert w.record is not None
+        rec = w.record
+        name = formats.module_for_kind(w.kind)
+        if name in failed_builds and rec.status in (FileStatus.PARSED, FileStatus.PARTIAL):
+            rec = replace(
+                rec,
+                status=FileStatus.FAILED,
+                reason="loader error",
+                diagnostics=(
+                    *rec.diagnostics,
+                    Diagnostic(DiagnosticCode.PARSE_ERROR, rec.path, message=failed_builds[name]),
+                ),
+            )
+        records[rec.path] = rec
+    general: list[Diagnostic] = []
+    extra_by_file: dict[str, list[Diagnostic]] = {}
+    for d in build_diags:
+        if d.file in records:
+            extra_by_file.setdefault(d.file, []).append(d)
+        else:
+            general.append(d)
+    for path, ds in extra_by_file.items():
+        rec = records[path]
+        records[path] = replace(rec, diagnostics=(*rec.diagnostics, *ds))
+
+    files = [records[k] for k in sorted(records)]
+    diagnostics = [d for r in files for d in r.diagnostics] + general
+    coverage = coverage_of(files)
+    rg.files = files
+    rg.repo = _repo_facts(real_root, files, walked.chart_dirs)
+    rg.repo["coverage"] = coverage
+    timings["total"] = time.perf_counter() - t0
+    result = LoadResult(rg, files, diagnostics, coverage, Path(real_root), timings, stats)
+    if strict and not result.complete:
+        worst = ", ".join(f"{r.path} ({r.reason})" for r in result.problems[:5])
+        more = f" and {len(result.problems) - 5} more" if len(result.problems) > 5 else ""
+        msg = f"incomplete coverage of {display_path(real_root)}: {worst}{more}"
+        raise IncompleteLoadError(msg)
+    return result
+
+
+def formats_reason_not_iac() -> str:
+    return "not an IaC file"
+
+
+def _other_kind(entry: Entry) -> str:
+    if entry.entry_type == "directory":
+        return "directory"
+    if entry.entry_type == "symlink" and not entry.kind:
+        return "symlink"
+    return "other"
+
+
+def _skip(entry: Entry, kind: str, code: DiagnosticCode, message: str) -> FileRecord:
+    return FileRecord(
+        entry.rel,
+        kind,
+        FileStatus.SKIPPED,
+        _REASONS[code],
+        (Diagnostic(code, entry.rel, message=message),),
+        entry.size,
+    )
+
+
+def _too_large_msg(size: int, cap: int) -> str:
+    from infra_review.loaders.walk import _too_large
+
+    return _too_large(size, cap)
+
+
+def _repo_facts(root: str, files: list[FileRecord], chart_dirs: list[str]) -> dict[str, Any]:
+    paths = [r.path for r in files if r.kind != "directory"]
+    top = [p for p in paths if "/" not in p]
+    git = read_git_info(root)
+    if git.get("tracked") is not None:
+        git["tracked"] = [display_path(p) for p in git["tracked"]]
+    return {
+        "root": root,
+        "name": os.path.basename(root.rstrip(os.sep)) or root,
+        "git": git,
+        "paths": paths,
+        "ignored_dirs": [r.path for r in files if r.kind == "directory" and r.reason == "ignored directory"],
+        "has_readme": any(_README_RE.match(p) for p in top),
+        "readme": next((p for p in sorted(top) if _README_RE.match(p)), None),
+        "has_gitignore": ".gitignore" in top,
+        "codeowners": next(
+            (p for p in ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS") if p in paths), None
+        ),
+        "ci_files": [p for p in paths if any(rx.match(p) for rx in _CI_PATTERNS)],
+        "pre_commit": ".pre-commit-config.yaml" if ".pre-commit-config.yaml" in top else None,
+        "terraform_lock_files": [p for p in paths if p.rsplit("/", 1)[-1] == ".terraform.lock.hcl"],
+        "helm_charts": chart_dirs,
+        "kinds": dict(
+            sorted(
+                Counter(r.kind for r in files if r.status in (FileStatus.PARSED, FileStatus.PARTIAL)).items()
+            )
+        ),
+    }

@@ -1,0 +1,157 @@
+"""The JSON document of ``infra-review scan --format json``: a documented, stable contract.
+
+Top-level keys (``SCHEMA_VERSION`` changes only when one is removed or changes meaning; new
+keys may be added at any time):
+
+``schema_version``
+    ``"1.0"``.
+``tool``
+    ``{"name": "infra-review", "version": ...}``.
+``root``
+    Absolute path of the reviewed directory.
+``git``
+    ``{"is_repo", "head_commit", "branch"}`` read from ``.git`` without running git.
+``coverage``
+    ``{"files_total", "parsed", "partial", "skipped", "failed", "by_reason", "problems",
+    "complete"}``: every path under the root is counted once.
+``files``
+    ``[{"path", "kind", "status", "reason", "diagnostics"}]`` sorted by path.
+``diagnostics``
+    ``[{"code", "file", "line", "column", "message"}]``; messages never quote file content.
+``resources``
+    ``[{"address", "kind", "block", "file", "line", "module"}]`` sorted by address.
+``edges``
+    ``[{"source", "target", "kind"}]`` (plus ``"attr"`` for reference edges); ``source``
+    depends on ``target``.
+``findings``
+    ``[{"rule_id", "area", "severity", "status", "address", "file", "line", "attribute",
+    "message", "evidence", "remediation", "title", "suppressed", "suppression_reason",
+    "fingerprint"}]``.
+
+>>> to_jsonable({"a": (1, {2}), "b": Severity.HIGH})
+{'a': [1, [2]], 'b': 'high'}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from infra_review.model import Finding, Severity, Unresolved
+
+if TYPE_CHECKING:
+    from infra_review.loaders.repo import LoadResult
+
+__all__ = ["SCHEMA_VERSION", "TOOL_NAME", "finding_to_dict", "scan_document", "to_jsonable"]
+
+SCHEMA_VERSION = "1.0"
+TOOL_NAME = "infra-review"
+
+
+def to_jsonable(value: Any, _depth: int = 0) -> Any:
+    """Plain JSON types only: tuples/sets → lists, enums → values, ``Unresolved`` → ``${expr}``."""
+    if _depth > 64:
+        return "…"
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Severity):
+        return value.label
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value, _depth + 1)
+    if isinstance(value, Unresolved):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        items = [to_jsonable(v, _depth + 1) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:
+            return items
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v, _depth + 1) for v in value]
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name), _depth + 1) for f in dataclasses.fields(value)}
+    return str(value)
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as the contract's dictionary.
+
+    Delegates to :func:`infra_review.review.finding_to_dict` when the review layer is installed
+    (it redacts secret-looking evidence); the fallback below has the same keys.
+    """
+    try:
+        from infra_review.review import finding_to_dict as _impl
+    except ImportError:
+        _impl = None
+    if _impl is not None:
+        return _impl(finding)
+    return {
+        "rule_id": finding.rule_id,
+        "area": str(finding.area),
+        "severity": finding.severity.label,
+        "status": str(finding.status),
+        "address": finding.address,
+        "file": finding.file,
+        "line": finding.line,
+        "attribute": finding.attribute,
+        "message": finding.message,
+        "evidence": to_jsonable(finding.evidence),
+        "remediation": finding.remediation,
+        "title": finding.title,
+        "suppressed": finding.suppressed,
+        "suppression_reason": finding.suppression_reason,
+        "suppression_source": finding.suppression_source,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def scan_document(load_result: LoadResult, findings: Iterable[Finding] = ()) -> dict[str, Any]:
+    """The whole JSON document for one load (and its findings, when rules ran)."""
+    from infra_review import __version__
+
+    rg = load_result.graph
+    git = rg.repo.get("git", {}) if isinstance(rg.repo, Mapping) else {}
+    coverage = {k: v for k, v in load_result.coverage.items()}
+    coverage["complete"] = load_result.complete
+    resources = []
+    for res in sorted(rg.all(), key=lambda r: r.address):
+        resources.append(
+            {
+                "address": res.address,
+                "kind": res.kind,
+                "block": res.block,
+                "file": res.file,
+                "line": res.line,
+                "end_line": res.source.end_line if res.source else 0,
+                "module": res.module,
+            }
+        )
+    edges = []
+    for e in rg.edges():
+        item: dict[str, Any] = {"source": e.source, "target": e.target, "kind": e.kind}
+        if "attr" in e.attrs:
+            item["attr"] = str(e.attrs["attr"])
+        edges.append(item)
+    edges.sort(key=lambda d: (d["source"], d["target"], d["kind"], d.get("attr", "")))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "root": str(load_result.root),
+        "git": {k: git.get(k) for k in ("is_repo", "head_commit", "branch")},
+        "coverage": coverage,
+        "files": [f.to_dict() for f in load_result.files],
+        "diagnostics": [d.to_dict() for d in load_result.diagnostics],
+        "resources": resources,
+        "edges": edges,
+        "findings": [finding_to_dict(f) for f in findings],
+    }
