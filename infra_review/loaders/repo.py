@@ -273,7 +273,8 @@ def load_repo(
         cached_read = content_by_ident.get(entry.ident) if entry.ident else None
         if cached_read is None:
             if entry.size > budget_left:
-                msg = f"repository budget of {limits.repo_budget_bytes // (1024 * 1024)} MiB of IaC files used up; not read"
+                mib = limits.repo_budget_bytes // (1024 * 1024)
+                msg = f"repository budget of {mib} MiB of IaC files used up; not read"
                 records[entry.rel] = _skip(entry, shown_kind, DiagnosticCode.BUDGET_EXCEEDED, msg)
                 continue
             outcome = safe_read(entry.path, cap=cap, ident=entry.ident)
@@ -486,8 +487,9 @@ def load_repo(
             if os.environ.get("INFRA_REVIEW_DEBUG"):
                 raise
             log.error("loader %s failed to build the graph", name, exc_info=True)
+            short = name.rsplit(".", 1)[-1]
             failed_builds[name] = (
-                f"internal error in {name.rsplit('.', 1)[-1]} loader ({type(exc).__name__}); its resources are missing"
+                f"internal error in {short} loader ({type(exc).__name__}); resources missing"
             )
     timings["build"] = time.perf_counter() - t
 

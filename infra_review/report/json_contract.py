@@ -56,14 +56,14 @@ def to_jsonable(value: Any, _depth: int = 0) -> Any:
     """Plain JSON types only: tuples/sets → lists, enums → values, ``Unresolved`` → ``${expr}``."""
     if _depth > 64:
         return "…"
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
     if isinstance(value, Severity):
         return value.label
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value, _depth + 1)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
     if isinstance(value, Unresolved):
         return str(value)
     if isinstance(value, Mapping):
@@ -121,7 +121,7 @@ def scan_document(load_result: LoadResult, findings: Iterable[Finding] = ()) -> 
 
     rg = load_result.graph
     git = rg.repo.get("git", {}) if isinstance(rg.repo, Mapping) else {}
-    coverage = {k: v for k, v in load_result.coverage.items()}
+    coverage = dict(load_result.coverage)
     coverage["complete"] = load_result.complete
     resources = []
     for res in sorted(rg.all(), key=lambda r: r.address):

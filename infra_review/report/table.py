@@ -104,8 +104,9 @@ def render_table(result: LoadResult, findings: Iterable[Finding] = (), *, max_ro
         unknown = sum(1 for f in active if f.status is Status.UNKNOWN)
         counts = ", ".join(f"{sev[s]} {s.label}" for s in sorted(Severity, reverse=True) if sev[s])
         suppressed = sum(1 for f in findings if f.suppressed)
+        failing = sum(sev.values())
         lines.append(
-            f"Findings: {sum(sev.values())} failing ({counts or 'none'}), {unknown} unknown, {suppressed} suppressed"
+            f"Findings: {failing} failing ({counts or 'none'}), {unknown} unknown, {suppressed} suppressed"
         )
         worst = sorted(
             (f for f in active if f.status is Status.FAIL), key=lambda f: (-f.severity, f.rule_id, f.address)
