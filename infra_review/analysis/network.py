@@ -34,7 +34,7 @@ Examples
 ...     "vpc_security_group_ids": [ref("aws_security_group.ssh")], "associate_public_ip_address": True}))
 >>> m = network_model(rg)
 >>> m.subnets["aws_subnet.pub"].cls, m.tiers["aws_instance.web"]
-('public', 'edge')
+('public', 'app')
 >>> [p.text() for p in m.exposures]
 ['INTERNET → aws_internet_gateway.gw → aws_route_table.pub → aws_subnet.pub → aws_instance.web:22']
 """
@@ -1174,11 +1174,12 @@ def tier_of(rg: ResourceGraph, res: Resource, m: NetworkModel | None = None) -> 
     if kind == "aws_lambda_function" and not res.attrs.get("vpc_config"):
         return "", "inferred"
     if kind in COMPUTE_KINDS:
-        if m is not None:
-            subs = m.placement.get(res.address, ())
-            if subs and all(m.subnets.get(s) and m.subnets[s].cls == "public" for s in subs):
-                return "edge", "inferred"
+        # compute keeps its role even when misplaced in a public subnet (that is NET001's finding)
         return "app", "inferred"
+    if m is not None and kind not in SUPPORT_KINDS:
+        subs = m.placement.get(res.address, ())
+        if subs and all(m.subnets.get(s) and m.subnets[s].cls == "public" for s in subs):
+            return "edge", "inferred"
     return "", "inferred"
 
 
@@ -1434,6 +1435,13 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
         if not p.ports:
             return
         old = found.get(p.target)
+        if old is not None and old.nodes == p.nodes:
+            # same hops through another listener: merge the ports
+            merged_ports = tuple(_merge_labels(a, b) for a, b in zip(old.node_ports, p.node_ports, strict=True))
+            found[p.target] = ExposurePath(p.target, p.nodes, merged_ports, old.ports | p.ports, p.hops, p.kind,
+                                           p.via_lb, "uncertain" if "uncertain" in (old.confidence, p.confidence) else "certain")
+            queue.append(found[p.target])
+            return
         if old is None or (p.hops, len(p.nodes)) < (old.hops, len(old.nodes)):
             found[p.target] = p
             queue.append(p)
@@ -1508,7 +1516,8 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
                         ports_list.append("")
                     nodes.append(tgt)
                     ports_list.append(got.label())
-                    offer(ExposurePath(tgt, tuple(nodes), tuple(ports_list), got, cur.hops + 1, "lb", True,
+                    entry = PortSet(PortSet.tcp(ch.port).ranges, got.uncertain)
+                    offer(ExposurePath(tgt, tuple(nodes), tuple(ports_list), entry, cur.hops + 1, "lb", True,
                                        "uncertain" if got.uncertain or cur.confidence == "uncertain" else "certain"))
             continue
         if node.kind not in COMPUTE_KINDS:
@@ -1534,6 +1543,18 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
             if onode is not None and onode.kind in LB_KINDS and origin not in found:
                 offer(ExposurePath(origin, (INTERNET, res.address, origin), ("", "443", ""), PortSet.tcp(443), 1, "cdn"))
     m.exposures = sorted(found.values(), key=lambda p: (p.hops, p.target))
+
+
+def _merge_labels(a: str, b: str) -> str:
+    if not a or a == b:
+        return b or a
+    if not b:
+        return a
+    nums = []
+    for part in (a + ", " + b).split(", "):
+        if part not in nums:
+            nums.append(part)
+    return ", ".join(sorted(nums, key=lambda x: (len(x), x)))
 
 
 def _admits_vpc_of(m: NetworkModel, target: str, source: str) -> PortSet:

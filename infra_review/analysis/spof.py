@@ -161,6 +161,8 @@ def spof02(rg: ResourceGraph) -> Iterator[Spof]:
         elif len(known) <= 1 and UNKNOWN_AZ in azs and len(subs) >= 2:
             yield Spof("SPOF02", nat, "UNKNOWN", "one NAT gateway serves several subnets whose AZs are not known", evidence)
     for mod in rg.resources(block="module"):
+        if any(r.address.startswith(mod.address + ".") for r in rg.resources("aws_nat_gateway")):
+            continue  # a local module: its NAT gateways were judged above
         v = tri(mod.attrs.get("single_nat_gateway"), False)
         if v is True and tri(mod.attrs.get("enable_nat_gateway"), True) is not False:
             yield Spof("SPOF02", mod.address, "FAIL", "VPC module called with single_nat_gateway = true",
