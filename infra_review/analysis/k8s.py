@@ -59,7 +59,9 @@ POD_SPEC_PATHS: dict[str, str] = {
     "k8s:Rollout": "spec.template.spec",
 }
 ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
-_REPLICATED = frozenset({"k8s:Deployment", "k8s:StatefulSet", "k8s:ReplicaSet", "k8s:Rollout", "k8s:ReplicationController"})
+_REPLICATED = frozenset(
+    {"k8s:Deployment", "k8s:StatefulSet", "k8s:ReplicaSet", "k8s:Rollout", "k8s:ReplicationController"}
+)
 
 
 def get_path(obj: Any, path: str) -> Any:

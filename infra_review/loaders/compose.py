@@ -39,7 +39,7 @@ def resolve_in_root(base_dir: str, rel: str) -> str | None:
     >>> resolve_in_root("deploy", "../api"), resolve_in_root("", "../../etc"), resolve_in_root("", "/abs")
     ('api', None, None)
     """
-    if not isinstance(rel, str) or rel.startswith(("/", "\\")) or "://" in rel or rel.startswith("git@"):
+    if not isinstance(rel, str) or rel.startswith(("/", "\\", "git@")) or "://" in rel:
         return None
     joined = posixpath.normpath(posixpath.join(base_dir or ".", rel))
     if joined == ".":
@@ -161,7 +161,9 @@ def parse_file(rel_path: str, text: str, kind: str = "compose") -> ParsedFile:
             val = doc.value if isinstance(doc.value, dict) else {}
             svcs = val.get("services")
             if svcs is None and val and "version" not in val:
-                svcs = {k: v for k, v in val.items() if isinstance(v, dict) and ("image" in v or "build" in v)}
+                svcs = {
+                    k: v for k, v in val.items() if isinstance(v, dict) and ("image" in v or "build" in v)
+                }
             if isinstance(svcs, dict):
                 for name, svc in svcs.items():
                     if isinstance(svc, dict):

@@ -68,7 +68,10 @@ def _final_stages(rg: ResourceGraph) -> dict[str, Resource]:
 def _stage_for(rg: ResourceGraph, dockerfile: str, target: Any) -> Resource | None:
     if isinstance(target, str) and target:
         for r in rg.resources("dockerfile", "dockerfile:stage"):
-            if r.meta.get("dockerfile") == dockerfile and (r.attrs.get("alias") or "").lower() == target.lower():
+            if (
+                r.meta.get("dockerfile") == dockerfile
+                and (r.attrs.get("alias") or "").lower() == target.lower()
+            ):
                 return r
     return _final_stages(rg).get(dockerfile)
 
@@ -104,9 +107,7 @@ def _ecr_repos(rg: ResourceGraph) -> dict[str, Resource]:
     return out
 
 
-def dockerfile_for_image(
-    rg: ResourceGraph, image: str
-) -> tuple[Resource | None, str, str, Resource | None]:
+def dockerfile_for_image(rg: ResourceGraph, image: str) -> tuple[Resource | None, str, str, Resource | None]:
     """``(dockerfile stage, confidence, via, ecr_repository)`` for an image reference."""
     ref = parse_image_ref(image)
     repo = ref["repository"]
@@ -128,7 +129,12 @@ def dockerfile_for_image(
 
 
 def _link_selectors(rg: ResourceGraph) -> None:
-    for kind in ("k8s:Service", "k8s:NetworkPolicy", "k8s:PodDisruptionBudget", "k8s:HorizontalPodAutoscaler"):
+    for kind in (
+        "k8s:Service",
+        "k8s:NetworkPolicy",
+        "k8s:PodDisruptionBudget",
+        "k8s:HorizontalPodAutoscaler",
+    ):
         for res in list(rg.resources(kind)):
             for w in selected_workloads(rg, res):
                 rg.add_edge(res.address, w.address, "selects")
@@ -139,7 +145,9 @@ def _link_ingress(rg: ResourceGraph) -> None:
     for ing in list(rg.resources("k8s:Ingress")):
         ns = namespace_of(ing)
         names: set[str] = set()
-        default = get_path(ing.attrs, "spec.defaultBackend.service.name") or get_path(ing.attrs, "spec.backend.serviceName")
+        default = get_path(ing.attrs, "spec.defaultBackend.service.name") or get_path(
+            ing.attrs, "spec.backend.serviceName"
+        )
         if isinstance(default, str):
             names.add(default)
         for rule_ in get_path(ing.attrs, "spec.rules") or []:
@@ -198,7 +206,14 @@ def _link_images(rg: ResourceGraph) -> None:
                 continue
             stage, conf, via, ecr = lookup(image)
             if stage is not None:
-                rg.add_edge(w.address, stage.address, "runs_image", confidence=conf, via=via, container=str(c.get("name", "")))
+                rg.add_edge(
+                    w.address,
+                    stage.address,
+                    "runs_image",
+                    confidence=conf,
+                    via=via,
+                    container=str(c.get("name", "")),
+                )
             if ecr is not None:
                 rg.add_edge(w.address, ecr.address, "ref", attr=f"{path}.image")
     for hv in list(rg.resources("helm:values")):
@@ -207,7 +222,9 @@ def _link_images(rg: ResourceGraph) -> None:
             if isinstance(ref, str) and ref:
                 stage, conf, via, _ = lookup(ref)
                 if stage is not None:
-                    rg.add_edge(hv.address, stage.address, "runs_image", confidence=conf, via=via, container="")
+                    rg.add_edge(
+                        hv.address, stage.address, "runs_image", confidence=conf, via=via, container=""
+                    )
     for svc in list(rg.resources("compose:service")):
         df = svc.attrs.get("build_dockerfile_path")
         if isinstance(df, str):
@@ -224,10 +241,12 @@ def _link_clusters(rg: ResourceGraph) -> None:
     clusters = list(rg.resources(*CLUSTER_KINDS))
     if not clusters:
         return
-    objects = [r for r in rg.resources(block="k8s")]
+    objects = list(rg.resources(block="k8s"))
     if len(clusters) == 1:
         for obj in objects:
-            rg.add_edge(obj.address, clusters[0].address, "hosted_on", confidence="medium", via="single-cluster")
+            rg.add_edge(
+                obj.address, clusters[0].address, "hosted_on", confidence="medium", via="single-cluster"
+            )
         return
     names: dict[str, Resource] = {}
     for c in clusters:

@@ -250,7 +250,12 @@ def parse_dockerfile(text: str) -> dict[str, Any]:
         word, _, args = ins["text"].partition(" ")
         instr = word.upper()
         args = args.strip()
-        item: dict[str, Any] = {"instruction": instr, "args": args, "line": ins["line"], "end_line": ins["end_line"]}
+        item: dict[str, Any] = {
+            "instruction": instr,
+            "args": args,
+            "line": ins["line"],
+            "end_line": ins["end_line"],
+        }
         if instr not in _KNOWN:
             item["unknown"] = True
         if instr == "FROM":
@@ -267,7 +272,9 @@ def parse_dockerfile(text: str) -> dict[str, Any]:
                 "line": ins["line"],
                 "end_line": ins["end_line"],
                 "image_raw": ref_raw,
-                "image": parse_image_ref(ref) if ref else {"repository": "", "tag": None, "digest": None, "name": ""},
+                "image": parse_image_ref(ref)
+                if ref
+                else {"repository": "", "tag": None, "digest": None, "name": ""},
                 "image_resolved": resolved,
                 "scratch": ref.lower() == "scratch",
                 "from_stage": from_stage,
@@ -436,7 +443,9 @@ def parse_file(rel_path: str, text: str, kind: str = "dockerfile") -> ParsedFile
         pf.data = data
         if not data["stages"]:
             pf.status = FileStatus.FAILED
-            pf.diagnostics.append(Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, 1, 0, "no FROM instruction"))
+            pf.diagnostics.append(
+                Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, 1, 0, "no FROM instruction")
+            )
     except Exception as exc:  # worker contract: never raise
         pf.status = FileStatus.FAILED
         pf.data = {"stages": []}
@@ -454,7 +463,10 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
     for pf in files:
         if pf.kind == "dockerignore" and isinstance(pf.data, dict):
             ignores[pf.path] = (pf.path, list(pf.data.get("patterns", [])))
-    root_name = str(rg.repo.get("name") or "").strip() or str(rg.repo.get("root") or ".").rstrip("/").rsplit("/", 1)[-1]
+    root_name = (
+        str(rg.repo.get("name") or "").strip()
+        or str(rg.repo.get("root") or ".").rstrip("/").rsplit("/", 1)[-1]
+    )
     for pf in sorted(files, key=lambda f: f.path):
         if pf.kind == "dockerignore" or not isinstance(pf.data, dict):
             continue
@@ -509,7 +521,12 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
                     target = stages[int(frm)]
                 if target is not None and target["index"] != st["index"]:
                     src = f"docker:{pf.path}#{st['alias'] or st['index']}"
-                    rg.add_edge(src, f"docker:{pf.path}#{target['alias'] or target['index']}", "ref", attr="COPY --from")
+                    rg.add_edge(
+                        src,
+                        f"docker:{pf.path}#{target['alias'] or target['index']}",
+                        "ref",
+                        attr="COPY --from",
+                    )
     return []
 
 

@@ -196,7 +196,9 @@ def _object_record(
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None, [
-            Diagnostic(DiagnosticCode.UNSUPPORTED, rel_path, line, 0, "document without apiVersion/kind ignored")
+            Diagnostic(
+                DiagnosticCode.UNSUPPORTED, rel_path, line, 0, "document without apiVersion/kind ignored"
+            )
         ]
     md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     name = md.get("name")
@@ -305,8 +307,10 @@ def parse_file(rel_path: str, text: str, kind: str = "kubernetes") -> ParsedFile
                     pf.diagnostics.extend(d)
                     if rec is not None:
                         objects.append(rec)
-            if not docs and rel_path.endswith(".json") and not any(
-                d.code in (DiagnosticCode.ALIAS_LIMIT, DiagnosticCode.DEPTH_LIMIT) for d in diags
+            if (
+                not docs
+                and rel_path.endswith(".json")
+                and not any(d.code in (DiagnosticCode.ALIAS_LIMIT, DiagnosticCode.DEPTH_LIMIT) for d in diags)
             ):
                 objects.extend(_json_fallback(rel_path, text, pf))
             pf.data = {"objects": objects}

@@ -74,7 +74,7 @@ class YamlDoc:
     duplicates: dict[str, list[Any]] = field(default_factory=dict)
 
 
-class _Reject(Exception):  # noqa: N818 - internal control flow
+class _Reject(Exception):
     def __init__(self, code: DiagnosticCode, line: int, column: int, message: str) -> None:
         super().__init__(message)
         self.code, self.line, self.column, self.message = code, line, column, message
@@ -161,7 +161,9 @@ class _Builder:
     def build(self, node: Node, path: str = "", depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             m = node.start_mark
-            raise _Reject(DiagnosticCode.DEPTH_LIMIT, m.line + 1, m.column + 1, f"nesting deeper than {MAX_DEPTH}")
+            raise _Reject(
+                DiagnosticCode.DEPTH_LIMIT, m.line + 1, m.column + 1, f"nesting deeper than {MAX_DEPTH}"
+            )
         if len(self.lines) < MAX_LINE_ENTRIES:
             self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, ScalarNode):
@@ -186,7 +188,9 @@ class _Builder:
                         for k, v in val.items():
                             merged.setdefault(k, v)
                 continue
-            key = self.build(knode, "", depth + 1) if not isinstance(knode, ScalarNode) else self._scalar(knode)
+            key = (
+                self.build(knode, "", depth + 1) if not isinstance(knode, ScalarNode) else self._scalar(knode)
+            )
             if isinstance(key, (dict, list)):
                 key = str(key)
             kpath = path_join(path, str(key))
@@ -295,7 +299,9 @@ def _error_diag(exc: BaseException, rel_path: str, line_offset: int, index: int 
     if isinstance(exc, _Reject):
         return Diagnostic(exc.code, rel_path, exc.line + line_offset, exc.column, where + exc.message)
     if isinstance(exc, RecursionError):
-        return Diagnostic(DiagnosticCode.DEPTH_LIMIT, rel_path, line_offset + 1, 0, where + "nesting too deep")
+        return Diagnostic(
+            DiagnosticCode.DEPTH_LIMIT, rel_path, line_offset + 1, 0, where + "nesting too deep"
+        )
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
@@ -304,8 +310,12 @@ def _error_diag(exc: BaseException, rel_path: str, line_offset: int, index: int 
         code = DiagnosticCode.DEPTH_LIMIT if "depth" in problem.lower() else DiagnosticCode.PARSE_ERROR
         return Diagnostic(code, rel_path, line, col, f"{where}{type(exc).__name__}: {problem}")
     if isinstance(exc, MemoryError):
-        return Diagnostic(DiagnosticCode.RESOURCE_LIMIT, rel_path, line_offset + 1, 0, where + "out of memory")
-    return Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, line_offset + 1, 0, f"{where}{type(exc).__name__}")
+        return Diagnostic(
+            DiagnosticCode.RESOURCE_LIMIT, rel_path, line_offset + 1, 0, where + "out of memory"
+        )
+    return Diagnostic(
+        DiagnosticCode.PARSE_ERROR, rel_path, line_offset + 1, 0, f"{where}{type(exc).__name__}"
+    )
 
 
 def _convert(node: Node, index: int, line_offset: int, rel_path: str) -> tuple[YamlDoc, list[Diagnostic]]:
@@ -334,7 +344,9 @@ def _convert(node: Node, index: int, line_offset: int, rel_path: str) -> tuple[Y
     return doc, diags
 
 
-def _load_stream(text: str, rel_path: str, line_offset: int, base_index: int) -> tuple[list[YamlDoc], list[Diagnostic]]:
+def _load_stream(
+    text: str, rel_path: str, line_offset: int, base_index: int
+) -> tuple[list[YamlDoc], list[Diagnostic]]:
     """Load one stream; raises on the first error (after converting earlier documents)."""
     docs: list[YamlDoc] = []
     diags: list[Diagnostic] = []
@@ -357,7 +369,15 @@ def load_documents(text: str, rel_path: str) -> tuple[list[YamlDoc], list[Diagno
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
         return _load_stream(text, rel_path, 0, 0)
-    except (yaml.YAMLError, _Reject, RecursionError, MemoryError, ValueError, TypeError, OverflowError) as exc:
+    except (
+        yaml.YAMLError,
+        _Reject,
+        RecursionError,
+        MemoryError,
+        ValueError,
+        TypeError,
+        OverflowError,
+    ) as exc:
         first_error = exc
     chunks = _split_chunks(text)
     docs: list[YamlDoc] = []
@@ -367,10 +387,20 @@ def load_documents(text: str, rel_path: str) -> tuple[list[YamlDoc], list[Diagno
     for idx, (offset, chunk) in enumerate(chunks):
         try:
             got, d = _load_stream(chunk, rel_path, offset, idx)
-        except (yaml.YAMLError, _Reject, RecursionError, MemoryError, ValueError, TypeError, OverflowError) as exc:
+        except (
+            yaml.YAMLError,
+            _Reject,
+            RecursionError,
+            MemoryError,
+            ValueError,
+            TypeError,
+            OverflowError,
+        ) as exc:
             diags.append(_error_diag(exc, rel_path, offset, idx))
             diags.append(
-                Diagnostic(DiagnosticCode.PARTIAL, rel_path, offset + 1, 0, f"document {idx} skipped; others kept")
+                Diagnostic(
+                    DiagnosticCode.PARTIAL, rel_path, offset + 1, 0, f"document {idx} skipped; others kept"
+                )
             )
             continue
         for doc in got:
