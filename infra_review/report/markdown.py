@@ -1,0 +1,135 @@
+"""A Markdown summary of a review: totals, red flags first, then one section per area.
+
+Layout: a totals table (active FAIL per severity, UNKNOWN, suppressed); **Red flags** (every
+active FAIL of the red-flag area, plus the critical findings of any area); one section per
+area in the persona's order with one table per severity and the remediation of each rule once;
+then *Needs a human* (UNKNOWN), *Suppressed* (with source and reason) and *Rule errors*.
+Every string from the reviewed repository is escaped (HTML entities and Markdown
+punctuation), so a resource named ``<script>`` or ``a|b`` stays text.
+
+>>> from infra_review.model import Finding, Area, Severity, Status
+>>> md = to_markdown([Finding("TST001", Area.IAC, Severity.HIGH, Status.FAIL, "aws_s3_bucket.<b>", "m")])
+>>> "aws\\\\_s3\\\\_bucket.&lt;b&gt;" in md
+True
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from infra_review.model import Area, Finding, Severity, Status
+from infra_review.review import RuleError, sort_findings
+
+__all__ = ["escape_md", "to_markdown"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+
+def escape_md(text: object, limit: int = 300) -> str:
+    """Escape a repository string for a Markdown table cell (HTML entities, punctuation)."""
+    s = " ".join(str(text).split())
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=False))
+
+
+def _loc(f: Finding) -> str:
+    if not f.file:
+        return "—"
+    return escape_md(f"{f.file}:{f.line}" if f.line else f.file)
+
+
+def _table(findings: Sequence[Finding]) -> list[str]:
+    rows = ["| Rule | Resource | Location | Finding |", "|---|---|---|---|"]
+    for f in findings:
+        rows.append(f"| {f.rule_id} | {escape_md(f.address)} | {_loc(f)} | {escape_md(f.message)} |")
+    return rows
+
+
+def _first_paragraph(text: str) -> str:
+    return text.strip().split("\n\n", 1)[0]
+
+
+def _remediation(findings: Sequence[Finding]) -> list[str]:
+    from infra_review.docs import rst_to_markdown
+
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.rule_id, f)
+    remed = [
+        f"- **{rid}** {escape_md(f.title)}: {rst_to_markdown(_first_paragraph(f.remediation))}"
+        for rid, f in sorted(seen.items())
+        if f.remediation
+    ]
+    return ["**Remediation**", "", *remed, ""] if remed else []
+
+
+def to_markdown(
+    findings: Sequence[Finding],
+    *,
+    errors: Iterable[RuleError] = (),
+    title: str = "infra-review findings",
+    root: str = "",
+) -> str:
+    """The Markdown summary (see the module docstring)."""
+    from infra_review.docs import AREA_TITLES
+
+    ordered = sort_findings(findings)
+    active = [f for f in ordered if f.status == Status.FAIL and not f.suppressed]
+    unknown = [f for f in ordered if f.status == Status.UNKNOWN and not f.suppressed]
+    suppressed = [f for f in ordered if f.suppressed]
+    errs = list(errors)
+
+    out = [f"# {escape_md(title)}", ""]
+    if root:
+        out += [f"Repository: {escape_md(root)}", ""]
+    out += ["| Severity | Failing | Needs a human (UNKNOWN) | Suppressed |", "|---|---|---|---|"]
+    for sev in sorted(Severity, reverse=True):
+        out.append(
+            f"| {sev.label} | {sum(f.severity == sev for f in active)} | "
+            f"{sum(f.severity == sev for f in unknown)} | {sum(f.severity == sev for f in suppressed)} |"
+        )
+    out.append(f"| **total** | **{len(active)}** | **{len(unknown)}** | **{len(suppressed)}** |")
+    out.append("")
+    if errs:
+        out += [f"> **Incomplete review:** {len(errs)} rule(s) failed to run; see *Rule errors* below.", ""]
+
+    red = [f for f in active if f.area == Area.RED_FLAGS or f.severity == Severity.CRITICAL]
+    out += ["## Red flags", ""]
+    out += _table(red) if red else ["No red flags among the active findings."]
+    out.append("")
+    out += _remediation([f for f in red if f.area == Area.RED_FLAGS])
+
+    by_area: dict[Area, list[Finding]] = defaultdict(list)
+    for f in active:
+        by_area[f.area].append(f)
+    for area, area_title in AREA_TITLES.items():
+        fs = by_area.get(area)
+        if not fs or area == Area.RED_FLAGS:  # listed in full under "Red flags" above
+            continue
+        out += [f"## {area_title}", ""]
+        for sev in sorted(Severity, reverse=True):
+            rows = [f for f in fs if f.severity == sev]
+            if rows:
+                out += [f"### {sev.label.capitalize()} ({len(rows)})", "", *_table(rows), ""]
+        out += _remediation(fs)
+
+    if unknown:
+        out += ["## Needs a human (UNKNOWN)", "", "Values the tool could not resolve statically.", ""]
+        out += [*_table(unknown), ""]
+    if suppressed:
+        out += ["## Suppressed", "", "| Rule | Resource | Source | Reason |", "|---|---|---|---|"]
+        out += [
+            f"| {f.rule_id} | {escape_md(f.address)} | {escape_md(f.suppression_source)} | "
+            f"{escape_md(f.suppression_reason)} |"
+            for f in suppressed
+        ]
+        out.append("")
+    if errs:
+        out += ["## Rule errors", "", "| Rule | Error |", "|---|---|"]
+        out += [f"| {e.rule_id} | {escape_md(e.message)} |" for e in errs]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,186 @@
+"""SARIF 2.1.0 output, shaped for GitHub code scanning.
+
+- ``tool.driver.rules``: every rule that ran (or that has a result), with ``name``,
+  ``shortDescription`` (title), ``fullDescription`` (summary), ``help`` (text and Markdown from
+  the docstring), ``defaultConfiguration.level`` and ``properties`` (``tags``, ``area``,
+  ``severity``, GitHub's ``security-severity``, ``checkov``).
+- ``results``: FAIL findings as ``kind: "fail"`` with a level from the severity, UNKNOWN ones
+  as ``kind: "review"`` (level ``none``, as SARIF requires for a non-fail kind); PASS findings
+  only when asked.  Locations are relative (``uriBaseId: "%SRCROOT%"``) with ``region.startLine``
+  (line 1 for a file-level finding) plus a logical location naming the resource address.
+  ``partialFingerprints`` carries the line-independent finding fingerprint.
+- Suppressed findings keep their result and carry ``suppressions``: ``inSource`` for comment
+  suppressions, ``external`` for the baseline, each with its justification.
+- Rules that crashed become ``toolExecutionNotifications`` and ``executionSuccessful: false``.
+
+Evidence goes under ``properties.evidence`` after :func:`infra_review.review.scrub`.
+
+>>> from infra_review.model import Finding, Area, Severity, Status
+>>> log = to_sarif([Finding("TST001", Area.IAC, Severity.HIGH, Status.FAIL, "aws_s3_bucket.b", "m",
+...                         file="s3.tf", line=4)], rules=[])
+>>> log["version"], log["runs"][0]["results"][0]["level"]
+('2.1.0', 'error')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from infra_review.model import Finding, Severity, Status
+from infra_review.review import RuleError, scrub
+
+__all__ = ["SARIF_SCHEMA", "SECURITY_SEVERITY", "dumps_sarif", "level_of", "to_sarif"]
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+#: GitHub maps security-severity > 9.0 to critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low.
+SECURITY_SEVERITY: Mapping[Severity, str] = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+_SECURITY_AREAS = {"network_security", "red_flags", "containers"}
+
+
+def level_of(severity: Severity) -> str:
+    """SARIF level: critical/high → error, medium → warning, low/info → note."""
+    if severity >= Severity.HIGH:
+        return "error"
+    if severity == Severity.MEDIUM:
+        return "warning"
+    return "note"
+
+
+def _rule_descriptor(rule: Any) -> dict[str, Any]:
+    from infra_review.docs import SECTIONS, rule_markdown, rule_slug
+
+    text_parts = [rule.summary] + [f"{s}:\n{rule.section(s)}" for s in SECTIONS if rule.section(s)]
+    area = str(rule.area)
+    tags = [area, "security" if area in _SECURITY_AREAS else "reliability", "infrastructure-as-code"]
+    desc: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule_slug(rule),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.summary or rule.title},
+        "help": {"text": "\n\n".join(p for p in text_parts if p), "markdown": rule_markdown(rule, "##")},
+        "defaultConfiguration": {"level": level_of(rule.severity)},
+        "properties": {
+            "tags": tags,
+            "area": area,
+            "severity": rule.severity.label,
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "precision": "high",
+            "checkov": list(rule.checkov),
+        },
+    }
+    return desc
+
+
+def _location(f: Finding) -> dict[str, Any]:
+    loc: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}
+    if f.file:
+        loc["physicalLocation"] = {
+            "artifactLocation": {"uri": quote(f.file), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(1, f.line)},
+        }
+    return loc
+
+
+def _suppression(f: Finding) -> dict[str, Any]:
+    kind = "external" if f.suppression_source == "baseline" else "inSource"
+    return {
+        "kind": kind,
+        "status": "accepted",
+        "justification": f.suppression_reason or "suppressed",
+        "properties": {"source": f.suppression_source},
+    }
+
+
+def _result(f: Finding, index: int | None) -> dict[str, Any]:
+    res: dict[str, Any] = {"ruleId": f.rule_id}
+    if index is not None:
+        res["ruleIndex"] = index
+    if f.status == Status.FAIL:
+        res["kind"] = "fail"
+        res["level"] = level_of(f.severity)
+    else:
+        res["kind"] = "review" if f.status == Status.UNKNOWN else "pass"
+        res["level"] = "none"
+    text = f.message if f.status != Status.UNKNOWN else f"Could not be decided statically: {f.message}"
+    res["message"] = {"text": text or f.title or f.rule_id}
+    res["locations"] = [_location(f)]
+    res["partialFingerprints"] = {
+        "infraReviewFinding/v1": hashlib.sha256(f.fingerprint.encode()).hexdigest()[:32]
+    }
+    res["properties"] = {
+        "address": f.address,
+        "attribute": f.attribute,
+        "area": str(f.area),
+        "severity": f.severity.label,
+        "status": str(f.status),
+        "evidence": scrub(f.evidence),
+    }
+    if f.suppressed:
+        res["suppressions"] = [_suppression(f)]
+    return res
+
+
+def to_sarif(
+    findings: Sequence[Finding],
+    *,
+    rules: Iterable[Any] | None = None,
+    errors: Iterable[RuleError] = (),
+    include_pass: bool = False,
+) -> dict[str, Any]:
+    """One SARIF log with one run.  ``rules`` are the rules that ran (default: the registry's
+    rules that have a finding); rule ids of findings not among them are looked up in the
+    registry and added.
+    """
+    from infra_review import __version__
+    from infra_review.rules import RULES
+
+    chosen = list(rules) if rules is not None else []
+    ids = {r.id for r in chosen}
+    for f in findings:
+        if f.rule_id not in ids and f.rule_id in RULES:
+            chosen.append(RULES[f.rule_id])
+            ids.add(f.rule_id)
+    chosen.sort(key=lambda r: r.id)
+    index = {r.id: i for i, r in enumerate(chosen)}
+    results = [_result(f, index.get(f.rule_id)) for f in findings if include_pass or f.status != Status.PASS]
+    errs = list(errors)
+    invocation: dict[str, Any] = {"executionSuccessful": not errs}
+    if errs:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": e.message}, "descriptor": {"id": e.rule_id}} for e in errs
+        ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "infra-review",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [_rule_descriptor(r) for r in chosen],
+                    }
+                },
+                "invocations": [invocation],
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def dumps_sarif(findings: Sequence[Finding], **kwargs: Any) -> str:
+    """:func:`to_sarif` as indented JSON text."""
+    return json.dumps(to_sarif(findings, **kwargs), indent=2) + "\n"
