@@ -241,7 +241,9 @@ def _symlink_entry(full: str, root: str, *, is_dir_hint: bool) -> Entry:
             entry_type="symlink",
         )
     try:
-        st = os.stat(target, follow_symlinks=False)
+        st = os.lstat(target)
+        if stat.S_ISLNK(st.st_mode):  # realpath could not resolve it: a loop
+            raise OSError("symlink loop")
     except OSError:
         return Entry(
             rel,
