@@ -35,10 +35,10 @@ Evidence = dict[str, Any]
 # -- helpers ------------------------------------------------------------------------------------
 def repo_paths(rg: ResourceGraph) -> list[str]:
     """Every path the loader saw under the root (parsed or not), relative, POSIX style."""
-    paths = {fr.path for fr in rg.files}
-    extra = rg.repo.get("files") if isinstance(rg.repo, Mapping) else None
+    paths = {fr.path for fr in rg.files if fr.kind != "directory"}
+    extra = rg.repo.get("paths") if isinstance(rg.repo, Mapping) else None
     if isinstance(extra, (list, tuple)):
-        paths |= {str(p) for p in extra if isinstance(p, str)}
+        paths |= {p for p in extra if isinstance(p, str)}
     return sorted(paths)
 
 
