@@ -1,0 +1,151 @@
+"""The parse cache: warm loads parse nothing; keys, corruption, location and permissions."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+
+from infra_review.loaders import formats
+from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.cache import ParseCache, default_cache_dir
+from infra_review.loaders.repo import load_repo
+from infra_review.model import FileStatus
+
+FORMAT = textwrap.dedent(
+    """
+    from infra_review.loaders.base import ParsedFile
+    from infra_review.model import Resource, SourceLocation
+
+    PARSER_VERSION = "{version}"
+
+    def parse_file(rel_path, text, kind):
+        if "ALLOCATE" in text:
+            bytearray(64 * 1024**3)
+        return ParsedFile(rel_path, kind, data={{"text": text}})
+
+    def build(files, rg):
+        for f in files:
+            rg.add(Resource("fake." + f.path.replace("/", "_").replace(".", "_"), "fake",
+                            attrs={{"text": f.data["text"]}}, source=SourceLocation(f.path, 1)))
+        return []
+    """
+)
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    mods = tmp_path / "mods"
+    mods.mkdir()
+    name = f"irtest_cache_{uuid.uuid4().hex[:10]}"
+    (mods / f"{name}.py").write_text(FORMAT.format(version="1"))
+    monkeypatch.syspath_prepend(str(mods))
+    for kind in ("terraform", "tfvars"):
+        monkeypatch.setitem(formats.FORMAT_MODULES, kind, name)
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(cache_dir))
+    root = tmp_path / "repo"
+    (root / "mod").mkdir(parents=True)
+    for i in range(5):
+        (root / f"f{i}.tf").write_text(f"n = {i}\n")
+    (root / "mod" / "main.tf").write_text("n = 1\n")  # same bytes as f1.tf, other path
+    return root, cache_dir, name
+
+
+def test_warm_run_does_no_parsing(setup):
+    root, cache_dir, _ = setup
+    cold = load_repo(root)
+    assert cold.stats["parsed"] == 6 and cold.stats["cache_hits"] == 0
+    warm = load_repo(root)
+    assert warm.stats["parsed"] == 0 and warm.stats["cache_hits"] == 6
+    assert "workers" not in warm.stats  # no worker was asked for anything
+    assert sorted(r.address for r in warm.graph.all()) == sorted(r.address for r in cold.graph.all())
+    assert warm.graph["fake.mod_main_tf"].file == "mod/main.tf"  # location survives the cache
+    assert warm.files == cold.files
+    (root / "f0.tf").write_text("n = 100\n")  # one edit → one parse
+    edited = load_repo(root)
+    assert edited.stats["parsed"] == 1
+    assert edited.graph["fake.f0_tf"].attrs["text"] == "n = 100\n"
+    assert cache_dir.is_dir()
+
+
+def test_cache_false_neither_reads_nor_writes(setup):
+    root, cache_dir, _ = setup
+    load_repo(root, cache=False)
+    assert not (cache_dir / "v1").exists() or not any((cache_dir / "v1").rglob("*.pkl"))
+    assert load_repo(root, cache=False).stats["parsed"] == 6
+
+
+def test_parser_version_is_part_of_the_key(setup, monkeypatch):
+    root, _, name = setup
+    load_repo(root)
+    import importlib
+
+    mod = importlib.import_module(name)
+    monkeypatch.setattr(mod, "PARSER_VERSION", "2")
+    assert load_repo(root).stats["parsed"] == 6
+
+
+def test_corrupt_entries_are_misses(setup):
+    root, cache_dir, _ = setup
+    load_repo(root)
+    entries = sorted(cache_dir.rglob("*.pkl"))
+    assert len(entries) == 6
+    entries[0].write_bytes(b"\x80\x05garbage")
+    entries[1].write_bytes(pickle.dumps(os.system))  # a hostile pickle is refused, not run
+    entries[2].write_bytes(pickle.dumps({"not": "a ParsedFile"}))
+    result = load_repo(root)
+    assert result.stats["parsed"] == 3
+    assert result.coverage["parsed"] == 6 and result.complete
+    assert load_repo(root).stats["parsed"] == 0  # rewritten
+
+
+def test_cache_inside_the_repository_is_never_used(setup, monkeypatch):
+    root, _, _ = setup
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(root / ".cache"))
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    load_repo(root)
+    load_repo(root)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_shared_or_foreign_cache_dir_is_disabled(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "v1").mkdir()
+    os.chmod(shared / "v1", 0o777)
+    assert not ParseCache(shared).enabled
+    private = ParseCache(tmp_path / "private")
+    assert private.enabled
+    assert (os.stat(tmp_path / "private" / "v1").st_mode & 0o077) == 0
+
+
+def test_transient_failures_are_not_cached(setup):
+    root, _, _ = setup
+    (root / "hog.tf").write_text("ALLOCATE\n")
+    first = load_repo(root)
+    assert first.file("hog.tf").diagnostics[0].code.value == "RESOURCE_LIMIT"
+    second = load_repo(root)
+    assert second.stats["parsed"] == 1  # only the file that hit a limit is tried again
+    assert second.file("hog.tf").diagnostics[0].code.value == "RESOURCE_LIMIT"
+
+
+def test_cache_keys(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    key = ParseCache.key("a.tf", "terraform", "m", "1", "00" * 32)
+    cache.put(key, ParsedFile("a.tf", "terraform", FileStatus.PARSED, {"x": 1}))
+    assert cache.get(key).data == {"x": 1}
+    assert ParseCache.key("b.tf", "terraform", "m", "1", "00" * 32) != key
+    assert ParseCache.key("a.tf", "tfvars", "m", "1", "00" * 32) != key
+
+
+def test_default_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(tmp_path / "x"))
+    assert default_cache_dir() == tmp_path / "x"
+    monkeypatch.delenv("INFRA_REVIEW_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "infra_review"
