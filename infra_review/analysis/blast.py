@@ -50,7 +50,7 @@ IMPACT_EDGE_KINDS = frozenset({"ref", "depends_on", "in_vpc", "serves", *RUNTIME
 #: Edge kinds whose several targets are redundant for the dependent.
 REDUNDANT_KINDS = frozenset({"in_subnet", "serves"})
 _GLUE = re.compile(r"(_association|_attachment|_rule|^aws_route$|_policy$|_lifecycle_hook|_subscription|_alarm$|_version$)")
-_ENTRY = frozenset({*LB_KINDS, "aws_cloudfront_distribution", "aws_api_gateway_rest_api", "aws_apigatewayv2_api",
+_ENTRY = frozenset({*LB_KINDS, "aws_lb_listener", "aws_alb_listener", "aws_cloudfront_distribution", "aws_api_gateway_rest_api", "aws_apigatewayv2_api",
                     "aws_route53_record", "aws_globalaccelerator_accelerator", "k8s:Ingress"})
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
 
@@ -110,6 +110,11 @@ def impact_graph(rg: ResourceGraph) -> tuple[dict[str, list[tuple[str, str]]], d
         kind = data.get("kind", "ref")
         if kind not in IMPACT_EDGE_KINDS or u == INTERNET or v == INTERNET:
             continue
+        if kind in ("ref", "depends_on"):
+            # a typed runtime edge between the same nodes says how they fail together
+            parallel = rg.g.get_edge_data(u, v) or {}
+            if any(d.get("kind") in RUNTIME_EDGE_KINDS or d.get("kind") == "in_vpc" for d in parallel.values()):
+                continue
         preds[v].append((u, kind))
         succs[u][kind].append(v)
     tg_targets: dict[str, set[str]] = defaultdict(set)

@@ -907,7 +907,7 @@ def derive_runtime_edges(rg: ResourceGraph) -> int:
     """
     raw = _collect(rg)
     specs = list(_edge_specs(rg, raw))
-    if any(u == INTERNET or v == INTERNET for u, v, _, _ in specs):
+    if raw.igw_vpc or any(rg.resources("aws_internet_gateway")) or any(u == INTERNET or v == INTERNET for u, v, _, _ in specs):
         _ensure_internet(rg)
     for u, v, kind, attrs in specs:
         if u in rg and v in rg and u != v:

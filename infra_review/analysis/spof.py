@@ -414,8 +414,10 @@ def runtime_topology(rg: ResourceGraph) -> nx.Graph:
 
 
 def _is_entry(rg: ResourceGraph, addr: str) -> bool:
+    if addr == INTERNET:
+        return True
     node = rg.get(addr)
-    return node is not None and (node.kind in _ENTRY_KINDS or addr == INTERNET)
+    return node is not None and node.kind in _ENTRY_KINDS
 
 
 def spof08(rg: ResourceGraph) -> Iterator[Spof]:
@@ -453,7 +455,9 @@ def spof08(rg: ResourceGraph) -> Iterator[Spof]:
         if not entry_comps and not _is_entry(rg, ap):
             continue  # this part of the topology has no entry point at all
         cut = sorted(n for n in workload if n in seen and seen[n] not in entry_comps)
-        if not cut:
+        # a leaf hanging only on the cut vertex (an instance in one subnet) is that leaf's own
+        # single point of failure (SPOF01/03/04), not a topology cut
+        if not cut or (node.kind in ("aws_subnet", "aws_default_subnet") and all(g.degree(n) == 1 for n in cut)):
             continue
         structural = node.kind in STRUCTURAL_KINDS
         ev = {
