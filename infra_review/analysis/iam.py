@@ -442,7 +442,7 @@ def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
                         if isinstance(blk, Mapping) and blk.get("policy") is not None:
                             candidates.append((f"inline_policy[{i}].policy", blk["policy"], "identity"))
             for attr, value, pkind in candidates:
-                if isinstance(value, Unresolved):
+                if isinstance(value, Unresolved) and not value.expr.strip().startswith("{"):
                     linked = _policy_doc_refs(value, rg)
                     if linked:
                         for d in linked:
