@@ -73,8 +73,8 @@ MAPPING: dict[str, tuple[str, ...]] = {
     # -- Deployment & Rollout ------------------------------------------------------------------
     "Blue-green or canary deployment strategies": ("DEP001", "Q-DEP-ROLLOUT"),
     "Automated rollback triggers": ("DEP002", "DEP003"),
-    "Database migration coordination": ("DEP004", "Q-DEP-MIGRATION"),
-    "Feature flags for gradual rollout": ("Q-DEP-FLAGS",),
+    "Database migration coordination": ("DEP004", "DEP005", "Q-DEP-MIGRATION"),
+    "Feature flags for gradual rollout": ("DEP006", "Q-DEP-FLAGS"),
     "Zero-downtime deployments": ("DEP007", "DEP008"),
     "Graceful shutdown handling": ("DEP009", "DEP010", "DEP011"),
     # -- Networking & Security -----------------------------------------------------------------
@@ -89,9 +89,9 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "Application monitoring (APM, custom metrics)": ("MON003", "Q-MON-APM"),
     "Log aggregation and analysis": ("MON004", "MON005"),
     "Alerting with proper thresholds": ("MON006", "MON007", "Q-MON-THRESHOLDS"),
-    "SLI/SLO/SLA definitions": ("Q-MON-SLO",),
+    "SLI/SLO/SLA definitions": ("MON008", "Q-MON-SLO"),
     "Runbooks for common issues": ("MON009", "Q-MON-RUNBOOKS"),
-    "Chaos engineering practices": ("Q-MON-CHAOS",),
+    "Chaos engineering practices": ("MON010", "Q-MON-CHAOS"),
     # -- Backup & Recovery ---------------------------------------------------------------------
     "Automated backup schedules": ("BAK001", "BAK002"),
     "Backup testing and validation": ("BAK003", "Q-BAK-RESTORE-TEST"),
@@ -135,16 +135,10 @@ MAPPING: dict[str, tuple[str, ...]] = {
 #: mapped id exists.
 PENDING: tuple[str, ...] = (
     "BAK001", "BAK002", "BAK003", "BAK004", "BAK005", "BAK006", "BAK009", "COST001", "COST002",
-    "COST004", "COST005", "COST006", "COST007", "COST008", "CTR001", "CTR002", "CTR003", "CTR004",
-    "CTR005", "CTR006", "CTR007", "CTR008", "CTR009", "CTR010", "CTR011", "CTR012", "CTR013",
-    "CTR014", "CTR015", "CTR016", "CTR017", "DEP001", "DEP002", "DEP003", "DEP004", "DEP007",
-    "DEP008", "DEP009", "DEP010", "DEP011", "IAC001", "IAC002", "IAC003", "IAC004", "IAC005",
-    "IAC006", "IAC007", "IAC008", "IAC009", "IAC010", "IAC011", "IAC012", "IAC013", "IAC014",
-    "MON001", "MON002", "MON003", "MON004", "MON005", "MON006", "MON007", "MON009", "NET001",
-    "NET002", "NET003", "NET004", "NET005", "NET006", "NET007", "NET008", "NET009", "NET010",
-    "NET011", "NET012", "NET013", "NET014", "NET015", "NET016", "RED001", "RED002", "RED003",
-    "RED004", "RED005", "RED006", "RED007", "RED008", "RED009", "RED010", "SPOF01", "SPOF02",
-    "SPOF03", "SPOF04", "SPOF05", "SPOF06", "SPOF07", "SPOF08", "SPOF09",
+    "COST004", "COST005", "COST006", "COST007", "COST008", "NET001", "NET002", "NET003", "NET004",
+    "NET005", "NET006", "NET007", "NET008", "NET009", "NET010", "NET011", "NET012", "NET013",
+    "NET014", "NET015", "NET016", "SPOF01", "SPOF02", "SPOF03", "SPOF04", "SPOF05", "SPOF06",
+    "SPOF07", "SPOF08", "SPOF09",
 )
 
 

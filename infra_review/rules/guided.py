@@ -4,19 +4,23 @@ A rule decides; a guided question asks.  SLOs, chaos practice, feature flags, re
 DR procedures, reserved capacity, drift and manual changes live partly outside the code, so
 the tool gathers what the repository *does* show and puts the question to the reviewer.
 Each evidence function returns ``{"summary": str, "resources": [addresses], "items": [...]}``
-(``items`` are small JSON-safe dicts for a table), never raises on odd attribute shapes, and
-never quotes attribute values that could be secrets.
+(``items`` are small JSON-safe dicts for a table) and, where the area module has its own
+evidence function (``monitoring.evidence_slo``, ``iac.drift_detection_evidence``, ...), that
+function's output under ``detail``.  It never raises on odd attribute shapes and never quotes
+attribute values that could be secrets.
 
 >>> from infra_review.graph import ResourceGraph
 >>> from infra_review.model import Resource
 >>> rg = ResourceGraph()
 >>> rg.add(Resource("aws_fis_experiment_template.az_outage", "aws_fis_experiment_template"))
->>> GUIDED["Q-MON-CHAOS"].evidence(rg)["summary"]
-'1 chaos experiment definition(s) found'
+>>> ev = GUIDED["Q-MON-CHAOS"].evidence(rg)
+>>> ev["resources"]
+['aws_fis_experiment_template.az_outage']
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -557,13 +561,44 @@ def _ri_sp(rg: ResourceGraph) -> Evidence:
     )
 
 
+# -- evidence the area modules gather ------------------------------------------------------------
+def _enrich(
+    base: Callable[[ResourceGraph], Evidence], module: str, name: str, keep_summary: bool = False
+) -> Callable[[ResourceGraph], Evidence]:
+    """``base`` plus the area module's own evidence function under ``detail`` (its summary wins).
+
+    The area modules (``monitoring.evidence_slo``, ``iac.drift_detection_evidence``, ...) know
+    their signals best; this keeps the common ``summary``/``resources``/``items`` shape.
+    """
+
+    def evidence(rg: ResourceGraph) -> Evidence:
+        out = base(rg)
+        fn = getattr(importlib.import_module(f"infra_review.rules.{module}"), name, None)
+        if fn is None:
+            return out
+        try:
+            extra = dict(fn(rg))
+        except Exception as exc:  # evidence must never break a notebook
+            out["detail_error"] = f"{module}.{name} raised {type(exc).__name__}"
+            return out
+        summary = extra.pop("summary", None)
+        if isinstance(summary, str) and summary and not keep_summary:
+            out["summary"] = summary
+        out["detail"] = extra
+        return out
+
+    evidence.__name__ = base.__name__
+    evidence.__doc__ = base.__doc__
+    return evidence
+
+
 # -- registration ---------------------------------------------------------------------------------
 _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, ...]]] = [
     (
         "Q-IAC-DRIFT",
         Area.IAC,
         "How is drift detected and prevented: a scheduled plan in CI, AWS Config, restricted console access?",
-        _drift,
+        _enrich(_drift, "iac", "drift_detection_evidence"),
         ("IAC013", "IAC014"),
     ),
     (
@@ -592,14 +627,14 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "Q-MON-COVERAGE",
         Area.MONITORING,
         "Is every compute and data resource watched for CPU, memory, disk and network, here or elsewhere?",
-        _coverage,
+        _enrich(_coverage, "monitoring", "evidence_alarm_coverage", keep_summary=True),
         ("MON001", "MON002"),
     ),
     (
         "Q-MON-APM",
         Area.MONITORING,
         "Do the services emit traces and custom business metrics, and where are they looked at?",
-        _apm,
+        _enrich(_apm, "monitoring", "evidence_apm"),
         ("MON003",),
     ),
     (
@@ -613,21 +648,21 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "Q-MON-SLO",
         Area.MONITORING,
         "Which SLIs and SLOs are defined for the user-facing services, and are SLAs backed by them?",
-        _slo,
+        _enrich(_slo, "monitoring", "evidence_slo"),
         (),
     ),
     (
         "Q-MON-RUNBOOKS",
         Area.MONITORING,
         "Does every alert link a runbook that an on-call engineer can follow?",
-        _runbooks,
+        _enrich(_runbooks, "monitoring", "evidence_runbooks"),
         ("MON009",),
     ),
     (
         "Q-MON-CHAOS",
         Area.MONITORING,
         "Are failure modes exercised (game days, chaos experiments) with safe stop conditions?",
-        _chaos,
+        _enrich(_chaos, "monitoring", "evidence_chaos"),
         (),
     ),
     (

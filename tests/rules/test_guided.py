@@ -63,7 +63,7 @@ def test_evidence_is_json_safe_on_empty_and_populated_graphs(rg):
     for qid in QUESTIONS:
         for graph in (ResourceGraph(), rg):
             ev = GUIDED[qid].evidence(graph)
-            assert set(ev) == {"summary", "resources", "items"}
+            assert {"summary", "resources", "items"} <= set(ev)
             assert ev["summary"]
             json.dumps(ev)
 

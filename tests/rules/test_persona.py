@@ -89,7 +89,7 @@ def test_checklist_order_keys_and_split():
     first_red = next(i for i in items if i.area == Area.RED_FLAGS)
     assert (first_red.key, first_red.text) == ("red_flags:0", "Manual infrastructure changes")
     slo = next(i for i in items if i.text == "SLI/SLO/SLA definitions")
-    assert slo.rule_ids == ()
+    assert slo.rule_ids == ("MON008",)
     assert slo.guided_ids == ("Q-MON-SLO",)
 
 
