@@ -1359,9 +1359,16 @@ def nacl_world_ports(rules: Iterable[SGRule], direction: str) -> PortSet:
     return PortSet(allowed.ranges, uncertain)
 
 
+_TEMPLATE_KINDS = frozenset({"aws_launch_template", "aws_launch_configuration", "google_compute_instance_template"})
+
+
 def _flows(rg: ResourceGraph, m: NetworkModel) -> None:
+    def runtime_members(sg: str) -> tuple[str, ...]:
+        # templates are not running nodes: the groups launched from them carry their SGs
+        return tuple(a for a in m.sg_members.get(sg, ()) if rg[a].kind not in _TEMPLATE_KINDS)
+
     for sg, rules in m.sg_rules.items():
-        dsts = m.sg_members.get(sg, ())
+        dsts = runtime_members(sg)
         if not dsts:
             continue
         for r in rules:
@@ -1370,7 +1377,7 @@ def _flows(rg: ResourceGraph, m: NetworkModel) -> None:
             if r.source_kind == "world":
                 srcs: tuple[str, ...] = (INTERNET,)
             elif r.source_kind in ("sg", "self"):
-                srcs = m.sg_members.get(r.source, ())
+                srcs = runtime_members(r.source)
             else:
                 continue
             for s in srcs:

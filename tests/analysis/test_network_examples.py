@@ -1,0 +1,75 @@
+"""The bundled examples: the analyses find exactly the exposure paths and SPOFs EXPECTED.md lists."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from infra_review.analysis.network import network_model
+from infra_review.analysis.spof import find_spofs
+from infra_review.loaders.repo import load_repo
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
+
+
+@cache
+def graph(name: str):
+    return load_repo(EXAMPLES / name, cache=False, isolate=False).graph
+
+
+def table(name: str, section: str) -> list[list[str]]:
+    text = (EXAMPLES / name / "EXPECTED.md").read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(section)}\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"{name}/EXPECTED.md has no '## {section}' section"
+    rows = []
+    for line in match.group(1).splitlines():
+        if not line.startswith("|") or set(line.replace("|", "").strip()) <= {"-", " "}:
+            continue
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if cells[0] in ("Target", "Rule"):
+            continue
+        rows.append(cells)
+    return rows
+
+
+def test_three_tier_exposure_paths_match_expected():
+    m = network_model(graph("three-tier-aws"))
+    got = {p.target: (" → ".join(p.nodes), p.ports.label()) for p in m.exposures}
+    want = {target: (path, ports) for target, path, ports in table("three-tier-aws", "Exposure paths")}
+    assert got == want
+
+
+def test_three_tier_spofs_match_expected():
+    want = {(r[0], r[1]) for r in table("three-tier-aws", "SPOFs")}
+    got = {(s.rule_id, s.address) for s in find_spofs(graph("three-tier-aws")) if s.status == "FAIL"}
+    assert got == want
+
+
+def test_three_tier_planted_network_structure():
+    m = network_model(graph("three-tier-aws"))
+    data = [s for a, s in m.subnets.items() if ".aws_subnet.data[" in a]
+    assert len(data) == 3 and {s.cls for s in data} == {"public"}  # planted: data subnets on the public table
+    assert m.nat_serves == {"module.network.aws_nat_gateway.main[0]": tuple(
+        f"module.network.aws_subnet.private[{i}]" for i in range(3))}
+
+
+@pytest.mark.parametrize("kind", ["direct", "cdn", "azure", "gcp"])
+def test_hardened_has_no_direct_exposure(kind):
+    m = network_model(graph("hardened-aws"))
+    assert [p.target for p in m.exposures if p.kind == kind] == []
+
+
+def test_hardened_paths_only_through_the_load_balancer():
+    m = network_model(graph("hardened-aws"))
+    assert all(p.via_lb for p in m.exposures)
+    assert {p.target for p in m.exposures if p.hops <= 2} <= {"aws_lb.web", "aws_autoscaling_group.web"}
+    assert m.tier_violations == []
+    assert m.nonvpc == []
+
+
+def test_hardened_has_no_spof():
+    got = [(s.rule_id, s.address) for s in find_spofs(graph("hardened-aws")) if s.status == "FAIL"]
+    assert got == []
