@@ -52,6 +52,7 @@ __all__ = [
     "assess_statement",
     "azure_role_definitions",
     "gcp_bindings",
+    "json_template_text",
     "managed_policy_attachments",
     "parse_policy_json",
     "policy_documents",
@@ -299,6 +300,27 @@ def _statement_from_json(s: Mapping[str, Any], path: str) -> Statement:
     )
 
 
+def json_template_text(u: Unresolved) -> str | None:
+    """The JSON-object text of a partially known value (``jsonencode``/heredoc template), or ``None``.
+
+    The loader renders such values as their JSON text with ``${...}`` for unknown parts; a
+    template string may come quoted (``"{\n  \"Version\": ...}"``).
+
+    >>> json_template_text(Unresolved('"{\\"a\\": \\"${x}\\"}"'))
+    '{"a": "${x}"}'
+    >>> json_template_text(Unresolved("data.aws_iam_policy_document.p.json")) is None
+    True
+    """
+    expr = u.expr.strip()
+    if expr.startswith('"') and expr.endswith('"'):
+        try:
+            inner = json.loads(expr)
+        except ValueError:
+            inner = expr[1:-1]
+        expr = inner.strip() if isinstance(inner, str) else ""
+    return expr if expr.startswith(("{", "[")) else None
+
+
 def parse_policy_json(value: Any, path: str = "") -> list[Statement] | Unresolved:
     """Statements of a policy given as a JSON string, a dict (``jsonencode``) or a template.
 
@@ -313,8 +335,8 @@ def parse_policy_json(value: Any, path: str = "") -> list[Statement] | Unresolve
     """
     data: Any = value
     if isinstance(value, Unresolved):
-        expr = value.expr.strip()
-        if not expr.startswith("{"):
+        expr = json_template_text(value)
+        if expr is None:
             return value
         try:
             data = _template_to_json(expr)
@@ -442,7 +464,7 @@ def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
                         if isinstance(blk, Mapping) and blk.get("policy") is not None:
                             candidates.append((f"inline_policy[{i}].policy", blk["policy"], "identity"))
             for attr, value, pkind in candidates:
-                if isinstance(value, Unresolved) and not value.expr.strip().startswith("{"):
+                if isinstance(value, Unresolved) and json_template_text(value) is None:
                     linked = _policy_doc_refs(value, rg)
                     if linked:
                         for d in linked:
@@ -486,6 +508,15 @@ def _matches(pattern: str, action: str) -> bool:
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())
 
 
+def _is_constructed(u: Unresolved) -> bool:
+    """True for a template with literal text around its unknown parts (``arn:...:${x}:root``): never ``*``."""
+    expr = u.expr.strip().strip('"')
+    if "${" not in expr:
+        return False
+    outside = re.sub(r"\$\{[^}]*\}", "", expr)
+    return bool(outside.strip())
+
+
 def _is_public_principal(principals: Any) -> bool | None:
     if principals is None:
         return False
@@ -501,7 +532,8 @@ def _is_public_principal(principals: Any) -> bool | None:
             continue
         for ident in p.identifiers:
             if isinstance(ident, Unresolved):
-                unknown = True
+                if not _is_constructed(ident):
+                    unknown = True
             elif ident == "*" or ptype == "*":
                 return True
     return None if unknown else False

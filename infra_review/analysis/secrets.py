@@ -137,7 +137,7 @@ _DESCRIPTIVE_KEY = re.compile(
     r"file|files|path|paths|policy|rotation\w*|type|kind|count|prefix|suffix|format|hint|reset\w*|required|"
     r"require\w*|reuse\w*|age|lifetime|mode|validity\w*|source|ref|arn_\w+|kms\w*|secret_ref|"
     r"wo_version|location|url_path|header\w*|endpoint|uri|manager|store|vault\w*|parameter_name|"
-    r"key_name|key_pair|keypair|output)$",
+    r"key_name|key_pair|keypair|output|http_tokens)$",
     re.IGNORECASE,
 )
 _DESCRIPTIVE_PREFIX = re.compile(
@@ -151,7 +151,8 @@ _DIGEST_KEY = re.compile(r"(sha|hash|digest|checksum|etag|fingerprint|thumbprint
 _TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|%\{|^\$[A-Za-z_][A-Za-z0-9_]*$")
 _PLACEHOLDER = re.compile(
     r"^(<[^<>]*>|\[[^\[\]]*\]|\*+|x{3,}|\.{3,}|-+|_+|replace[_-]?me|to[_-]?do|tbd|fixme|null|nil|none|"
-    r"undefined|n/?a|your[_-].*|example|dummy|placeholder|redacted|masked|true|false|yes|no|on|off)$",
+    r"undefined|n/?a|your[_-].*|example|dummy|placeholder|redacted|masked|true|false|yes|no|on|off|"
+    r"required|optional|enabled|disabled|auto|default|inherit|managed|sensitive|secret|password)$",
     re.IGNORECASE,
 )
 _IDENTIFIER = re.compile(
@@ -162,6 +163,7 @@ _IDENTIFIER = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z0-9+/=_-]+")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def shannon_entropy(data: str, charset: str = BASE64_CHARS) -> float:
@@ -306,7 +308,7 @@ def iter_secrets(value: Any, path: str = "") -> Iterator[tuple[str, SecretMatch]
             for k, child in reversed(items):
                 ks = str(k)
                 child_key = ks
-                if ks in ("value", "Value") and isinstance(name, str):
+                if ks in ("value", "Value") and isinstance(name, str) and _ENV_NAME.match(name):
                     child_key = name
                 stack.append((f"{p}.{ks}" if p else ks, child_key, child))
         elif isinstance(v, (list, tuple)):

@@ -126,7 +126,10 @@ def _labelled(value: Any) -> list[tuple[str, Any]]:
         if isinstance(item, Unresolved):
             out.append(("", item))
         elif isinstance(item, Mapping):
-            if "type" in item and isinstance(item["type"], str):
+            labels = item.get("_labels")
+            if isinstance(labels, list | tuple) and labels:
+                out.append((str(labels[0]), {k: v for k, v in item.items() if k != "_labels"}))
+            elif "type" in item and isinstance(item["type"], str):
                 out.append((item["type"], {k: v for k, v in item.items() if k != "type"}))
             elif "__label__" in item:
                 out.append((str(item["__label__"]), {k: v for k, v in item.items() if k != "__label__"}))
@@ -703,7 +706,17 @@ _SECRET_OUTPUT_KINDS = ("random_password", "random_string", "tls_private_key", "
 
 
 def _output_secret_source(rg: ResourceGraph, out: Resource) -> str:
+    from infra_review.analysis.secrets import scan_value
+
     value = out.attrs.get("value")
+    text = value.expr if isinstance(value, Unresolved) else value
+    if isinstance(text, str):
+        m0 = scan_value(out.name, text.strip('"'))
+        if m0 is not None and m0.kind != "keyword":
+            return f"{m0.description or m0.kind} in the value"
+    for dep, _ in rg.dependencies(out.address, kinds={"ref"}):
+        if dep.block == "variable" and (is_secret_key(dep.name) or _tri(dep.attrs.get("sensitive")) is True):
+            return f"{dep.address}"
     if isinstance(value, Unresolved):
         m = _SECRET_OUTPUT_ATTR.search(value.expr)
         if m:

@@ -39,6 +39,7 @@ from infra_review.analysis.iam import (
     ADMIN_MANAGED_POLICIES,
     azure_role_definitions,
     gcp_bindings,
+    json_template_text,
     managed_policy_attachments,
     parse_policy_json,
     policy_documents,
@@ -227,7 +228,7 @@ def _acl_grants(res: Resource, prefix: str = "") -> tuple[list[tuple[str, str]],
 
 def _policy_statements(rg: ResourceGraph, value: Any) -> tuple[list[Any], bool]:
     """Statements of a bucket-policy value (JSON, jsonencode, or a linked policy document)."""
-    if isinstance(value, Unresolved) and not value.expr.strip().startswith("{"):
+    if isinstance(value, Unresolved) and json_template_text(value) is None:
         stmts: list[Any] = []
         docs = [rg.get(r) for r in value.refs]
         docs = [d for d in docs if d is not None and d.kind == "aws_iam_policy_document"]
@@ -368,7 +369,11 @@ def no_version_control(rg: ResourceGraph) -> Iterator[Hit]:
     tf_files = [p for p in repo_paths(rg) if p.endswith((".tf", ".tf.json"))]
     if not git.get("is_repo"):
         if tf_files or any(True for _ in rg.resources()):
-            yield Hit(repo_anchor(rg), "the reviewed tree is not a git work tree (no version control)", "")
+            # Only a .git directory directly under the root is read (never outside the root), so a
+            # sub-directory of a repository looks the same as an unversioned tree: UNKNOWN.
+            yield Hit(repo_anchor(rg), "no git work tree at the reviewed root: not under version control, or a "
+                                       "sub-directory of a repository (check before sign-off)", "", Status.UNKNOWN,
+                      evidence={"git_note": str(git.get("note", ""))})
         return
     tracked = git.get("tracked")
     if isinstance(tracked, list | tuple | set | frozenset):
@@ -426,6 +431,8 @@ def _variable_value(v: Resource) -> list[tuple[str, Any, SourceLocation | None, 
     for key in ("value", "tfvars_value"):
         if key in meta:
             src = meta.get("value_source") or meta.get("value_file") or meta.get("tfvars_file") or ""
+            if isinstance(src, str):
+                src = src.removeprefix("tfvars:")
             loc = None
             if isinstance(src, str) and src and src not in ("default", "tfvars_missing"):
                 line = meta.get("value_line", 0)
@@ -435,7 +442,16 @@ def _variable_value(v: Resource) -> list[tuple[str, Any, SourceLocation | None, 
             out.append(("value", meta[key], loc, str(src or "tfvars")))
             break
     if "value" in v.attrs and not any(a == "value" for a, *_ in out):
-        out.append(("value", v.attrs["value"], None, "value"))
+        src = meta.get("value_source")
+        loc = None
+        origin = "value"
+        if isinstance(src, str) and src.startswith("tfvars:"):
+            origin = src.removeprefix("tfvars:")
+            loc = SourceLocation(origin.split(":")[0], int(meta.get("value_line", 0) or 0))
+        elif isinstance(src, str) and src:
+            origin = src
+        if not ("default" in v.attrs and v.attrs["default"] == v.attrs["value"] and loc is None):
+            out.append(("value", v.attrs["value"], loc, origin))
     return out
 
 
