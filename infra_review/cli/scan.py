@@ -1,9 +1,18 @@
-"""``infra-review scan PATH``: load a repository, run the rules, print JSON or a table.
+"""``infra-review scan PATH``: load a repository, run the rules, print the findings.
 
 The steps are separate functions so that more output formats and options can be added
 without touching the others: :func:`load` → :func:`compute_findings` → :func:`render` →
-:func:`emit`.  Exit codes: 0 done, 1 a finding at or above ``--fail-on``, 2 unusable PATH (or
-incomplete coverage with ``--strict``).
+:func:`emit`.
+
+Formats: ``table`` (default), ``json`` (the documented contract), ``sarif`` (SARIF 2.1.0 for
+GitHub code scanning), ``junit`` (one test case per rule × resource), ``markdown``.
+``--select``/``--ignore`` take rule ids, areas or id prefixes (comma-separated, repeatable).
+``--baseline FILE`` marks the findings recorded in FILE as suppressed so only new ones count;
+``--create-baseline FILE`` records the current findings.
+
+Exit codes: 0 done, 1 an unsuppressed FAIL at or above ``--fail-on`` (default ``high``;
+``none`` never), 2 unusable PATH, unknown rule/area, unusable baseline, or (with
+``--strict``) incomplete coverage or a rule that crashed.
 
 This module (and everything it imports) must never import plotly, ipywidgets or jupyter.
 """
@@ -36,10 +45,39 @@ def _render_table(result: Any, findings: list[Any], args: argparse.Namespace) ->
     return render_table(result, findings)
 
 
+def _review_run(args: argparse.Namespace) -> Any:
+    return getattr(args, "review_run", None)
+
+
+def _render_sarif(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
+    from infra_review.report.sarif import dumps_sarif
+
+    run = _review_run(args)
+    return dumps_sarif(findings, rules=run.rules if run else None, errors=run.errors if run else ())
+
+
+def _render_junit(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
+    from infra_review.report.junit import to_junit
+
+    run = _review_run(args)
+    return to_junit(findings, errors=run.errors if run else ())
+
+
+def _render_markdown(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
+    from infra_review.report.markdown import to_markdown
+
+    run = _review_run(args)
+    name = str(result.graph.repo.get("name") or Path(str(result.root)).name)
+    return to_markdown(findings, errors=run.errors if run else (), root=name)
+
+
 #: ``--format`` name → renderer(load_result, findings, args) -> text.  Extend here.
 FORMATS: dict[str, Callable[[Any, list[Any], argparse.Namespace], str]] = {
     "json": _render_json,
     "table": _render_table,
+    "sarif": _render_sarif,
+    "junit": _render_junit,
+    "markdown": _render_markdown,
 }
 
 
@@ -51,8 +89,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fail-on",
         choices=SEVERITIES,
-        default="none",
-        help="exit 1 when a failing, unsuppressed finding has this severity or higher (default: none)",
+        default="high",
+        help="exit 1 when a failing, unsuppressed finding has this severity or higher "
+        "(default: high; 'none' never fails)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="IDS",
+        help="run only these rule ids / areas / id prefixes (comma-separated, repeatable)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="IDS",
+        help="skip these rule ids / areas / id prefixes (comma-separated, repeatable)",
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="mark findings recorded in FILE as suppressed (report only new)"
+    )
+    parser.add_argument(
+        "--create-baseline",
+        metavar="FILE",
+        help="write the current findings to FILE as a baseline (exit 0 unless PATH is unusable)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 2 when coverage is incomplete")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
@@ -74,14 +133,41 @@ def load(args: argparse.Namespace) -> Any:
 
 
 def compute_findings(result: Any, args: argparse.Namespace) -> list[Any]:
-    """Run the rules when the review layer is installed (else no findings)."""
-    try:
-        from infra_review import review as review_mod
-    except ImportError as exc:
-        if exc.name == "infra_review.review":
-            return []
-        raise
-    return list(review_mod.review(result.graph))
+    """Run the selected rules (inline suppressions and ``--baseline`` applied).
+
+    The whole :class:`~infra_review.review.ReviewRun` (rule errors, timings) is kept on
+    ``args.review_run`` for the renderers.  Raises ``UnknownRuleError``/``BaselineError``.
+    """
+    from infra_review.review import run_review
+
+    run = run_review(
+        result.graph,
+        select=getattr(args, "select", None),
+        ignore=getattr(args, "ignore", None),
+        baseline=getattr(args, "baseline", None),
+    )
+    args.review_run = run
+    for e in run.errors:
+        print(f"infra-review scan: warning: rule {e.rule_id} failed: {e.message}", file=sys.stderr)
+    return list(run.findings)
+
+
+def create_baseline(findings: list[Any], args: argparse.Namespace) -> None:
+    """Write ``--create-baseline`` (findings already baselined stay in the new baseline)."""
+    import dataclasses
+
+    from infra_review.baseline import Baseline
+
+    keep = [
+        dataclasses.replace(f, suppressed=False) if f.suppression_source == "baseline" else f
+        for f in findings
+    ]
+    bl = Baseline.from_findings(keep)
+    bl.save(args.create_baseline)
+    print(
+        f"infra-review scan: wrote baseline of {len(bl)} finding(s) to {args.create_baseline}",
+        file=sys.stderr,
+    )
 
 
 def render(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
@@ -127,6 +213,15 @@ def run(args: argparse.Namespace) -> int:
         emit(render(result, findings, args), args)
     except OSError as exc:
         return _error(f"cannot write {args.output}: {exc.strerror or exc}")
+    if getattr(args, "create_baseline", None):
+        try:
+            create_baseline(findings, args)
+        except OSError as exc:
+            return _error(f"cannot write {args.create_baseline}: {exc.strerror or exc}")
+        return 0
     if args.strict and not result.complete:
         return _error(f"incomplete coverage: {result.summary()}")
+    run = _review_run(args)
+    if args.strict and run is not None and run.errors:
+        return _error(f"{len(run.errors)} rule(s) failed to run: {', '.join(e.rule_id for e in run.errors)}")
     return exit_status(result, findings, args)
