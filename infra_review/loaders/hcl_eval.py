@@ -569,7 +569,7 @@ class Evaluator:
         name, arg_nodes, expand = node[1], node[2], node[3]
         text = to_text(node)
         if name in ("try", "can"):
-            for i, a in enumerate(arg_nodes):
+            for a in arg_nodes:
                 v = self._ev(a, ctx, env)
                 failed = isinstance(v, Unresolved) and _is_failure(v)
                 if name == "can":
@@ -577,8 +577,7 @@ class Evaluator:
                         return _unk(text, v)
                     return not failed
                 if not failed:
-                    if has_unknown(v) and i < len(arg_nodes) - 1:
-                        return _unk(text, v, reason="try: first argument not statically known")
+                    # an unknown (not failing) argument is what try() yields once known
                     return v
             return Unresolved(text, (), "try: no argument could be evaluated") if name == "try" else False
         if name == "templatefile" or name == "file":
