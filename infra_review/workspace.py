@@ -12,6 +12,7 @@ with it.  Loading is cached (parse cache + worker pool), so re-running a noteboo
 
 from __future__ import annotations
 
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from infra_review.graph import ResourceGraph
-from infra_review.model import Area, Finding, Severity, Status
+from infra_review.model import Area, FileStatus, Finding, Severity, Status
 from infra_review.review_state import ReviewStore
 
 __all__ = ["Workspace", "repo_identity"]
@@ -85,8 +86,42 @@ class Workspace:
     @property
     def incomplete(self) -> bool:
         """True when any file failed, was partial, or was skipped for a problem."""
-        cov = self.coverage
-        return bool(cov.get("failed") or cov.get("partial"))
+        return not self.load.complete
+
+    def snippet(self, file: str, line: int, end_line: int = 0, *, context: int = 2, max_lines: int = 30) -> str:
+        """Numbered source lines ``line..end_line`` of a file the loader parsed (else ``""``).
+
+        Reads only files recorded as parsed in the coverage, resolved inside the root, regular,
+        and under 5 MiB: the same rules as the loader, so a snippet never leaks anything else.
+        """
+        rec = self.load.file(file) if file else None
+        if rec is None or rec.status not in (FileStatus.PARSED, FileStatus.PARTIAL) or line <= 0:
+            return ""
+        root = self.root.resolve()
+        path = (root / file).resolve()
+        try:
+            path.relative_to(root)
+            st = path.lstat()
+        except (ValueError, OSError):
+            return ""
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 5 * 1024 * 1024:
+            return ""
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return ""
+        first = max(1, line - context)
+        last = min(len(lines), max(end_line, line) + 1, first + max_lines - 1)
+        width = len(str(last))
+        return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in range(first, last + 1))
+
+    def finding_snippet(self, f: Finding) -> str:
+        """The source of the resource a finding is about (or the finding's own line)."""
+        res = self.graph.get(f.address)
+        src = res.source if res is not None else None
+        if src is not None and src.file == f.file and src.line:
+            return self.snippet(src.file, src.line, src.end_line)
+        return self.snippet(f.file, f.line, f.line)
 
     def active(self, area: Area | str | None = None) -> list[Finding]:
         """Unsuppressed FAIL/UNKNOWN findings (of one area), most severe first."""

@@ -1,0 +1,329 @@
+"""What the notebooks call: one function per notebook section, taking a :class:`Workspace`.
+
+Notebooks stay thin — a parameters cell, then one call per cell into this module — so that
+everything a reviewer sees is built here, where tests reach it.  Functions that *show*
+something display static HTML (which also lands in the HTML report) and return the live
+widget, if any; functions named ``*_summary`` print deterministic text that nbval checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as w
+from IPython.display import HTML, display
+
+from infra_review.model import Area, Finding, Status
+from infra_review.persona import ChecklistItem, checklist, load_persona
+from infra_review.rules import GUIDED, RULES
+from infra_review.views import tables
+from infra_review.views.tables import esc
+from infra_review.views.widgets import FindingDecisionControl, VerdictControl
+from infra_review.workspace import Workspace
+
+__all__ = [
+    "area_items",
+    "area_summary",
+    "checklist_view",
+    "findings_overview",
+    "item_html",
+    "open_workspace",
+    "overview_summary",
+    "progress",
+    "show_coverage",
+    "show_inventory",
+]
+
+AREA_TITLES: dict[Area, str] = {
+    Area.IAC: "IaC Best Practices",
+    Area.CONTAINERS: "Container & Orchestration",
+    Area.DEPLOYMENT: "Deployment & Rollout",
+    Area.NETWORK_SECURITY: "Networking & Security",
+    Area.MONITORING: "Monitoring & Reliability",
+    Area.BACKUP: "Backup & Recovery",
+    Area.COST: "Cost Optimization",
+    Area.RED_FLAGS: "Red Flags",
+    Area.SPOF: "Single points of failure",
+}
+
+
+def open_workspace(repo: str, *, db: str = "", reviewer: str = "") -> Workspace:
+    """Load and review ``repo``; print one deterministic summary line."""
+    ws = Workspace.open(repo, db=db or None, reviewer=reviewer)
+    print(overview_summary(ws))
+    return ws
+
+
+def overview_summary(ws: Workspace) -> str:
+    """``<name>: N resources, M edges; coverage …; K findings (FAIL a, UNKNOWN b, suppressed c)``."""
+    rg = ws.graph
+    managed = sum(1 for _ in rg.resources())
+    status = Counter(f.status.value for f in ws.findings if not f.suppressed)
+    suppressed = sum(1 for f in ws.findings if f.suppressed)
+    return (
+        f"{ws.root.resolve().name}: {managed} resources ({len(rg)} graph nodes, {rg.g.number_of_edges()} edges)\n"
+        f"coverage: {ws.load.summary()}\n"
+        f"findings: FAIL {status.get('FAIL', 0)}, UNKNOWN {status.get('UNKNOWN', 0)}, suppressed {suppressed}"
+    )
+
+
+def show_coverage(ws: Workspace) -> None:
+    """Coverage table, with an *incomplete coverage* banner when anything failed."""
+    display(HTML(tables.coverage_html(ws.coverage, ws.load.problems)))
+
+
+def show_inventory(ws: Workspace) -> None:
+    """Resource counts by kind and by format."""
+    rg = ws.graph
+    kinds = Counter(r.kind for r in rg.resources())
+    formats = Counter(r.format for r in rg.resources())
+    display(HTML(tables.inventory_html(kinds, formats)))
+
+
+def findings_overview(ws: Workspace) -> None:
+    """Area × severity matrix (HTML) and the same as text (checked by nbval)."""
+    counts = ws.counts()
+    display(HTML(tables.findings_matrix_html(counts)))
+    for area, by_sev in counts.items():
+        total = sum(by_sev.values())
+        if total:
+            detail = ", ".join(f"{s} {n}" for s, n in by_sev.items() if n)
+            print(f"{area:<17} {total:>3}  ({detail})")
+
+
+def area_items(area: Area | str) -> list[ChecklistItem]:
+    """The persona bullets of one area, in the persona's order."""
+    a = Area(area)
+    return [item for item in checklist(load_persona()) if item.area == a]
+
+
+def _item_findings(ws: Workspace, item: ChecklistItem) -> list[Finding]:
+    ids = set(item.rule_ids)
+    return [f for f in ws.findings if f.rule_id in ids and f.status != Status.PASS]
+
+
+def area_summary(ws: Workspace, area: Area | str) -> None:
+    """Print, per checklist item, what the tool found (deterministic; nbval checks it)."""
+    a = Area(area)
+    items = area_items(a)
+    found = [f for f in ws.active(a)]
+    print(f"{AREA_TITLES[a]}: {len(items)} checklist items, {len(found)} open findings in this area")
+    for n, item in enumerate(items, 1):
+        fs = [f for f in _item_findings(ws, item) if not f.suppressed]
+        by_rule = Counter(f.rule_id for f in fs)
+        hits = ", ".join(f"{rid}×{by_rule[rid]}" for rid in item.rule_ids if by_rule.get(rid)) or "no failing rule"
+        guided = f"; {len(item.guided_ids)} guided question(s)" if item.guided_ids else ""
+        print(f"{n:>2}. {item.text}: {hits}{guided}")
+
+
+def item_html(ws: Workspace, item: ChecklistItem, n: int) -> str:
+    """Everything the tool knows about one checklist item, as HTML."""
+    fs = _item_findings(ws, item)
+    by_rule = Counter(f.rule_id for f in fs if f.status == Status.FAIL and not f.suppressed)
+    rule_bits = []
+    for rid in item.rule_ids:
+        r = RULES.get(rid)
+        title = r.title if r else "(not registered)"
+        count = by_rule.get(rid, 0)
+        colour = "#d1242f" if count else "#1a7f37"
+        rule_bits.append(
+            f"<li><code>{esc(rid)}</code> {esc(title)} — "
+            f"<b style='color:{colour}'>{count or 'no'} failing</b></li>"
+        )
+    parts = [f"<h3>{n}. {esc(item.text)}</h3>"]
+    if rule_bits:
+        parts.append("<ul>" + "".join(rule_bits) + "</ul>")
+    if fs:
+        decisions = ws.store.finding_decisions(ws.review_id)
+        snippets = {f.fingerprint: ws.finding_snippet(f) for f in fs[:60]}
+        parts.append(tables.findings_table_html(fs, snippets=snippets, decisions=decisions, limit=60))
+    for qid in item.guided_ids:
+        q = GUIDED.get(qid)
+        if q is None:
+            continue
+        parts.append(_guided_html(ws, q))
+    current = ws.store.verdicts(ws.review_id).get(item.key)
+    from infra_review.views.widgets import verdict_status_html
+
+    parts.append(f"<p><b>Verdict:</b> {verdict_status_html(current)}</p>")
+    return "\n".join(parts)
+
+
+def _guided_html(ws: Workspace, q: Any) -> str:
+    try:
+        ev: Mapping[str, Any] = q.evidence(ws.graph) if q.evidence else {}
+    except Exception as exc:  # evidence must never break a notebook
+        ev = {"summary": f"evidence unavailable ({type(exc).__name__})"}
+    out = [
+        "<div style='border-left:4px solid #8250df;padding:4px 12px;margin:8px 0;background:#fbf8ff'>",
+        f"<b>Question for the reviewer:</b> {esc(q.question)}",
+    ]
+    if ev.get("summary"):
+        out.append(f"<p><i>What the repository shows:</i> {esc(ev['summary'], 1000)}</p>")
+    resources: Sequence[str] = ev.get("resources") or []
+    if resources:
+        shown = ", ".join(f"<code>{esc(r, 120)}</code>" for r in list(resources)[:25])
+        more = f" … and {len(resources) - 25} more" if len(resources) > 25 else ""
+        out.append(f"<p>{shown}{more}</p>")
+    items = ev.get("items") or []
+    if items and isinstance(items[0], Mapping):
+        cols = list(items[0].keys())[:6]
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(it.get(c, ''), 160)}</td>" for c in cols) + "</tr>" for it in items[:30]
+        )
+        out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in cols) + f"</tr>{rows}</table>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def checklist_view(ws: Workspace, area: Area | str) -> w.VBox:
+    """Display each checklist item of ``area`` (static HTML) with a verdict control under it.
+
+    Returns the VBox of all controls (handy in tests: ``box.children[i]`` is the i-th item's
+    control).  Finding decisions sit in an accordion per item.
+    """
+    controls = []
+    verdicts = ws.store.verdicts(ws.review_id)
+    decisions = ws.store.finding_decisions(ws.review_id)
+    for n, item in enumerate(area_items(area), 1):
+        display(HTML(item_html(ws, item, n)))
+        ctl = VerdictControl(ws.store, ws.review_id, item.key, reviewer=ws.reviewer, current=verdicts.get(item.key))
+        children: list[Any] = [ctl.widget]
+        fs = [f for f in _item_findings(ws, item) if f.status == Status.FAIL][:40]
+        if fs:
+            rows = [
+                FindingDecisionControl(
+                    ws.store, ws.review_id, f, reviewer=ws.reviewer, current=decisions.get(f.fingerprint)
+                ).widget
+                for f in fs
+            ]
+            acc = w.Accordion(children=[w.VBox(rows)])
+            acc.set_title(0, f"Decide on {len(fs)} finding(s): accept risk / false positive / will fix")
+            acc.selected_index = None
+            children.append(acc)
+        box = w.VBox(children)
+        display(box)
+        controls.append(box)
+    return w.VBox(controls)
+
+
+def progress(ws: Workspace) -> None:
+    """Checklist progress over every area (HTML) and as text."""
+    items = checklist(load_persona())
+    verdicts = ws.store.verdicts(ws.review_id)
+    keys = {i.key for i in items}
+    decided = Counter(d.value for k, d in verdicts.items() if k in keys)
+    display(HTML(tables.progress_html(len(items), decided)))
+    print(f"{sum(decided.values())}/{len(items)} checklist items have a verdict")
+
+
+def top_findings(ws: Workspace, limit: int = 15) -> None:
+    """The most severe open findings across every area (red flags first)."""
+    active = [f for f in ws.active() if f.status == Status.FAIL]
+    active.sort(key=lambda f: (f.area != Area.RED_FLAGS, -int(f.severity), f.file, f.line))
+    display(HTML("<h3>Most severe open findings</h3>" + tables.findings_table_html(active[:limit])))
+    for f in active[:limit]:
+        print(f"{f.severity.label:<8} {f.rule_id:<7} {f.address}  ({f.file}:{f.line})")
+
+
+def cost_summary(ws: Workspace, top: int = 12) -> None:
+    """Offline monthly estimate: totals by category and the largest lines (HTML + text)."""
+    from infra_review.analysis.cost import estimate
+
+    est = estimate(ws.graph)
+    rows = "".join(
+        f"<tr><td><code>{esc(ln.address)}</code></td><td>{esc(ln.kind)}</td>"
+        f"<td style='text-align:right'>{ln.monthly_usd:,.2f}</td><td>{esc(ln.assumption, 200)}</td></tr>"
+        for ln in sorted(est.priced, key=lambda ln: -(ln.monthly_usd or 0))[:top]
+    )
+    cats = "".join(f"<tr><td>{esc(k)}</td><td style='text-align:right'>{v:,.2f}</td></tr>" for k, v in est.by_area().items())
+    missing = "".join(
+        f"<li><code>{esc(ln.address)}</code>: {esc(ln.assumption, 200)}</li>" for ln in est.not_priced[:30]
+    )
+    display(HTML(
+        f"<p><b>Estimated monthly cost: ${est.total_usd:,.2f}</b> (on-demand, region default {esc(est.default_region)})</p>"
+        f"<table><tr><th>category</th><th>USD/month</th></tr>{cats}</table>"
+        f"<table><tr><th>resource</th><th>kind</th><th>USD/month</th><th>assumption</th></tr>{rows}</table>"
+        + (f"<p><b>Not priced ({len(est.not_priced)}):</b></p><ul>{missing}</ul>" if missing else "")
+    ))
+    print(f"estimated monthly cost: ${est.total_usd:,.2f} over {len(est.priced)} priced lines; "
+          f"{len(est.not_priced)} not priced")
+    for k, v in est.by_area().items():
+        print(f"  {k:<12} ${v:>10,.2f}")
+
+
+def open_items(ws: Workspace) -> None:
+    """Checklist items without a verdict or judged fail/concern, and undecided severe findings."""
+    items = checklist(load_persona())
+    verdicts = ws.store.verdicts(ws.review_id)
+    decisions = ws.store.finding_decisions(ws.review_id)
+    undecided = [i for i in items if i.key not in verdicts]
+    flagged = [(i, verdicts[i.key]) for i in items if i.key in verdicts and verdicts[i.key].value in ("fail", "concern")]
+    severe = [f for f in ws.active() if f.status == Status.FAIL and int(f.severity) >= 3 and f.fingerprint not in decisions]
+    will_fix = [k for k, d in decisions.items() if d.value == "will_fix"]
+    html = [f"<h3>Items judged fail or concern ({len(flagged)})</h3><ul>"]
+    html += [f"<li><b>{esc(d.value)}</b> — {esc(i.section)}: {esc(i.text)} <i>{esc(d.note)}</i></li>" for i, d in flagged]
+    html.append(f"</ul><h3>Items without a verdict ({len(undecided)})</h3><ul>")
+    html += [f"<li>{esc(i.section)}: {esc(i.text)}</li>" for i in undecided]
+    html.append(f"</ul><h3>Critical/high findings without a decision ({len(severe)})</h3>")
+    html.append(tables.findings_table_html(severe, limit=50))
+    display(HTML("".join(html)))
+    print(f"{len(undecided)} items without a verdict, {len(flagged)} judged fail/concern, "
+          f"{len(severe)} critical/high findings undecided, {len(will_fix)} marked will fix")
+
+
+def export_review(ws: Workspace, export_dir: str) -> None:
+    """Write ``review.json`` and ``review.md`` to ``export_dir`` (nothing when it is empty)."""
+    from pathlib import Path
+
+    from infra_review.review_state import dumps
+
+    if not export_dir:
+        print("set EXPORT_DIR to write review.json and review.md")
+        return
+    out = Path(export_dir).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    titles = {i.key: f"{i.section}: {i.text}" for i in checklist(load_persona())}
+    (out / "review.json").write_text(dumps(ws.store.export_json(ws.review_id)) + "\n", encoding="utf-8")
+    (out / "review.md").write_text(ws.store.export_markdown(ws.review_id, titles), encoding="utf-8")
+    print(f"wrote {out / 'review.json'} and {out / 'review.md'}")
+
+
+def sign_off_view(ws: Workspace, export_dir: str = "") -> w.VBox:
+    """Reviewer name, overall verdict and summary, recorded as review metadata; export button."""
+    meta = ws.store.meta(ws.review_id)
+    name = w.Text(value=ws.reviewer or (meta["reviewer"].value if "reviewer" in meta else ""),
+                  description="Reviewer", placeholder="your name")
+    outcome = w.Dropdown(options=[("— choose —", None), ("approved", "approved"),
+                                  ("approved with follow-ups", "approved_with_followups"),
+                                  ("changes required", "changes_required")],
+                         value=meta["outcome"].value if "outcome" in meta else None, description="Outcome")
+    summary = w.Textarea(value=meta["summary"].value if "summary" in meta else "", description="Summary",
+                         layout=w.Layout(width="640px", height="90px"))
+    status = w.HTML("")
+    sign = w.Button(description="Sign off", button_style="success", icon="check")
+    export = w.Button(description="Export JSON + Markdown", icon="download")
+    target = w.Text(value=export_dir or "review-export", description="to dir")
+
+    def _sign(_b: Any) -> None:
+        if outcome.value is None:
+            status.value = "<span style='color:#d1242f'>choose an outcome first</span>"
+            return
+        ws.store.set_meta(ws.review_id, "reviewer", name.value, reviewer=name.value)
+        ws.store.set_meta(ws.review_id, "summary", summary.value, reviewer=name.value)
+        d = ws.store.set_meta(ws.review_id, "outcome", outcome.value, reviewer=name.value)
+        status.value = f"signed off: <b>{esc(d.value)}</b> by {esc(d.reviewer)} at {esc(d.decided_at)}"
+
+    def _export(_b: Any) -> None:
+        out = w.Output()
+        with out:
+            export_review(ws, target.value)
+        status.value = f"exported to {esc(target.value)}"
+
+    sign.on_click(_sign)
+    export.on_click(_export)
+    box = w.VBox([name, outcome, summary, w.HBox([sign, export, target]), status])
+    display(box)
+    return box

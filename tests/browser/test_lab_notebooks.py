@@ -1,0 +1,56 @@
+"""Open review notebooks in a real JupyterLab in headless Chromium, run all cells, check what renders."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import SHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+KERNEL_IDLE = (
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
+    " return !!k && k.status === 'idle'; }"
+)
+
+
+@pytest.mark.parametrize(
+    ("notebook", "min_plots", "min_widgets"),
+    [("00_start_here", 1, 0), ("04_networking_security", 1, 3)],
+)
+def test_notebook_renders_in_jupyterlab(browser, lab_server, notebook, min_plots, min_widgets):
+    base, token = lab_server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 2400})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)[:300]))
+    page.goto(f"{base}/lab/tree/{notebook}.ipynb?token={token}&reset", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(1500)
+    page.wait_for_function(KERNEL_IDLE, timeout=300_000)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot').length >= {min_plots}"
+        f" && document.querySelectorAll('.jp-Notebook .widget-toggle-buttons, .jp-Notebook .widget-dropdown').length >= {min_widgets}",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(1500)
+    info = page.evaluate(
+        """() => ({
+          plots: document.querySelectorAll('.js-plotly-plot').length,
+          widgets: document.querySelectorAll('.jp-Notebook .widget-toggle-buttons, .jp-Notebook .widget-dropdown').length,
+          loading: (document.body.innerText.match(/Loading widget/g) || []).length,
+          errors: [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                   .map(e => e.innerText.slice(0, 200)),
+          tracebacks: (document.body.innerText.match(/Traceback \\(most recent call last\\)|Error displaying widget/g) || []).length,
+        })"""
+    )
+    page.screenshot(path=str(SHOTS / f"lab_{notebook}.png"))
+    page.close()
+    assert info["plots"] >= min_plots, info
+    assert info["widgets"] >= min_widgets, info
+    assert info["loading"] == 0, info
+    assert info["tracebacks"] == 0, info
+    assert not errors, errors
