@@ -21,10 +21,12 @@ file of that kind is met; a module that does not exist yet leaves those files SK
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Final
 
@@ -33,6 +35,7 @@ __all__ = [
     "FORMAT_MODULES",
     "IGNORED_DIRS",
     "NON_IAC_JSON",
+    "PARSER_DISTRIBUTIONS",
     "SIZE_CLASSES",
     "SNIFF",
     "Limits",
@@ -260,6 +263,64 @@ def format_module(name: str) -> ModuleType | None:
             raise
 
 
+#: Distributions whose version changes what a parse returns (part of every cache key).
+PARSER_DISTRIBUTIONS: tuple[str, ...] = ("python-hcl2", "lark", "PyYAML")
+_DIST_VERSIONS: str | None = None
+_CODE_HASHES: dict[str, tuple[tuple[tuple[str, int, int], ...], str]] = {}
+
+
+def _dist_versions() -> str:
+    global _DIST_VERSIONS
+    if _DIST_VERSIONS is None:
+        from importlib import metadata
+
+        parts = []
+        for dist in PARSER_DISTRIBUTIONS:
+            try:
+                parts.append(f"{dist}={metadata.version(dist)}")
+            except metadata.PackageNotFoundError:
+                parts.append(f"{dist}=-")
+        _DIST_VERSIONS = ",".join(parts)
+    return _DIST_VERSIONS
+
+
+def _code_hash(module: ModuleType) -> str:
+    """sha256 of every ``.py`` beside the module's file (its helpers change its output too).
+
+    Recomputed only when a file's size or mtime changed, so a developer editing a loader never
+    gets stale cached results.
+    """
+    path = getattr(module, "__file__", None)
+    if not path:
+        return "-"
+    directory = Path(path).resolve().parent
+    try:
+        files = sorted(p for p in directory.iterdir() if p.suffix == ".py")
+        sig = tuple((p.name, st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
+    except OSError:
+        return "-"
+    key = str(directory)
+    cached = _CODE_HASHES.get(key)
+    if cached and cached[0] == sig:
+        return cached[1]
+    h = hashlib.sha256()
+    for p in files:
+        try:
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        except OSError:
+            h.update(p.name.encode() + b"\0?\0")
+    digest = h.hexdigest()[:16]
+    _CODE_HASHES[key] = (sig, digest)
+    return digest
+
+
 def parser_version(module: ModuleType | None) -> str:
-    """The module's ``PARSER_VERSION`` (part of the cache key), ``"0"`` when it defines none."""
-    return str(getattr(module, "PARSER_VERSION", "0"))
+    """The cache-key version of a format module.
+
+    Its ``PARSER_VERSION`` (``"0"`` when it defines none), a hash of its source directory and
+    the versions of the parsing libraries: a result cached by other code is never reused.
+    """
+    if module is None:
+        return "0"
+    own = str(getattr(module, "PARSER_VERSION", "0"))
+    return f"{own}|{_code_hash(module)}|{_dist_versions()}"

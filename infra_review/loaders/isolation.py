@@ -54,6 +54,9 @@ class ParseTask:
     rel_path: str
     text: str
     kind: str
+    #: The module's cache-key version; a change makes the pool restart its workers, so that
+    #: they never parse with code older than the key they are cached under.
+    version: str = ""
 
 
 def _failed(task: ParseTask | tuple[str, str], code: DiagnosticCode, message: str) -> ParsedFile:
@@ -306,6 +309,7 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.spawned = 0
         self.replaced = 0
+        self.versions: dict[str, str] = {}
 
     def _spawn(self) -> _Worker:
         w = _Worker(self.memory_bytes)
@@ -333,6 +337,12 @@ class WorkerPool:
         allowed = frozenset({t.module for t in queue}) | extra_modules
         want = max(1, min(workers or self.size, len(queue)))
         with self.lock:
+            wanted_versions = {t.module: t.version for t in queue}
+            if any(self.versions.get(m, v) != v for m, v in wanted_versions.items()):
+                for old in self.workers:  # loader code changed since these workers imported it
+                    old.stop()
+                self.workers = []
+            self.versions.update(wanted_versions)
             self.workers = [w for w in self.workers if w.alive()]
             while len(self.workers) < want:
                 self.workers.append(self._spawn())

@@ -369,6 +369,7 @@ def load_repo(
     extra = frozenset(modules)
     parse_cache = ParseCache.for_root(real_root, extra) if cache else None
     tasks: list[ParseTask] = []
+    versions: dict[str, str] = {}
     task_work: dict[int, tuple[_Work, str | None]] = {}
     for i, w in enumerate(work):
         name = formats.module_for_kind(w.kind)
@@ -385,13 +386,14 @@ def load_repo(
             )
             continue
         key = None
+        version = versions.get(name) or versions.setdefault(name, parser_version(modules[name]))
         if parse_cache is not None:
-            key = ParseCache.key(w.entry.rel, w.kind, name, parser_version(modules[name]), w.sha256)
+            key = ParseCache.key(w.entry.rel, w.kind, name, version, w.sha256)
             hit = parse_cache.get(key)
             if hit is not None:
                 w.parsed = hit
                 continue
-        tasks.append(ParseTask(i, name, w.entry.rel, w.text or "", w.kind))
+        tasks.append(ParseTask(i, name, w.entry.rel, w.text or "", w.kind, version))
         task_work[i] = (w, key)
     stats["cache_hits"] = parse_cache.hits if parse_cache else 0
     stats["parsed"] = len(tasks)

@@ -149,3 +149,17 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("INFRA_REVIEW_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "infra_review"
+
+
+def test_editing_the_loader_invalidates_the_cache_and_the_workers(setup, tmp_path):
+    root, _, name = setup
+    first = load_repo(root)
+    assert first.graph["fake.f0_tf"].attrs["text"] == "n = 0\n"
+    src = tmp_path / "mods" / f"{name}.py"
+    src.write_text(src.read_text().replace('data={"text": text}', 'data={"text": text.upper()}'))
+    import importlib
+
+    importlib.reload(importlib.import_module(name))  # what a developer does in a notebook
+    second = load_repo(root)
+    assert second.stats["parsed"] == 6
+    assert second.graph["fake.f0_tf"].attrs["text"] == "N = 0\n"  # new code, also in the workers
