@@ -528,10 +528,8 @@ class _JsonConv:
             return any(isinstance(x, dict | list | bool | int | float) for x in v.values()) or not v
         if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
             return (
-                (btype in ("resource", "data", "provider", "dynamic", "content")
-                and key not in ("statement",))
-                or key == "statement"
-            )
+                btype in ("resource", "data", "provider", "dynamic", "content") and key not in ("statement",)
+            ) or key == "statement"
         return False
 
     def value(self, key: str, v: Any, btype: str) -> Node:
@@ -1514,8 +1512,16 @@ class _Builder:
         inst = ctx.inst
         bound = frozenset(env)
         out: dict[str, Any] = {}
+        is_lifecycle = blk["type"] == "lifecycle"
         for name, a in blk["attrs"].items():
             if name in skip:
+                continue
+            if is_lifecycle and name in ("ignore_changes", "replace_triggered_by"):
+                # attribute names / addresses, not values: keep their text
+                n = a["expr"]
+                out[name] = [_ref_text(x) for x in n[1]] if n[0] == "tuple" else _ref_text(n)
+                if name == "replace_triggered_by":
+                    self.edges_for_value(src_addr, prefix + name, None, n, inst, bound=bound)
                 continue
             v = plain(self._eval(a["expr"], ctx, env))
             out[name] = v

@@ -483,3 +483,19 @@ def test_every_fixture_node_has_file_and_lines(name):
     assert len(rg) > 0
     for r in rg.all():
         assert r.file and r.line >= 1 and r.source.end_line >= r.line, r.address
+
+
+def test_lifecycle_keeps_attribute_names_and_links_replace_triggers():
+    rg, diags = load("import_moved")
+    lc = rg["aws_security_group.lc"].attrs["lifecycle"]
+    assert lc == [
+        {
+            "create_before_destroy": True,
+            "ignore_changes": ["ingress", 'tags["Owner"]'],
+            "replace_triggered_by": ["aws_instance.new_name.id"],
+        }
+    ]
+    assert edges(rg, "aws_security_group.lc") == {
+        ("aws_instance.new_name", "lifecycle[0].replace_triggered_by")
+    }
+    assert not diags
