@@ -97,8 +97,8 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "Backup testing and validation": ("BAK003", "Q-BAK-RESTORE-TEST"),
     "Point-in-time recovery capability": ("BAK004",),
     "Multi-region backup storage": ("BAK005", "BAK006"),
-    "RTO/RPO requirements met": ("Q-BAK-RTO-RPO",),
-    "Disaster recovery procedures": ("BAK009", "Q-BAK-DR"),
+    "RTO/RPO requirements met": ("BAK007", "Q-BAK-RTO-RPO"),
+    "Disaster recovery procedures": ("BAK008", "BAK009", "Q-BAK-DR"),
     # -- Cost Optimization ---------------------------------------------------------------------
     "Right-sized instances": ("COST001", "COST002", "Q-COST-RIGHTSIZE"),
     "Reserved instances/savings plans": ("Q-COST-RI-SP",),
@@ -134,11 +134,10 @@ MAPPING: dict[str, tuple[str, ...]] = {
 #: every id here is really unregistered (so the list cannot go stale) and that every other
 #: mapped id exists.
 PENDING: tuple[str, ...] = (
-    "BAK001", "BAK002", "BAK003", "BAK004", "BAK005", "BAK006", "BAK009", "COST001", "COST002",
-    "COST004", "COST005", "COST006", "COST007", "COST008", "NET001", "NET002", "NET003", "NET004",
-    "NET005", "NET006", "NET007", "NET008", "NET009", "NET010", "NET011", "NET012", "NET013",
-    "NET014", "NET015", "NET016", "SPOF01", "SPOF02", "SPOF03", "SPOF04", "SPOF05", "SPOF06",
-    "SPOF07", "SPOF08", "SPOF09",
+    "COST001", "COST002", "COST004", "COST005", "COST006", "COST007", "COST008", "NET001", "NET002",
+    "NET003", "NET004", "NET005", "NET006", "NET007", "NET008", "NET009", "NET010", "NET011",
+    "NET012", "NET013", "NET014", "NET015", "NET016", "SPOF01", "SPOF02", "SPOF03", "SPOF04",
+    "SPOF05", "SPOF06", "SPOF07", "SPOF08", "SPOF09",
 )
 
 

@@ -614,14 +614,14 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "How are schema migrations coordinated with rollouts "
         "(expand/contract, N-1 compatibility, who runs them)?",
         _migrations,
-        ("DEP004",),
+        ("DEP004", "DEP005"),
     ),
     (
         "Q-DEP-FLAGS",
         Area.DEPLOYMENT,
         "Are risky changes released behind feature flags with a gradual rollout and a kill switch?",
         _flags,
-        (),
+        ("DEP006",),
     ),
     (
         "Q-MON-COVERAGE",
@@ -649,7 +649,7 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         Area.MONITORING,
         "Which SLIs and SLOs are defined for the user-facing services, and are SLAs backed by them?",
         _enrich(_slo, "monitoring", "evidence_slo"),
-        (),
+        ("MON008",),
     ),
     (
         "Q-MON-RUNBOOKS",
@@ -663,7 +663,7 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         Area.MONITORING,
         "Are failure modes exercised (game days, chaos experiments) with safe stop conditions?",
         _enrich(_chaos, "monitoring", "evidence_chaos"),
-        (),
+        ("MON010",),
     ),
     (
         "Q-BAK-RESTORE-TEST",
@@ -677,14 +677,14 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         Area.BACKUP,
         "What are the RTO/RPO targets per data store, and does the implied recovery meet them?",
         _rto_rpo,
-        ("BAK001", "BAK004", "SPOF04"),
+        ("BAK007", "BAK001", "BAK004", "SPOF04"),
     ),
     (
         "Q-BAK-DR",
         Area.BACKUP,
         "Is there a written, rehearsed disaster-recovery procedure, and a second region to recover into?",
         _dr,
-        ("BAK005", "BAK009", "SPOF09"),
+        ("BAK008", "BAK005", "BAK009", "SPOF09"),
     ),
     (
         "Q-COST-RIGHTSIZE",

@@ -59,6 +59,15 @@ def test_every_question_is_registered_with_evidence():
         assert q.evidence is not None
 
 
+def test_related_rule_ids_exist_or_are_pending():
+    from infra_review.persona import PENDING
+    from infra_review.rules import RULES
+
+    for qid in QUESTIONS:
+        unknown = [r for r in GUIDED[qid].rule_ids if r not in RULES and r not in PENDING]
+        assert not unknown, f"{qid} names unknown rules {unknown}"
+
+
 def test_evidence_is_json_safe_on_empty_and_populated_graphs(rg):
     for qid in QUESTIONS:
         for graph in (ResourceGraph(), rg):
