@@ -68,11 +68,14 @@ def test_provider_alias_and_default_tags_and_module_providers():
     rg, diags = load("provider_alias")
     assert diags == []
     p = rg["provider.aws"]
-    assert p.block == "provider" and p.kind == "aws" and p.attrs["region"] == "us-east-1"
+    assert p.block == "provider"
+    assert p.kind == "aws"
+    assert p.attrs["region"] == "us-east-1"
     assert p.attrs["default_tags"] == [{"tags": {"Team": "platform"}}]
     assert (p.file, p.line, p.source.end_line) == ("main.tf", 1, 8)
     west = rg["provider.aws.west"]
-    assert west.attrs == {"alias": "west", "region": "us-west-2"} and west.provider == "aws.west"
+    assert west.attrs == {"alias": "west", "region": "us-west-2"}
+    assert west.provider == "aws.west"
     replica = rg["module.replica.aws_s3_bucket.this"]
     assert replica.provider == "aws.west"
     assert replica.meta["provider_address"] == "provider.aws.west"
@@ -80,9 +83,9 @@ def test_provider_alias_and_default_tags_and_module_providers():
     assert rg["module.primary.aws_s3_bucket.this"].provider == "aws"
     assert rg["aws_s3_bucket.direct"].provider == "aws.west"
     assert replica.attrs["bucket"] == "acme-replica"
-    assert (
-        replica.module == "module.replica" and replica.file == "modules/bucket/main.tf" and replica.line == 5
-    )
+    assert replica.module == "module.replica"
+    assert replica.file == "modules/bucket/main.tf"
+    assert replica.line == 5
     assert rg["module.replica"].attrs["providers"] == {"aws": "aws.west"}
     assert targets(rg, "module.replica", "module") >= {
         "module.replica.aws_s3_bucket.this",
@@ -93,7 +96,9 @@ def test_provider_alias_and_default_tags_and_module_providers():
 def test_terraform_block_and_line_numbers():
     rg, _ = load("count_toggle")
     v = rg["var.create"]
-    assert v.block == "variable" and v.attrs["default"] is False and v.attrs["type"] == "bool"
+    assert v.block == "variable"
+    assert v.attrs["default"] is False
+    assert v.attrs["type"] == "bool"
     assert (v.line, v.source.end_line) == (1, 4)
 
 
@@ -118,7 +123,8 @@ def test_dynamic_blocks_expand_with_iterator():
         },
     ]
     egress = sg.attrs["egress"]
-    assert len(egress) == 1 and egress[0]["from_port"] == 0
+    assert len(egress) == 1
+    assert egress[0]["from_port"] == 0
     assert egress[0]["cidr_blocks"] == [
         Unresolved("aws_vpc.main.cidr_block", ("aws_vpc.main",), "known after apply")
     ]
@@ -129,7 +135,9 @@ def test_dynamic_blocks_expand_with_iterator():
     }
     # unknown for_each: the list holds an Unresolved, references inside content still become edges
     unk = rg["aws_security_group.unknown"].attrs["ingress"]
-    assert len(unk) == 1 and isinstance(unk[0], Unresolved) and "dynamic block" in unk[0].reason
+    assert len(unk) == 1
+    assert isinstance(unk[0], Unresolved)
+    assert "dynamic block" in unk[0].reason
     assert ("aws_security_group.web", "ingress[*].security_groups") in edges(rg, "aws_security_group.unknown")
     assert ("var.unknown_rules", "ingress[*]") in edges(rg, "aws_security_group.unknown")
     assert not [d for d in diags if d.code is not DiagnosticCode.EVAL_WARNING]
@@ -146,9 +154,9 @@ def test_nested_for_expressions_and_for_each_over_result():
     assert managed(rg) == ['aws_subnet.this["app-a"]', 'aws_subnet.this["app-b"]', 'aws_subnet.this["db-a"]']
     db = rg['aws_subnet.this["db-a"]']
     assert db.attrs == {"cidr_block": "10.1.0.0/24", "availability_zone": "us-east-1a"}
-    assert (
-        db.meta["each.key"] == "db-a" and db.meta["base_address"] == "aws_subnet.this" and db.name == "this"
-    )
+    assert db.meta["each.key"] == "db-a"
+    assert db.meta["base_address"] == "aws_subnet.this"
+    assert db.name == "this"
     assert ("local.subnet_map", "for_each") in edges(rg, 'aws_subnet.this["db-a"]')
     assert ("var.networks", "value") in edges(rg, "local.subnets")
 
@@ -161,28 +169,41 @@ def test_try_lookup_merge_coalesce_and_friends():
         return rg[f"local.{name}"].attrs["value"]
 
     assert val("merged") == {"size": "large", "encrypted": True}
-    assert val("size") == "large" and val("missing") == "fallback"
+    assert val("size") == "large"
+    assert val("missing") == "fallback"
     assert val("first_set") == "chosen"
-    assert val("tried") == "try-default" and val("tried_ok") == "large"
-    assert val("can_read") is True and val("cannot") is False
+    assert val("tried") == "try-default"
+    assert val("tried_ok") == "large"
+    assert val("can_read") is True
+    assert val("cannot") is False
     assert val("name") == "APP-007"
     assert val("joined") == "a-b-c"
-    assert val("numbers") == [0, 2, 4] and val("biggest") == 4
+    assert val("numbers") == [0, 2, 4]
+    assert val("biggest") == 4
     assert val("mapped") == {"x": 1, "y": 2}
     assert val("host") == "10.0.1.10"
     assert val("trimmed") == "mid"
-    assert val("one_item") == "only" and val("all_ok") is True
-    assert val("uniq") == ["a", "b", "c"] and val("sorted") == ["a", "b", "c"]
-    assert val("union") == ["a", "b"] and val("sliced") == [2, 3] and val("element2") == "q"
-    assert val("keys_of") == ["x", "y"] and val("values_of") == [1, 2]
-    assert val("contains_b") is True and val("replaced") == "a/b/c"
-    assert val("decoded") == {"k": [1, 2]} and val("num") == 42 and val("abs_val") == 3
+    assert val("one_item") == "only"
+    assert val("all_ok") is True
+    assert val("uniq") == ["a", "b", "c"]
+    assert val("sorted") == ["a", "b", "c"]
+    assert val("union") == ["a", "b"]
+    assert val("sliced") == [2, 3]
+    assert val("element2") == "q"
+    assert val("keys_of") == ["x", "y"]
+    assert val("values_of") == [1, 2]
+    assert val("contains_b") is True
+    assert val("replaced") == "a/b/c"
+    assert val("decoded") == {"k": [1, 2]}
+    assert val("num") == 42
+    assert val("abs_val") == 3
     # partially known merge keeps the known keys and the ref
     tags = val("tags")
     assert tags["Name"] == "x"
     assert tags["Subnet"] == Unresolved("aws_subnet.a.id", ("aws_subnet.a",), "known after apply")
     unknown_fn = val("unknown_fn")
-    assert isinstance(unknown_fn, Unresolved) and "not evaluated" in unknown_fn.reason
+    assert isinstance(unknown_fn, Unresolved)
+    assert "not evaluated" in unknown_fn.reason
     app = rg["aws_instance.app"]
     assert app.attrs["instance_type"] == "m5.large"
     assert app.attrs["subnet_id"] == Unresolved("aws_subnet.a.id", ("aws_subnet.a",), "known after apply")
@@ -201,16 +222,19 @@ def test_templatefile_inside_root_is_rendered_and_outside_is_not():
     ud = rg["aws_instance.web"].attrs["user_data"]
     assert ud == '#!/bin/sh\necho "listening on 8080"\nserver a\nserver b\n'
     out = rg["aws_instance.outside"].attrs["user_data"]
-    assert isinstance(out, Unresolved) and "outside the reviewed root" in out.reason
+    assert isinstance(out, Unresolved)
+    assert "outside the reviewed root" in out.reason
     missing = rg["aws_instance.missing"].attrs["user_data"]
-    assert isinstance(missing, Unresolved) and "not found" in missing.reason
+    assert isinstance(missing, Unresolved)
+    assert "not found" in missing.reason
     assert ("var.port", "user_data") in edges(rg, "aws_instance.web")
 
 
 def test_templatefile_without_reader_is_unresolved():
     rg, _ = load("templatefile", reader=False)
     ud = rg["aws_instance.web"].attrs["user_data"]
-    assert isinstance(ud, Unresolved) and "not available" in ud.reason
+    assert isinstance(ud, Unresolved)
+    assert "not available" in ud.reason
 
 
 # -- splats --------------------------------------------------------------------------------------------
@@ -252,7 +276,8 @@ def test_module_outputs_consumed_by_other_modules():
     assert inst.attrs["subnet_id"] == Unresolved(
         "aws_subnet.private[1].id", ("module.network.aws_subnet.private[1]",), "known after apply"
     )
-    assert inst.module == "module.app" and inst.meta["count.index"] == 1
+    assert inst.module == "module.app"
+    assert inst.meta["count.index"] == 1
     assert edges(rg, "module.app.aws_instance.app[1]") >= {
         ("module.network.aws_subnet.private[1]", "subnet_id"),
         ("module.app.var.subnet_ids", "subnet_id"),
@@ -286,17 +311,17 @@ def test_module_for_each_count_and_self_recursion():
     assert rg['module.cluster["green"].aws_instance.this[0]'].attrs["tags"] == {"Name": "green-0"}
     assert rg["module.counted[1].aws_instance.this[0]"].attrs["tags"] == {"Name": "counted-1-0"}
     call = rg['module.cluster["blue"]']
-    assert (
-        call.block == "module"
-        and call.meta["each.key"] == "blue"
-        and call.meta["base_address"] == "module.cluster"
-    )
+    assert call.block == "module"
+    assert call.meta["each.key"] == "blue"
+    assert call.meta["base_address"] == "module.cluster"
     assert [u.refs for u in rg["output.blue_ids"].attrs["value"]] == [
         ('module.cluster["blue"].aws_instance.this[0]',),
         ('module.cluster["blue"].aws_instance.this[1]',),
     ]
     selfref = [d for d in diags if d.code is DiagnosticCode.MODULE_UNRESOLVED]
-    assert len(selfref) == 1 and "calls itself" in selfref[0].message and selfref[0].line == 22
+    assert len(selfref) == 1
+    assert "calls itself" in selfref[0].message
+    assert selfref[0].line == 22
     assert rg["unresolved:module.self_ref"].attrs["reason"] == "module calls itself (recursion not expanded)"
 
 
@@ -333,7 +358,9 @@ def test_remote_and_escaping_sources_are_never_fetched():
     ok = rg["module.ok.aws_security_group.this"]
     assert ok.attrs["vpc_id"].refs == ("unresolved:module.registry",)
     for d in diags:  # messages never carry the (untrusted) source string
-        assert "/etc" not in d.message and "s3::" not in d.message and "git::" not in d.message
+        assert "/etc" not in d.message
+        assert "s3::" not in d.message
+        assert "git::" not in d.message
 
 
 def test_repeated_module_calls_in_several_roots():
@@ -347,16 +374,15 @@ def test_repeated_module_calls_in_several_roots():
         "examples/simple//module.queue.aws_sqs_queue.this",
     ]
     orders = rg["examples/complete//module.orders.aws_sqs_queue.this"]
-    assert orders.attrs["name"] == "orders" and orders.attrs["kms_master_key_id"] is None
+    assert orders.attrs["name"] == "orders"
+    assert orders.attrs["kms_master_key_id"] is None
     assert (
         rg["examples/complete//module.payments.aws_sqs_queue.this"].attrs["kms_master_key_id"]
         == "alias/aws/sqs"
     )
-    assert (
-        orders.file == "main.tf"
-        and orders.module == "module.orders"
-        and orders.meta["root"] == "examples/complete"
-    )
+    assert orders.file == "main.tf"
+    assert orders.module == "module.orders"
+    assert orders.meta["root"] == "examples/complete"
     simple = rg["examples/simple//module.queue.aws_sqs_queue.this"]
     assert rg[simple.meta["provider_address"]].attrs["region"] == "eu-west-1"
     assert ("examples/complete//module.orders.aws_sqs_queue.this", "tags") in edges(
@@ -379,17 +405,20 @@ def test_count_toggle_false_keeps_a_disabled_declaration():
     rg, _ = load("count_toggle")
     assert "aws_instance.bastion[0]" not in rg
     decl = rg["aws_instance.bastion"]
-    assert (
-        decl.block == "disabled" and decl.meta["instances"] == 0 and decl.meta["declared_block"] == "resource"
-    )
+    assert decl.block == "disabled"
+    assert decl.meta["instances"] == 0
+    assert decl.meta["declared_block"] == "resource"
     assert decl not in list(rg.resources("aws_instance"))
     assert ("var.create", "count") in edges(rg, "aws_instance.bastion")
     alarm = rg["aws_cloudwatch_metric_alarm.cpu[0]"]
-    assert alarm.attrs["alarm_name"] == "cpu-0" and alarm.block == "resource"
+    assert alarm.attrs["alarm_name"] == "cpu-0"
+    assert alarm.block == "resource"
     workers = rg["aws_instance.workers"]
-    assert workers.meta["expanded"] is False and workers.block == "resource"
+    assert workers.meta["expanded"] is False
+    assert workers.block == "resource"
     name = workers.attrs["tags"]["Name"]
-    assert isinstance(name, Unresolved) and "count" in name.reason
+    assert isinstance(name, Unresolved)
+    assert "count" in name.reason
     assert rg["output.bastion_ip"].attrs["value"] is None
 
 
@@ -416,13 +445,15 @@ def test_heredoc_and_jsonencode_policies():
     doc = json.loads(rg["aws_iam_policy.heredoc"].attrs["policy"])
     assert doc["Statement"][0] == {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
     interp = rg["aws_iam_policy.heredoc_interp"].attrs["policy"]
-    assert isinstance(interp, Unresolved) and interp.refs == ("aws_s3_bucket.data",)
+    assert isinstance(interp, Unresolved)
+    assert interp.refs == ("aws_s3_bucket.data",)
     assert json.loads(json.loads(interp.expr))["Statement"][0]["Resource"] == "${aws_s3_bucket.data.arn}/*"
     enc = json.loads(rg["aws_iam_policy.encoded"].attrs["policy"])
     assert enc["Statement"][0]["Principal"] == {"AWS": "*"}
     assert enc["Statement"][0]["Action"] == ["s3:GetObject", "s3:PutObject"]
     partial = rg["aws_iam_policy.encoded_partial"].attrs["policy"]
-    assert isinstance(partial, Unresolved) and partial.refs == ("aws_s3_bucket.data",)
+    assert isinstance(partial, Unresolved)
+    assert partial.refs == ("aws_s3_bucket.data",)
     skeleton = json.loads(partial.expr)
     assert skeleton["Statement"][0]["Action"] == "s3:*"
     assert skeleton["Statement"][0]["Resource"] == [
@@ -436,11 +467,9 @@ def test_heredoc_and_jsonencode_policies():
 def test_import_and_moved_blocks():
     rg, _ = load("import_moved")
     imp = rg["import.aws_s3_bucket.logs"]
-    assert (
-        imp.block == "import"
-        and imp.attrs == {"to": "aws_s3_bucket.logs", "id": "acme-logs"}
-        and imp.line == 9
-    )
+    assert imp.block == "import"
+    assert imp.attrs == {"to": "aws_s3_bucket.logs", "id": "acme-logs"}
+    assert imp.line == 9
     assert edges(rg, "import.aws_s3_bucket.logs") == {("aws_s3_bucket.logs", "to")}
     mv = rg["moved.aws_instance.old_name"]
     assert mv.attrs == {"from": "aws_instance.old_name", "to": "aws_instance.new_name"}
@@ -453,7 +482,8 @@ def test_tf_json_is_loaded_with_json_and_templates():
     assert rg["local.name"].attrs["value"] == "app-prod"
     assert rg["aws_vpc.main"].attrs["tags"] == {"Name": "app-prod"}
     sub = rg["aws_subnet.a"]
-    assert sub.attrs["vpc_id"].refs == ("aws_vpc.main",) and sub.attrs["depends_on"] == ["aws_vpc.main"]
+    assert sub.attrs["vpc_id"].refs == ("aws_vpc.main",)
+    assert sub.attrs["depends_on"] == ["aws_vpc.main"]
     assert sub.line > 1
     assert ("aws_vpc.main", "depends_on") in edges(rg, "aws_subnet.a", "depends_on")
     assert rg["aws_security_group.web"].attrs["ingress"][0]["cidr_blocks"] == ["0.0.0.0/0"]
@@ -465,7 +495,8 @@ def test_tf_json_is_loaded_with_json_and_templates():
 def test_locals_cycle_is_a_warning_not_a_crash():
     rg, diags = load("locals_cycle")
     warn = [d for d in diags if d.code is DiagnosticCode.EVAL_WARNING]
-    assert warn and all(d.file == "main.tf" and d.line in (2, 3) for d in warn)
+    assert warn
+    assert all(d.file == "main.tf" and d.line in (2, 3) for d in warn)
     assert "cycle" in warn[0].message
     assert isinstance(rg["aws_instance.x"].attrs["ami"], Unresolved)
     assert rg["aws_instance.x"].attrs["tags"] == {"ok": "fine"}
@@ -482,7 +513,8 @@ def test_every_fixture_node_has_file_and_lines(name):
     rg, _ = load(name)
     assert len(rg) > 0
     for r in rg.all():
-        assert r.file and r.line >= 1 and r.source.end_line >= r.line, r.address
+        assert r.file, r.address
+        assert 1 <= r.line <= r.source.end_line, r.address
 
 
 def test_lifecycle_keeps_attribute_names_and_links_replace_triggers():

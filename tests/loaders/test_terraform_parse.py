@@ -20,7 +20,8 @@ def parse(text: str, kind: str = "terraform", path: str = "main.tf"):
     assert sys.getrecursionlimit() == before
     pickle.loads(pickle.dumps(pf))  # plain data only: it crosses a process boundary
     for d in pf.diagnostics:
-        assert len(d.message) <= 300 and "\n" not in d.message
+        assert len(d.message) <= 300
+        assert "\n" not in d.message
         assert SECRET not in d.message
     return pf
 
@@ -44,9 +45,11 @@ def parse(text: str, kind: str = "terraform", path: str = "main.tf"):
 )
 def test_syntax_errors_have_position_and_no_content(name, text, line, column, words):
     pf = parse(text)
-    assert pf.status is FileStatus.FAILED and pf.data is None
+    assert pf.status is FileStatus.FAILED
+    assert pf.data is None
     [d] = pf.diagnostics
-    assert d.code is DiagnosticCode.PARSE_ERROR and d.file == "main.tf"
+    assert d.code is DiagnosticCode.PARSE_ERROR
+    assert d.file == "main.tf"
     assert d.line == line, name
     if column is not None:
         assert d.column == column
@@ -57,8 +60,10 @@ def test_unterminated_heredoc_of_one_megabyte_gives_a_short_message():
     body = f"password = {SECRET}\n" * (1024 * 1024 // 32)
     pf = parse("locals {\n  x = <<EOF\n" + body + "}\n")
     [d] = pf.diagnostics
-    assert d.code is DiagnosticCode.PARSE_ERROR and (d.line, d.column) == (2, 7)
-    assert len(d.message) <= 300 and "password" not in d.message
+    assert d.code is DiagnosticCode.PARSE_ERROR
+    assert (d.line, d.column) == (2, 7)
+    assert len(d.message) <= 300
+    assert "password" not in d.message
 
 
 @pytest.mark.parametrize(
@@ -91,7 +96,8 @@ def test_nesting_hcl2_accepts_but_too_deep_to_evaluate_is_partial():
 @pytest.mark.parametrize("text", ["", "# only a comment\n// another\n/* block */\n", 'resource "a" "b" {}'])
 def test_empty_comment_only_and_no_trailing_newline(text):
     pf = parse(text)
-    assert pf.status is FileStatus.PARSED and pf.diagnostics == []
+    assert pf.status is FileStatus.PARSED
+    assert pf.diagnostics == []
 
 
 def test_good_sibling_still_loads_next_to_a_broken_file():
@@ -99,7 +105,8 @@ def test_good_sibling_still_loads_next_to_a_broken_file():
     good = parse('resource "aws_s3_bucket" "ok" {\n  bucket = "ok"\n}\n', path="good.tf")
     rg = ResourceGraph()
     diags = terraform.build([bad, good], rg)
-    assert diags == [] and rg["aws_s3_bucket.ok"].attrs == {"bucket": "ok"}
+    assert diags == []
+    assert rg["aws_s3_bucket.ok"].attrs == {"bucket": "ok"}
 
 
 def test_duplicate_attribute_is_reported():
@@ -128,10 +135,12 @@ def test_labels_unquoted_and_escaped():
 # -- .tf.json and tfvars --------------------------------------------------------------------------
 def test_tf_json_invalid_and_deep():
     pf = parse('{"resource": {', "terraform_json", "main.tf.json")
-    assert pf.status is FileStatus.FAILED and pf.diagnostics[0].code is DiagnosticCode.PARSE_ERROR
+    assert pf.status is FileStatus.FAILED
+    assert pf.diagnostics[0].code is DiagnosticCode.PARSE_ERROR
     assert pf.diagnostics[0].line == 1
     deep = parse('{"a": ' + "[" * 10000 + "]" * 10000 + "}", "terraform_json", "deep.tf.json")
-    assert deep.status is FileStatus.FAILED and deep.diagnostics[0].code is DiagnosticCode.DEPTH_LIMIT
+    assert deep.status is FileStatus.FAILED
+    assert deep.diagnostics[0].code is DiagnosticCode.DEPTH_LIMIT
     top = parse("[1, 2]", "terraform_json", "list.tf.json")
     assert top.status is FileStatus.FAILED
 
@@ -143,4 +152,5 @@ def test_tfvars_json_values_are_literals():
 
 def test_unknown_kind_is_skipped_not_raised():
     pf = parse("x", "kubernetes", "x.yaml")
-    assert pf.status is FileStatus.SKIPPED and pf.diagnostics[0].code is DiagnosticCode.UNSUPPORTED
+    assert pf.status is FileStatus.SKIPPED
+    assert pf.diagnostics[0].code is DiagnosticCode.UNSUPPORTED
