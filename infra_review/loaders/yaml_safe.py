@@ -351,8 +351,10 @@ def _load_stream(
     docs: list[YamlDoc] = []
     diags: list[Diagnostic] = []
     for i, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
-        if node is None:
-            continue
+        if node is None or (
+            isinstance(node, ScalarNode) and node.tag == _T + "null" and not node.value.strip()
+        ):
+            continue  # an empty document ("---" followed by nothing)
         doc, d = _convert(node, base_index + i, line_offset, rel_path)
         docs.append(doc)
         diags.extend(d)
