@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import inspect
 import logging
 import os
 import re
@@ -43,7 +44,7 @@ from infra_review.loaders.decode import decode_bytes
 from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
 from infra_review.loaders.gitinfo import read_git_info
 from infra_review.loaders.isolation import ParseTask, get_pool, parse_in_process
-from infra_review.loaders.walk import Entry, display_path, safe_read, walk_repo
+from infra_review.loaders.walk import Entry, confined_reader, display_path, safe_read, walk_repo
 from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatus
 
 __all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
@@ -482,9 +483,14 @@ def load_repo(
         m for m in by_module if m not in formats.DEFAULT_BUILD_ORDER
     )
     failed_builds: dict[str, str] = {}
+    reader = confined_reader(real_root, cap=limits.data_bytes)
     for name in order:
         try:
-            build_diags.extend(modules[name].build(by_module[name], rg) or [])
+            build_fn = modules[name].build
+            if _accepts(build_fn, "read_text"):
+                build_diags.extend(build_fn(by_module[name], rg, read_text=reader) or [])
+            else:
+                build_diags.extend(build_fn(by_module[name], rg) or [])
         except Exception as exc:
             if os.environ.get("INFRA_REVIEW_DEBUG"):
                 raise
@@ -559,6 +565,15 @@ def load_repo(
         msg = f"incomplete coverage of {display_path(real_root)}: {worst}{more}"
         raise IncompleteLoadError(msg)
     return result
+
+
+def _accepts(fn: Any, param: str) -> bool:
+    """True when ``fn`` takes a keyword argument ``param`` (or ``**kwargs``)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == param or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def formats_reason_not_iac() -> str:

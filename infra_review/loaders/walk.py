@@ -16,7 +16,7 @@ Every path under the root ends up as exactly one :class:`Entry` (files inside an
 directory are represented by that directory's entry).
 """
 
-# ruff: noqa: PTH114, PTH116, PTH118
+# ruff: noqa: PTH114, PTH117, PTH118, PTH206
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ __all__ = [
     "Entry",
     "ReadOutcome",
     "WalkResult",
+    "confined_reader",
     "display_path",
     "is_within",
     "safe_read",
@@ -243,7 +244,8 @@ def _symlink_entry(full: str, root: str, *, is_dir_hint: bool) -> Entry:
     try:
         st = os.lstat(target)
         if stat.S_ISLNK(st.st_mode):  # realpath could not resolve it: a loop
-            raise OSError("symlink loop")
+            msg = "symlink loop"
+            raise OSError(msg)
     except OSError:
         return Entry(
             rel,
@@ -363,3 +365,46 @@ def _human(n: int) -> str:
             value = n / size
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{n} B"
+
+
+def confined_reader(
+    root: str, *, cap: int, ignored_dirs: frozenset[str] = IGNORED_DIRS
+) -> Callable[[str], str | None]:
+    """A ``read_text(rel_path) -> str | None`` confined to ``root`` (for ``templatefile``/``file``).
+
+    ``None`` for anything outside the root (``..``, absolute paths, symlinks leaving it),
+    inside an ignored directory, not a regular file, over ``cap`` bytes, or not valid text.
+    Results are memoised for the reader's lifetime (one load).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "user_data.sh").write_text("#!/bin/sh\\r\\necho hi\\r\\n")
+    >>> read = confined_reader(str(d.resolve()), cap=1024)
+    >>> read("user_data.sh"), read("../../etc/passwd"), read("/etc/passwd")
+    ('#!/bin/sh\\necho hi\\n', None, None)
+    """
+    from infra_review.loaders.decode import decode_bytes
+
+    memo: dict[str, str | None] = {}
+
+    def read_text(rel_path: str) -> str | None:
+        if not isinstance(rel_path, str) or not rel_path or "\0" in rel_path:
+            return None
+        if rel_path in memo:
+            return memo[rel_path]
+        result: str | None = None
+        norm = os.path.normpath(rel_path.replace("\\", "/"))
+        parts = norm.split(os.sep)
+        if not (
+            os.path.isabs(norm) or norm == ".." or parts[0] == ".." or any(p in ignored_dirs for p in parts)
+        ):
+            target = os.path.realpath(os.path.join(root, norm))
+            rel_target = os.path.relpath(target, root).split(os.sep)
+            if is_within(target, root) and not any(p in ignored_dirs for p in rel_target):
+                outcome = safe_read(target, cap=cap)
+                if outcome.data is not None:
+                    result = decode_bytes(outcome.data, rel_path).text
+        memo[rel_path] = result
+        return result
+
+    return read_text

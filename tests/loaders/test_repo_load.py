@@ -256,3 +256,26 @@ def test_real_terraform_loader_diagnostics_reach_coverage(root: Path):
     assert result.file("good.tf").status is FileStatus.PARSED
     assert "aws_s3_bucket.logs" in result.graph
     assert result.graph["aws_s3_bucket.logs"].file == "good.tf"
+
+
+def test_build_gets_a_reader_confined_to_the_root(root: Path, tmp_path: Path, monkeypatch):
+    mods = tmp_path / "mods_rt"
+    mods.mkdir()
+    name = f"irtest_reader_{uuid.uuid4().hex[:8]}"
+    (mods / f"{name}.py").write_text(
+        "from infra_review.loaders.base import ParsedFile\n"
+        "from infra_review.model import Resource\n"
+        "def parse_file(rel_path, text, kind):\n"
+        "    return ParsedFile(rel_path, kind, data={})\n"
+        "def build(files, rg, read_text=None):\n"
+        "    rg.add(Resource('t.x', 't', attrs={'in': read_text('tpl/a.sh'), 'out': read_text('../outside.txt')}))\n"
+        "    return []\n"
+    )
+    monkeypatch.syspath_prepend(str(mods))
+    monkeypatch.setitem(formats.FORMAT_MODULES, "terraform", name)
+    (tmp_path / "outside.txt").write_text("TOPSECRET\n")
+    (root / "tpl").mkdir()
+    (root / "tpl" / "a.sh").write_text("echo hi\r\n")
+    (root / "main.tf").write_text("x\n")
+    attrs = load_repo(root, cache=False).graph["t.x"].attrs
+    assert attrs == {"in": "echo hi\n", "out": None}

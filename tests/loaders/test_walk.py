@@ -167,3 +167,27 @@ def test_safe_read_does_not_follow_a_final_symlink(tmp_path: Path):
 def test_path_helpers():
     assert is_within("/repo/a", "/repo") and not is_within("/repo2/a", "/repo")
     assert display_path(os.fsdecode(b"x\xfe.tf")) == "x\\xfe.tf"
+
+
+def test_confined_reader(tmp_path: Path):
+    from infra_review.loaders.walk import confined_reader
+
+    root = tmp_path / "r"
+    (root / "tpl").mkdir(parents=True)
+    (root / "tpl" / "user_data.sh").write_text("#!/bin/sh\necho ${name}\n")
+    (root / ".git").mkdir()
+    (root / ".git" / "config").write_text("[core]\n")
+    (tmp_path / "secret.txt").write_text("TOPSECRET\n")
+    (root / "tpl" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (root / "tpl" / "inside.txt").symlink_to(root / "tpl" / "user_data.sh")
+    (root / "big.txt").write_text("x" * 200)
+    (root / "latin1.txt").write_bytes(b"caf\xe9")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe.txt")
+    read = confined_reader(str(root.resolve()), cap=100)
+    assert read("tpl/user_data.sh") == "#!/bin/sh\necho ${name}\n"
+    assert read("./tpl/../tpl/user_data.sh") == "#!/bin/sh\necho ${name}\n"
+    assert read("tpl/inside.txt") == "#!/bin/sh\necho ${name}\n"
+    for bad in ("tpl/leak.txt", "../secret.txt", str(tmp_path / "secret.txt"), ".git/config",
+                "big.txt", "latin1.txt", "pipe.txt", "missing.txt", "", "tpl"):
+        assert read(bad) is None, bad
