@@ -230,14 +230,16 @@ def apply_inline_suppressions(
     """Mark findings suppressed by comments in the reviewed files (see the module docstring)."""
     reader = SourceReader(rg)
     checkov = _rule_checkov(rules)
-    out: list[Finding] = []
-    for f in findings:
-        out.append(_apply_one(f, rg, reader, checkov))
-    return out
+    memo: dict[tuple[str, int, int, int], list[Directive]] = {}
+    return [_apply_one(f, rg, reader, checkov, memo) for f in findings]
 
 
 def _apply_one(
-    f: Finding, rg: ResourceGraph, reader: SourceReader, checkov: Mapping[str, tuple[str, ...]]
+    f: Finding,
+    rg: ResourceGraph,
+    reader: SourceReader,
+    checkov: Mapping[str, tuple[str, ...]],
+    memo: dict[tuple[str, int, int, int], list[Directive]],
 ) -> Finding:
     if f.suppressed or f.status == Status.PASS or not f.file:
         return f
@@ -249,7 +251,10 @@ def _apply_one(
     if res is not None and res.source is not None and res.source.file == f.file and res.source.line:
         start, end = res.source.line, res.source.end_line
     ignored: list[str] = []
-    for d in directives_for(lines, start, end, f.line):
+    key = (f.file, start, end, f.line)
+    if key not in memo:
+        memo[key] = directives_for(lines, start, end, f.line)
+    for d in memo[key]:
         if d.kind == "inline":
             applies = f.rule_id.upper() in d.ids
         else:
