@@ -2,10 +2,11 @@
 
 Repository-level findings (no state backend, a tracked state file, no drift detection) are
 attached to a stable *anchor*: the root module's ``terraform`` block when there is one, else
-the first root ``provider`` block, else the first root resource, else the synthetic address
-``repo:.`` (kind ``repository``) whose location is the repository root.  A finding about one
-file (a tracked ``terraform.tfstate``) uses the synthetic address ``file:<path>`` with that
-path as its location, so that ``file:line`` always points at something real.
+the first root ``provider`` block, else the first root resource (by file and line), else the
+synthetic address ``repo:.`` (kind ``repository``) located at the repository root.  A finding
+about one file (a tracked ``terraform.tfstate``) is attached to the anchor too, with the file's
+path as the finding's ``attribute`` (so each file has its own fingerprint) and as its location,
+so that ``file:line`` always points at the file concerned.
 
 Catalog corrections (RULES.md draft → what the provider/Terraform docs say):
 
@@ -40,6 +41,7 @@ from infra_review.rules._registry import Hit, rule
 
 __all__ = [
     "backend_of",
+    "terraform_roots",
     "file_resource",
     "read_repo_text",
     "repo_anchor",
@@ -50,25 +52,51 @@ __all__ = [
 # -- shared helpers (also used by red_flags) ---------------------------------------------------
 
 
-def repo_anchor(rg: ResourceGraph) -> Resource:
-    """The stable node repository-level findings attach to (see the module docstring)."""
-    cached = rg.cache.get("iac.anchor")
+def terraform_roots(rg: ResourceGraph) -> list[str]:
+    """The root-module directories of the repository (``meta["root"]``; ``"."`` first)."""
+    cached = rg.cache.get("iac.roots")
+    if isinstance(cached, list):
+        return list(cached)
+    roots = {str(r.meta.get("root", ".")) for r in rg.all() if r.format in ("terraform", "plan")
+             and r.block != "synthetic"}
+    out = sorted(roots, key=lambda d: (d != ".", d))
+    rg.cache["iac.roots"] = out
+    return out
+
+
+def _in_root(r: Resource, root: str | None) -> bool:
+    return root is None or str(r.meta.get("root", ".")) == root
+
+
+def repo_anchor(rg: ResourceGraph, root: str | None = None) -> Resource:
+    """The stable node repository-level findings attach to (see the module docstring).
+
+    With ``root``, the anchor of that root-module directory; without, the anchor of the
+    top-level root (``"."``, else the first root in path order).
+    """
+    if root is None:
+        roots = terraform_roots(rg)
+        root = roots[0] if roots else None
+    key = f"iac.anchor.{root}"
+    cached = rg.cache.get(key)
     if isinstance(cached, Resource):
         return cached
     anchor: Resource | None = None
-    tf = root_terraform_blocks(rg)
+    tf = root_terraform_blocks(rg, root)
     if tf:
         anchor = tf[0]
     if anchor is None:
-        provs = sorted((r for r in rg.resources(block="provider") if not r.module), key=_loc_key)
+        provs = sorted((r for r in rg.resources(block="provider") if not r.module and _in_root(r, root)),
+                       key=_loc_key)
         anchor = provs[0] if provs else None
     if anchor is None:
-        res = sorted((r for r in rg.resources() if not r.module and r.format == "terraform"), key=_loc_key)
+        res = sorted((r for r in rg.resources() if not r.module and r.format == "terraform" and _in_root(r, root)),
+                     key=_loc_key)
         anchor = res[0] if res else None
     if anchor is None:
         anchor = Resource("repo:.", "repository", block="synthetic", format="synthetic", meta={"name": "repo"},
                           source=SourceLocation("."))
-    rg.cache["iac.anchor"] = anchor
+    rg.cache[key] = anchor
     return anchor
 
 
@@ -82,9 +110,9 @@ def _loc_key(r: Resource) -> tuple[str, int, str]:
     return (r.file, r.line, r.address)
 
 
-def root_terraform_blocks(rg: ResourceGraph) -> list[Resource]:
-    """The ``terraform`` blocks of the root module, in file order."""
-    return sorted((r for r in rg.resources(block="terraform") if not r.module), key=_loc_key)
+def root_terraform_blocks(rg: ResourceGraph, root: str | None = None) -> list[Resource]:
+    """The ``terraform`` blocks of the root module(s) (of one root directory when given), in file order."""
+    return sorted((r for r in rg.resources(block="terraform") if not r.module and _in_root(r, root)), key=_loc_key)
 
 
 def repo_paths(rg: ResourceGraph) -> list[str]:
@@ -145,9 +173,9 @@ def _labelled(value: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def backend_of(rg: ResourceGraph) -> tuple[str, Mapping[str, Any], Resource] | None:
-    """``(type, config, terraform_block)`` of the root backend (``cloud`` → type ``cloud``)."""
-    for tf in root_terraform_blocks(rg):
+def backend_of(rg: ResourceGraph, root: str | None = None) -> tuple[str, Mapping[str, Any], Resource] | None:
+    """``(type, config, terraform_block)`` of a root's backend (``cloud`` → type ``cloud``)."""
+    for tf in root_terraform_blocks(rg, root):
         for key in ("backend", "cloud"):
             if key not in tf.attrs or tf.attrs[key] is None:
                 continue
@@ -388,8 +416,10 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
         }
     """
     for prov in _dedupe_by_location(r for r in rg.resources(block="provider") if r.module):
-        yield Hit(prov, "provider configured inside a child module", "",
-                  evidence={"module": prov.module})
+        call = rg.get(prov.module)  # reported at the module call, located at the provider block
+        yield Hit(call or prov, f"provider `{prov.attrs.get('alias') or prov.kind}` configured inside child module "
+                                f"`{prov.module}`", "provider", evidence={"provider": prov.address},
+                  location=prov.source)
     flagged: set[tuple[str, int]] = set()
     for r in rg.resources(block="resource"):
         if not r.module or (r.file, r.line) in flagged:
@@ -403,19 +433,17 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
                 yield Hit(r, f"module resource hardcodes a {what} in `{path}`", path,
                           evidence={"module": r.module})
                 break
-    roots = root_terraform_blocks(rg)
-    has_root_tf = any(not r.module and r.format == "terraform" for r in rg.resources())
-    if not has_root_tf:
-        return
-    attrs: dict[str, Any] = {}
-    for tf in roots:
-        for k, v in tf.attrs.items():
-            attrs.setdefault(k, v)
-    missing = [k for k in ("required_version", "required_providers") if attrs.get(k) in (None, [], {})]
-    if missing:
-        anchor = repo_anchor(rg)
-        yield Hit(anchor, f"root module does not declare {' or '.join(f'`{m}`' for m in missing)}",
-                  missing[0], evidence={"missing": missing})
+    for root in terraform_roots(rg):
+        if not _has_root_terraform(rg, root):
+            continue
+        attrs: dict[str, Any] = {}
+        for tf in root_terraform_blocks(rg, root):
+            for k, v in tf.attrs.items():
+                attrs.setdefault(k, v)
+        missing = [k for k in ("required_version", "required_providers") if attrs.get(k) in (None, [], {})]
+        if missing:
+            yield Hit(repo_anchor(rg, root), f"root module `{root}` does not declare "
+                      f"{' or '.join(f'`{m}`' for m in missing)}", missing[0], evidence={"missing": missing})
 
 
 def _walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -445,8 +473,9 @@ def _is_from_variable(rg: ResourceGraph, r: Resource, path: str) -> bool:
 _NATIVE_LOCKING = frozenset({"azurerm", "gcs", "consul", "pg", "kubernetes", "remote", "cloud", "oss", "cos"})
 
 
-def _has_root_terraform(rg: ResourceGraph) -> bool:
-    return any(not r.module and r.format in ("terraform", "plan") for r in rg.resources(block="resource"))
+def _has_root_terraform(rg: ResourceGraph, root: str | None = None) -> bool:
+    return any(not r.module and r.format in ("terraform", "plan") and _in_root(r, root)
+               for r in rg.resources(block="resource"))
 
 
 @rule("IAC004", area=Area.IAC, severity=Severity.HIGH, title="No remote state backend")
@@ -480,15 +509,17 @@ def no_remote_backend(rg: ResourceGraph) -> Iterator[Hit]:
           }
         }
     """
-    if not _has_root_terraform(rg):
-        return
-    be = backend_of(rg)
-    if be is None:
-        yield Hit(repo_anchor(rg), "root module has no `backend` or `cloud` block (state is local)", "backend")
-    elif be[0] == "local":
-        yield Hit(be[2], 'root module uses `backend "local"`', "backend")
-    elif not be[0]:
-        yield Hit(be[2], "backend type is not known statically", "backend", Status.UNKNOWN)
+    for root in terraform_roots(rg):
+        if not _has_root_terraform(rg, root):
+            continue
+        be = backend_of(rg, root)
+        if be is None:
+            yield Hit(repo_anchor(rg, root), f"root module `{root}` has no `backend` or `cloud` block (state is local)",
+                      "backend")
+        elif be[0] == "local":
+            yield Hit(be[2], 'root module uses `backend "local"`', "backend")
+        elif not be[0]:
+            yield Hit(be[2], "backend type is not known statically", "backend", Status.UNKNOWN)
 
 
 @rule("IAC005", area=Area.IAC, severity=Severity.MEDIUM, title="State backend without locking or encryption")
@@ -520,10 +551,13 @@ def backend_locking_encryption(rg: ResourceGraph) -> Iterator[Hit]:
           encrypt = true  use_lockfile = true
         }
     """
-    be = backend_of(rg)
-    if be is None:
-        return
-    btype, cfg, tf = be
+    for root in terraform_roots(rg):
+        be = backend_of(rg, root)
+        if be is not None:
+            yield from _check_backend(rg, *be)
+
+
+def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Resource) -> Iterator[Hit]:
     partial_files = [p for p in repo_paths(rg) if p.endswith((".tfbackend", "backend.hcl", "backend.conf"))]
     if btype == "http":
         if not cfg.get("lock_address"):
@@ -602,16 +636,18 @@ def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
     is_repo = bool(git.get("is_repo")) if isinstance(git, Mapping) else False
     states = sorted(p for p in repo_paths(rg) if _STATE_FILE.search(p))
     tracked_set = set(tracked) if isinstance(tracked, list | tuple | set | frozenset) else None
+    anchor = repo_anchor(rg)
     for p in states:
+        loc = SourceLocation(p)
         if is_repo and tracked_set is not None:
             if p in tracked_set:
-                yield Hit(file_resource(p), f"state file `{p}` is tracked in git", "", evidence={"path": p})
+                yield Hit(anchor, f"state file `{p}` is tracked in git", p, evidence={"path": p}, location=loc)
         elif is_repo:
-            yield Hit(file_resource(p), f"state file `{p}` is in the work tree; tracking status unknown", "",
-                      Status.UNKNOWN, evidence={"path": p})
+            yield Hit(anchor, f"state file `{p}` is in the work tree; tracking status unknown", p,
+                      Status.UNKNOWN, evidence={"path": p}, location=loc)
         else:
-            yield Hit(file_resource(p), f"state file `{p}` is in a tree that is not under version control", "",
-                      severity=Severity.HIGH, evidence={"path": p})
+            yield Hit(anchor, f"state file `{p}` is in a tree that is not under version control", p,
+                      severity=Severity.HIGH, evidence={"path": p}, location=loc)
 
 
 # -- IAC007 / IAC008 variables ---------------------------------------------------------------

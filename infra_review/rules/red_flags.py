@@ -7,8 +7,9 @@ the analyses they are built on are imported lazily; a rule that is not registere
 contributes nothing.  Nothing here imports another rule module's internals.
 
 Repository-level findings use :func:`infra_review.rules.iac.repo_anchor` (the root
-``terraform`` block, else a root provider or resource, else ``repo:.``) or ``file:<path>``
-for a finding about one file.
+``terraform`` block, else a root provider or resource, else ``repo:.``); a finding about one
+file (an untracked ``.tf``, a committed ``.env``) is attached to the anchor with the file's path
+as ``attribute`` and location.
 
 Secrets are never put in a message or evidence: values are shown through
 :func:`infra_review.analysis.secrets.redact` (at most a 4-character prefix and the length).
@@ -59,7 +60,6 @@ from infra_review.rules.iac import (
     _first_block,
     _tri,
     drift_detection_evidence,
-    file_resource,
     literal_ids,
     read_repo_text,
     repo_anchor,
@@ -305,8 +305,14 @@ def manual_changes(rg: ResourceGraph) -> Iterator[Hit]:
     context = {"terraform_import_scripts": sorted(scripts), "ignore_changes": sorted(set(drift_hidden))}
     for imp in rg.resources(block="import"):
         to = imp.attrs.get("to")
-        yield Hit(imp, f"resource {to if isinstance(to, str) else imp.address} was imported "
-                       "(created outside Terraform)", "to", severity=Severity.INFO, evidence=context)
+        target = None
+        if isinstance(to, str):
+            full = f"{imp.module}.{to}" if imp.module else to
+            target = rg.get(full) or next((r for r in rg.resources() if r.meta.get("base_address") == full), None)
+        # reported on the imported resource when it is in the graph, located at the import block
+        yield Hit(target or imp, f"resource {to if isinstance(to, str) else imp.address} was imported "
+                                 "(created outside Terraform)", "import", severity=Severity.INFO,
+                  evidence={**context, "import_block": imp.address}, location=imp.source)
     holders: list[tuple[Resource, list[tuple[str, str]]]] = []
     seen: set[tuple[str, int]] = set()
     for r in rg.resources(block=("resource", "data")):
@@ -366,33 +372,42 @@ def no_version_control(rg: ResourceGraph) -> Iterator[Hit]:
     git = rg.repo.get("git")
     if not isinstance(git, Mapping) or not rg.repo:
         return
+    anchor = repo_anchor(rg)
     tf_files = [p for p in repo_paths(rg) if p.endswith((".tf", ".tf.json"))]
+    state_hits = [h for h in (_run_rule(rg, "IAC006") or []) if h.status is Status.FAIL]
     if not git.get("is_repo"):
-        if tf_files or any(True for _ in rg.resources()):
-            # Only a .git directory directly under the root is read (never outside the root), so a
-            # sub-directory of a repository looks the same as an unversioned tree: UNKNOWN.
-            yield Hit(repo_anchor(rg), "no git work tree at the reviewed root: not under version control, or a "
-                                       "sub-directory of a repository (check before sign-off)", "", Status.UNKNOWN,
-                      evidence={"git_note": str(git.get("note", ""))})
+        if not (tf_files or any(True for _ in rg.resources())):
+            return
+        # Only a .git directory directly under the root is read (never outside the root), so a
+        # sub-directory of a repository looks the same as an unversioned tree: UNKNOWN, unless
+        # something in the tree (a state file) makes it a definite problem.
+        ev = {"git_note": str(git.get("note", "")), "state_files": [h.attribute for h in state_hits]}
+        if state_hits:
+            yield Hit(anchor, "no git work tree at the reviewed root, and state file(s) "
+                              f"{', '.join(f'`{h.attribute}`' for h in state_hits)} lie in the tree", "",
+                      evidence=ev, location=state_hits[0].location)
+        else:
+            yield Hit(anchor, "no git work tree at the reviewed root: not under version control, or a "
+                              "sub-directory of a repository (check before sign-off)", "", Status.UNKNOWN, evidence=ev)
         return
     tracked = git.get("tracked")
     if isinstance(tracked, list | tuple | set | frozenset):
         tset = set(tracked)
         for p in sorted(tf_files):
             if p not in tset:
-                yield Hit(file_resource(p), f"`{p}` is not tracked by git", "")
+                yield Hit(anchor, f"`{p}` is not tracked by git", p, location=SourceLocation(p))
         for p in sorted(repo_paths(rg)):
             if p.rsplit("/", 1)[-1] == ".terraform.lock.hcl" and p not in tset:
-                yield Hit(file_resource(p), f"dependency lock file `{p}` is not tracked by git", "",
-                          severity=Severity.MEDIUM)
+                yield Hit(anchor, f"dependency lock file `{p}` is not tracked by git", p,
+                          severity=Severity.MEDIUM, location=SourceLocation(p))
     if tf_files:
         text = read_repo_text(rg, ".gitignore", limit=64 * 1024) if ".gitignore" in repo_paths(rg) else None
         missing = [k for k, rx in _GITIGNORE_NEEDS.items() if not (text and rx.search(text))]
         if missing:
-            where = file_resource(".gitignore") if text is not None else repo_anchor(rg)
-            yield Hit(where, f"`.gitignore` does not ignore {', '.join(f'`{m}`' for m in missing)}", "",
-                      severity=Severity.LOW, evidence={"missing": missing})
-    for h in _run_rule(rg, "IAC006") or []:
+            yield Hit(anchor, f"`.gitignore` does not ignore {', '.join(f'`{m}`' for m in missing)}", ".gitignore",
+                      severity=Severity.LOW, evidence={"missing": missing},
+                      location=SourceLocation(".gitignore") if text is not None else None)
+    for h in state_hits:
         yield Hit(h.resource, f"IAC006: {h.message}", h.attribute, h.status, dict(h.evidence),
                   Severity.CRITICAL, h.location)
 
@@ -588,8 +603,8 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
         found = scan_text(text)
         if found:
             line, m = found[0]
-            yield Hit(file_resource(p), f"committed file `{p}` holds {len(found)} secret(s) "
-                                        f"({m.description or m.kind}: {m.redacted})", "",
+            yield Hit(repo_anchor(rg), f"committed file `{p}` holds {len(found)} secret(s) "
+                                       f"({m.description or m.kind}: {m.redacted})", p,
                       evidence={"count": len(found), "first": m.to_dict()}, location=SourceLocation(p, line))
 
 
