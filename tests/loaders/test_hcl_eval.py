@@ -103,7 +103,10 @@ resource "aws_sns_topic" "t" {
 
 
 def test_count_index_each_and_path_do_not_make_edges():
-    hcl = 'resource "aws_sns_topic" "t" {\n  for_each = toset(["a"])\n  name = "${each.key}-${path.module}"\n}\n'
+    hcl = (
+        'resource "aws_sns_topic" "t" {\n'
+        '  for_each = toset(["a"])\n  name = "${each.key}-${path.module}"\n}\n'
+    )
     rg = build(hcl)
     assert rg['aws_sns_topic.t["a"]'].attrs["name"] == "a-."
     assert refs_of(rg, 'aws_sns_topic.t["a"]') == set()
