@@ -126,7 +126,7 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
 
 # -- keys ------------------------------------------------------------------------------------
 _SECRET_WORDS = re.compile(
-    r"(pass(word|wd|phrase)|(^|_|-)pass($|_|-)|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
+    r"(pass(word|wd|phrase)|(^|_|-)pass$|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
     r"secret[_-]?key|auth[_-]?key|credential|client[_-]?secret|connection[_-]?string|conn[_-]?str|"
     r"master[_-]?password|signing[_-]?key|encryption[_-]?key|webhook[_-]?url|dsn|bearer)",
     re.IGNORECASE,
