@@ -207,7 +207,7 @@ def _env_from_mapping(tags: Any) -> str:
             isinstance(k, str)
             and k.lower() in ENV_KEYS
             and isinstance(v, str)
-            and v.strip().lower() in NONPROD_VALUES
+            and set(_TOKEN_SPLIT.split(v.lower())) & NONPROD_VALUES
         ):
             return f"tag {k}={v}"
     return ""
@@ -231,8 +231,9 @@ def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
     """Why ``res`` counts as dev/test/sandbox (empty string when it does not).
 
     Checked, in order: the resource's ``tags``/``tags_all``/``labels`` (and Kubernetes
-    ``metadata.labels``) under ``environment``/``env`` (any case) with a value in
-    :data:`NONPROD_VALUES`; the provider's ``default_tags``; a token of the resource name,
+    ``metadata.labels``) under ``environment``/``env`` (any case) with a value one of whose
+    words is in :data:`NONPROD_VALUES` (``dev``, ``dev-eu``, ``Sandbox``); the provider's
+    ``default_tags``; a token of the resource name,
     Kubernetes namespace or module call name equal to ``dev``/``test``/``sandbox``/...;
     a directory of the file path named that way (``envs/dev/main.tf``).  ``staging`` and
     ``qa`` are *not* dropped: they are meant to mirror production.

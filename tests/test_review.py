@@ -150,6 +150,8 @@ def test_no_env_downgrade_rules_keep_severity(rg):
         (Resource("aws_instance.a", "aws_instance", attrs={"tags": {"env": "staging"}}), ""),
         (Resource("aws_instance.a", "aws_instance", attrs={"tags": {"env": Unresolved("var.env")}}), ""),
         (Resource("aws_instance.a", "aws_instance", attrs={"tags": {"ENV": "test"}}), "tag ENV=test"),
+        (Resource("aws_instance.a", "aws_instance", attrs={"tags": {"env": "dev-eu"}}), "tag env=dev-eu"),
+        (Resource("aws_instance.a", "aws_instance", attrs={"tags": {"env": "production"}}), ""),
         (Resource("aws_instance.contest", "aws_instance"), ""),
         (Resource("aws_instance.dev-runner", "aws_instance"), "name dev-runner"),
         (Resource("module.sandbox.aws_instance.a", "aws_instance", module="module.sandbox"),
