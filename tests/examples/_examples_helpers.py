@@ -29,6 +29,7 @@ __all__ = [
     "exercise_dirs",
     "iter_iac_files",
     "parse_expected",
+    "tf_root",
     "unquote",
 ]
 
@@ -231,8 +232,16 @@ def _strip_index(s: str) -> tuple[str, str | None]:
     return m.group(1), m.group(2)
 
 
+def tf_root(root: Path) -> Path:
+    """The Terraform root module of an example: the directory itself or its ``terraform/``."""
+    if not list(root.glob("*.tf")) and (root / "terraform").is_dir():
+        return root / "terraform"
+    return root
+
+
 def _tf_problem(root: Path, addr: str) -> str | None:
     parts = _split_tf(addr)
+    root = tf_root(root)
     d = root
     while len(parts) >= 2 and parts[0] == "module":
         name, _idx = _strip_index(parts[1])

@@ -1,0 +1,2 @@
+environment     = "prod"
+cluster_version = "1.30"
