@@ -194,7 +194,8 @@ class BackupCoverage:
 
 
 def _tag_match(tags: Mapping[str, Any], key: Any, value: Any, like: bool = False) -> bool | None:
-    if isinstance(key, Unresolved) or isinstance(value, Unresolved):
+    """Does the tag ``key`` equal (or glob-match) ``value``?  ``None`` when not decidable."""
+    if isinstance(key, Unresolved):
         return None
     if not isinstance(key, str):
         return False
@@ -202,7 +203,7 @@ def _tag_match(tags: Mapping[str, Any], key: Any, value: Any, like: bool = False
     if key not in tags:
         return False
     have = tags[key]
-    if isinstance(have, Unresolved):
+    if isinstance(have, Unresolved) or isinstance(value, Unresolved):
         return None
     return fnmatch.fnmatchcase(str(have), str(value)) if like else str(have) == str(value)
 
@@ -255,21 +256,32 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
         opaque |= isinstance(res_value, list) and any(
             isinstance(v, Unresolved) and not v.refs for v in res_value
         )
+        # selection_tag (ListOfTags) is OR'ed with the resources; condition (Conditions) is
+        # AND'ed with them (AWS Backup developer guide, "Assigning resources").
         tag_rules = [(t.get("key"), t.get("value"), False) for t in block(sel.attrs, "selection_tag")]
+        cond_rules = []
         for cond in block(sel.attrs, "condition"):
             for op, like in (("string_equals", False), ("string_like", True)):
-                tag_rules += [(c.get("key"), c.get("value"), like) for c in block(cond, op)]
+                cond_rules += [(c.get("key"), c.get("value"), like) for c in block(cond, op)]
+        has_resources = bool(direct or literals or opaque)
         for r in stateful:
             if r.address in excluded:
                 continue
-            hit: bool | None = r.address in direct or any(_arn_matches(a, r) for a in literals)
-            if not hit and tag_rules:
-                results = [_tag_match(tags[r.address], k, v, like) for k, v, like in tag_rules]
-                hit = (
-                    True
-                    if any(x is True for x in results)
-                    else (None if any(x is None for x in results) else False)
-                )
+            rtags = tags[r.address]
+            arn_hit: bool | None = r.address in direct or any(_arn_matches(a, r) for a in literals)
+            if not has_resources and cond_rules:
+                arn_hit = True
+            if arn_hit and cond_rules:
+                results = [_tag_match(rtags, k, v, like) for k, v, like in cond_rules]
+                arn_hit = False if False in results else (None if None in results else True)
+            tag_results = [_tag_match(rtags, k, v, like) for k, v, like in tag_rules]
+            hit: bool | None
+            if arn_hit or True in tag_results:
+                hit = True
+            elif arn_hit is None or None in tag_results:
+                hit = None
+            else:
+                hit = False
             if hit:
                 plans_of[r.address].append(plan_key)
             elif hit is None or opaque:
@@ -630,12 +642,28 @@ def _is_log_bucket(rg: ResourceGraph, b: Resource) -> bool:
 
 def _split_for(rg: ResourceGraph, b: Resource, kind: str) -> list[Resource]:
     """Split S3 configuration resources of ``kind`` whose ``bucket`` names bucket ``b``."""
-    out = [r for r in _referrers(rg, b.address, kind) if r.kind == kind]
     name = b.attrs.get("bucket")
+    out = []
+    for r in _referrers(rg, b.address, kind):
+        value = r.attrs.get("bucket")
+        if b.address in {a for ref in refs_of(value) for a in resolve(rg, ref)}:
+            out.append(r)
     if isinstance(name, str):
-        for r in _managed(rg, kind):
-            if r.attrs.get("bucket") == name and r not in out:
-                out.append(r)
+        out += [r for r in _managed(rg, kind) if r.attrs.get("bucket") == name and r not in out]
+    return out
+
+
+def _replication_destinations(rg: ResourceGraph) -> set[str]:
+    """Buckets that are the destination of a replication rule (they are the copy)."""
+    out: set[str] = set()
+    holders = [*_managed(rg, "aws_s3_bucket_replication_configuration"), *_managed(rg, "aws_s3_bucket")]
+    for r in holders:
+        rules = block(r.attrs, "rule")
+        for rc in block(r.attrs, "replication_configuration"):
+            rules += block(rc, "rules")
+        for rl in rules:
+            for d in block(rl, "destination"):
+                out.update(a for ref in refs_of(d.get("bucket")) for a in resolve(rg, ref))
     return out
 
 
@@ -859,8 +887,9 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
     def eligible(r: Resource) -> bool:
         return not is_nonprod(rg, r) and not _cross_region_backup(rg, r, cov)
 
+    destinations = _replication_destinations(rg)
     for b in _managed(rg, "aws_s3_bucket"):
-        if _is_log_bucket(rg, b) or not eligible(b):
+        if _is_log_bucket(rg, b) or not eligible(b) or b.address in destinations:
             continue
         repl = _split_for(rg, b, "aws_s3_bucket_replication_configuration")
         inline = b.attrs.get("replication_configuration")
