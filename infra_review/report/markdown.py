@@ -50,7 +50,9 @@ def _table(findings: Sequence[Finding]) -> list[str]:
 
 
 def _first_paragraph(text: str) -> str:
-    return text.strip().split("\n\n", 1)[0]
+    """The remediation's first paragraph on one line (a list item in the summary)."""
+    first = text.strip().split("\n\n", 1)[0]
+    return " ".join(first.split()) if ".. code" not in first else first
 
 
 def _remediation(findings: Sequence[Finding]) -> list[str]:
@@ -98,7 +100,12 @@ def to_markdown(
         out += [f"> **Incomplete review:** {len(errs)} rule(s) failed to run; see *Rule errors* below.", ""]
 
     red = [f for f in active if f.area == Area.RED_FLAGS or f.severity == Severity.CRITICAL]
-    out += ["## Red flags", ""]
+    out += [
+        "## Red flags",
+        "",
+        "Findings of the red-flag rules and every critical finding, whatever its area.",
+        "",
+    ]
     out += _table(red) if red else ["No red flags among the active findings."]
     out.append("")
     out += _remediation([f for f in red if f.area == Area.RED_FLAGS])
