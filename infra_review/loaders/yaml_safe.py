@@ -194,6 +194,8 @@ class _Builder:
             if isinstance(key, (dict, list)):
                 key = str(key)
             kpath = path_join(path, str(key))
+            if len(self.lines) < MAX_LINE_ENTRIES:
+                self.lines.setdefault(kpath, knode.start_mark.line + 1)  # the key's line
             value = self.build(vnode, kpath, depth + 1)
             if key in out:
                 self.duplicates.setdefault(kpath, [out[key]]).append(value)
