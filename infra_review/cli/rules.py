@@ -62,9 +62,10 @@ def run(args: argparse.Namespace) -> int:
     rules = list(RULES.values())
     questions = list(GUIDED.values())
     if args.only:
-        wanted = {w.lower().replace("-", "_") for w in args.only}
-        rules = [r for r in rules if r.id.lower() in wanted or str(r.area) in wanted]
-        questions = [q for q in questions if q.id.lower() in wanted or str(q.area) in wanted]
+        ids = {w.lower() for w in args.only}
+        areas = {w.lower().replace("-", "_") for w in args.only}
+        rules = [r for r in rules if r.id.lower() in ids or str(r.area) in areas]
+        questions = [q for q in questions if q.id.lower() in ids or str(q.area) in areas]
         if not rules and not questions:
             print(f"infra-review rules: nothing matches {' '.join(args.only)}", file=sys.stderr)
             return 2

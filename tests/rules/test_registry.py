@@ -108,6 +108,9 @@ def test_cli_rules_text_and_filters(capsys):
     assert "Remediation:" in out
     assert "Q-MON-SLO" in out
     assert main(["rules", "NOPE999"]) == 2
+    capsys.readouterr()
+    assert main(["rules", "q-bak-dr"]) == 0
+    assert capsys.readouterr().out.startswith("Q-BAK-DR  [info]  backup")
 
 
 def test_cli_rules_markdown_matches_docs(capsys, tmp_path):
