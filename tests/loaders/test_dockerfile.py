@@ -28,7 +28,7 @@ echo building
 EOF
 COPY --chown=app:app --chmod=644 requirements.txt src/ /srv/app/
 ADD https://example.com/file.tgz /tmp/
-FROM gcr.io/distroless/python3-debian12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+FROM gcr.io/distroless/python3-debian12@sha256:0123456789abcdef0123456789abcdef
 COPY --from=build /srv/app /srv/app
 EXPOSE 8080/tcp 9090
 USER 65532:65532
@@ -72,7 +72,10 @@ def test_full_construct_set():
 
 
 def test_escape_directive_and_backtick_continuation():
-    text = "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN dir `\n    c:\\\\\nUSER ContainerUser\n"
+    text = (
+        "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n"
+        "RUN dir `\n    c:\\\\\nUSER ContainerUser\n"
+    )
     df = parse_dockerfile(text)
     assert df["escape"] == "`"
     st = df["stages"][0]
