@@ -134,10 +134,7 @@ MAPPING: dict[str, tuple[str, ...]] = {
 #: every id here is really unregistered (so the list cannot go stale) and that every other
 #: mapped id exists.
 PENDING: tuple[str, ...] = (
-    "COST001", "COST002", "COST004", "COST005", "COST006", "COST007", "COST008", "NET001", "NET002",
-    "NET003", "NET004", "NET005", "NET006", "NET007", "NET008", "NET009", "NET010", "NET011",
-    "NET012", "NET013", "NET014", "NET015", "NET016", "SPOF01", "SPOF02", "SPOF03", "SPOF04",
-    "SPOF05", "SPOF06", "SPOF07", "SPOF08", "SPOF09",
+    "COST001", "COST002", "COST004", "COST005", "COST006", "COST007", "COST008",
 )
 
 
