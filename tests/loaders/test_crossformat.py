@@ -133,7 +133,9 @@ def _repo(tmp_path: Path, clusters: int = 1) -> Path:
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "app.yaml").write_text(K8S)
     for name, text in {
-        "services/api/Dockerfile": 'FROM golang:1.22 AS build\nFROM gcr.io/distroless/static AS runtime\nCMD ["/a"]\n',
+        "services/api/Dockerfile": (
+            'FROM golang:1.22 AS build\nFROM gcr.io/distroless/static AS runtime\nCMD ["/a"]\n'
+        ),
         "services/worker/Dockerfile": "FROM alpine:3.20\n",
         "web/Dockerfile": "FROM nginx:1.27-alpine\n",
     }.items():
