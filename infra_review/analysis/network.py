@@ -848,7 +848,7 @@ def _route(rg: ResourceGraph, res: Resource, rt: Mapping[str, Any], attribute: s
         for ref in refs_of(value):
             for addr in resolve(rg, ref):
                 node = rg.get(addr)
-                if node is not None:
+                if node is not None and node.block in ("resource", "data"):
                     target, kind = addr, _TARGET_KIND.get(node.kind, node.kind)
                     break
             if target:
