@@ -422,10 +422,13 @@ def run_review(
 ) -> ReviewRun:
     """Run the selected rules and return findings, rule errors and timings.
 
-    ``baseline`` is a :class:`~infra_review.baseline.Baseline` or a path to a baseline file.
+    ``rg`` may also be a ``LoadResult`` (its ``graph`` is used).  ``baseline`` is a
+    :class:`~infra_review.baseline.Baseline` or a path to a baseline file.
     """
     from infra_review.suppressions import apply_inline_suppressions
 
+    if not isinstance(rg, ResourceGraph) and isinstance(getattr(rg, "graph", None), ResourceGraph):
+        rg = rg.graph  # a LoadResult: review(load_repo(root)) works too
     chosen = resolve_selection(select, ignore, rules)
     run = ReviewRun(rules=chosen)
     raw: list[Finding] = []

@@ -273,3 +273,10 @@ def test_exit_code(rg):
     assert exit_code(only_low, Severity.LOW) == 1
     unknown = [f for f in fs if f.status != Status.FAIL]
     assert exit_code(unknown, Severity.INFO) == 0
+
+
+def test_review_accepts_a_load_result(rg):
+    class _Result:
+        graph = rg
+
+    assert review(_Result(), rules=ALL, select="TST101") == review(rg, rules=ALL, select="TST101")

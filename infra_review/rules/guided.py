@@ -31,7 +31,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Unresolved
 from infra_review.rules._registry import GUIDED, GuidedQuestion, guided
 
-__all__ = ["QUESTIONS", "repo_paths"]
+__all__ = ["QUESTIONS", "collect", "repo_paths"]
 
 Evidence = dict[str, Any]
 
@@ -723,3 +723,22 @@ for _id, _area, _question, _fn, _rules in _Q:
 
 #: The guided questions this module registers, in checklist order.
 QUESTIONS: tuple[str, ...] = tuple(q[0] for q in _Q)
+
+
+def collect(rg: ResourceGraph, ids: Iterable[str] | None = None) -> dict[str, Evidence]:
+    """Evidence of every registered guided question (or of ``ids``), one failing never stopping the rest.
+
+    >>> sorted(collect(ResourceGraph(), ["Q-MON-SLO", "Q-MON-CHAOS"]))
+    ['Q-MON-CHAOS', 'Q-MON-SLO']
+    """
+    out: dict[str, Evidence] = {}
+    for qid in ids if ids is not None else sorted(GUIDED):
+        q = GUIDED[qid]
+        if q.evidence is None:
+            out[qid] = _ev("no evidence function")
+            continue
+        try:
+            out[qid] = dict(q.evidence(rg))
+        except Exception as exc:  # one broken evidence function must not hide the others
+            out[qid] = _ev(f"evidence could not be gathered ({type(exc).__name__})")
+    return out

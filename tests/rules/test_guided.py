@@ -114,3 +114,17 @@ def test_specific_evidence(rg):
     assert "aws_instance.batch" in sizes["resources"]
     dr = _ev("Q-BAK-DR", rg)
     assert "1 DR document(s)" in dr["summary"]
+
+
+def test_collect_isolates_broken_evidence(rg, monkeypatch):
+    from infra_review.rules._registry import GuidedQuestion
+    from infra_review.rules.guided import collect
+
+    def broken(graph):
+        raise KeyError("x")
+
+    monkeypatch.setitem(GUIDED, "Q-TEST-BROKEN", GuidedQuestion("Q-TEST-BROKEN", Area.IAC, "Broken?", broken))
+    ev = collect(rg)
+    assert set(QUESTIONS) < set(ev)
+    assert ev["Q-TEST-BROKEN"]["summary"] == "evidence could not be gathered (KeyError)"
+    assert ev["Q-MON-SLO"]["resources"] == ["k8s:sloth.slok.dev/PrometheusServiceLevel/shop/api"]
