@@ -219,7 +219,11 @@ resource "aws_route_table" "private" {
 resource "aws_route_table_association" "this" {
   for_each       = local.subnets
   subnet_id      = aws_subnet.this[each.key].id
-  route_table_id = each.value.tier == "public" ? aws_route_table.public.id : aws_route_table.private[tonumber(split("-", each.key)[1])].id
+  route_table_id = (
+    each.value.tier == "public"
+    ? aws_route_table.public.id
+    : aws_route_table.private[tonumber(split("-", each.key)[1])].id
+  )
 }
 
 resource "aws_route" "private_nat" {

@@ -141,9 +141,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     cpu = os.cpu_count()
-    print(
-        f"Measured on {platform.system()} {platform.machine()}, {cpu} cores, Python {platform.python_version()}"
-    )
+    system = f"{platform.system()} {platform.machine()}"
+    print(f"Measured on {system}, {cpu} cores, Python {platform.python_version()}")
     print("(`bench/run.py`; wall = whole process; memory = peak RSS of the scan process / largest worker)\n")
     print(
         "| Resources (files) | Run | Wall (s) | Load (s) | Rules (s) | JSON (s) | Files parsed "
