@@ -235,7 +235,7 @@ def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
     words is in :data:`NONPROD_VALUES` (``dev``, ``dev-eu``, ``Sandbox``); the provider's
     ``default_tags``; a token of the resource name,
     Kubernetes namespace or module call name equal to ``dev``/``test``/``sandbox``/...;
-    a directory of the file path named that way (``envs/dev/main.tf``).  ``staging`` and
+    a directory of the file path named that way or ``tests`` (``envs/dev/main.tf``).  ``staging`` and
     ``qa`` are *not* dropped: they are meant to mirror production.
 
     >>> environment_marker(Resource("aws_instance.x", "aws_instance", attrs={"tags": {"Environment": "Dev"}}))
@@ -272,7 +272,7 @@ def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
             return f"{what} {name}"
     if res.file:
         for d in PurePosixPath(res.file).parts[:-1]:
-            if d.lower() in NONPROD_TOKENS:
+            if d.lower() in NONPROD_TOKENS or d.lower() == "tests":
                 return f"path {d}/"
     return ""
 
