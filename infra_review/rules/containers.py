@@ -1445,7 +1445,9 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
     """The Terraform-defined cluster has no NetworkPolicy enforcement.
 
     EKS: a ``vpc-cni`` ``aws_eks_addon`` whose ``configuration_values`` set
-    ``enableNetworkPolicy: "true"``, or a Calico/Cilium/Antrea ``helm_release``.  GKE:
+    ``enableNetworkPolicy: "true"``, or a Calico/Cilium/Antrea ``helm_release``; EKS Auto Mode
+    (``compute_config.enabled``) needs the ``kube-system/amazon-vpc-cni`` ConfigMap with
+    ``enable-network-policy-controller: "true"`` in the manifests.  GKE:
     ``network_policy { enabled = true }``, ``datapath_provider = "ADVANCED_DATAPATH"`` or
     Autopilot.  AKS: ``network_profile.network_policy`` set (or the Cilium data plane).
 
@@ -1474,8 +1476,23 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
         for h in rg.resources("helm_release")
         if _POLICY_CHARTS.search(str(h.attrs.get("chart", "")) + str(h.attrs.get("name", "")))
     ]
+    auto_mode_enabled = any(
+        str(k8s.get_path(cm.attrs, "data.enable-network-policy-controller")).lower() == "true"
+        for cm in rg.resources("k8s:ConfigMap")
+        if cm.meta.get("name") == "amazon-vpc-cni" and k8s.namespace_of(cm) == "kube-system"
+    )
     for cluster in rg.resources("aws_eks_cluster"):
         if engines:
+            continue
+        if is_true(first_block(cluster, "compute_config").get("enabled")):
+            # EKS Auto Mode: the network policy controller is switched on by a ConfigMap.
+            if not auto_mode_enabled:
+                yield Hit(
+                    cluster,
+                    "EKS Auto Mode cluster without the amazon-vpc-cni ConfigMap setting "
+                    "enable-network-policy-controller: NetworkPolicies are not enforced",
+                    "compute_config",
+                )
             continue
         addons = [
             a
