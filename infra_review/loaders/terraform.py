@@ -601,6 +601,7 @@ class _ModDef:
         self.moveds: list[dict[str, Any]] = []
         self.tfvars: list[tuple[str, dict[str, Any]]] = []
         self.resource_types: set[str] = set()
+        self.provider_keys: set[str] = set()  # provider configurations declared in this module
 
 
 class _Root:
@@ -995,7 +996,7 @@ class _Builder:
     # -- collecting modules -----------------------------------------------------------------
     def collect(self, files: list[ParsedFile]) -> None:
         tfvars: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for pf in sorted(files, key=lambda f: f.path):
+        for pf in sorted(files, key=lambda f: (_is_override(f.path), f.path)):
             if pf.data is None or pf.kind not in ("terraform", "terraform_json", "tfvars", "tfvars_json"):
                 continue
             d = posixpath.dirname(pf.path)
@@ -1005,14 +1006,40 @@ class _Builder:
             mdef = self.mods.get(d)
             if mdef is None:
                 mdef = self.mods[d] = _ModDef(d)
+            override = _is_override(pf.path)
             for blk in pf.data.get("blocks", ()):
-                self._add_block(mdef, pf.path, blk)
+                if override:
+                    self._override_block(mdef, pf.path, blk)
+                else:
+                    self._add_block(mdef, pf.path, blk)
         for d, lst in tfvars.items():
             mdef = self.mods.get(d)
             if mdef is None:
                 continue
             mdef.tfvars = sorted((p, a) for p, a in lst if _tfvars_rank(p) is not None)
             mdef.tfvars.sort(key=lambda pa: (_tfvars_rank(pa[0]), posixpath.basename(pa[0])))
+
+    def _override_block(self, mdef: _ModDef, path: str, blk: dict[str, Any]) -> None:
+        """Merge a block of an ``override.tf``/``*_override.tf`` file into the one it overrides."""
+        t, labels = blk["type"], blk["labels"]
+        target: dict[str, Any] | None = None
+        if t in ("resource", "data") and len(labels) >= 2:
+            target = (mdef.resources if t == "resource" else mdef.data).get(f"{labels[0]}.{labels[1]}")
+        elif t in ("variable", "output", "module") and labels:
+            target = {"variable": mdef.variables, "output": mdef.outputs, "module": mdef.modules}[t].get(
+                labels[0]
+            )
+        elif t == "locals":
+            for name, a in blk["attrs"].items():
+                mdef.locals[name] = dict(a, file=path)
+            return
+        if target is None:
+            self._add_block(mdef, path, blk)
+            return
+        target["attrs"] = {**target["attrs"], **blk["attrs"]}
+        replaced = {b["type"] for b in blk["blocks"]}
+        target["blocks"] = [b for b in target["blocks"] if b["type"] not in replaced] + list(blk["blocks"])
+        target.setdefault("overridden_by", []).append(path)
 
     def _add_block(self, mdef: _ModDef, path: str, blk: dict[str, Any]) -> None:
         t, labels = blk["type"], blk["labels"]
@@ -1044,6 +1071,11 @@ class _Builder:
                 mdef.locals[name] = dict(a, file=path)
         elif t == "provider" and labels:
             mdef.providers.append(blk)
+            alias = blk["attrs"].get("alias")
+            if alias is None:
+                mdef.provider_keys.add(labels[0])
+            elif alias["expr"][0] == "lit":
+                mdef.provider_keys.add(f"{labels[0]}.{alias['expr'][1]}")
         elif t == "terraform":
             mdef.terraform.append(blk)
         elif t == "import":
@@ -1398,12 +1430,20 @@ class _Builder:
                 out[str(ktext)] = inst.providers.get(vtext, vtext)
         return out
 
-    def resolve_provider(self, inst: _Inst, blk: dict[str, Any], rtype: str) -> str:
+    def resolve_provider(self, inst: _Inst, blk: dict[str, Any], rtype: str) -> tuple[str, str]:
+        """The provider key at the root (``aws.west``) and the address of its provider node.
+
+        A module that declares its own ``provider`` block (legacy style) uses it: the key is
+        then the module's own and the node is ``module.x.provider.aws``.
+        """
         a = blk["attrs"].get("provider")
         key = _ref_text(a["expr"]) if a is not None else _provider_default(rtype)
         if a is not None and a["expr"][0] == "lit" and isinstance(a["expr"][1], str):
             key = a["expr"][1]
-        return inst.providers.get(key, key)
+        if inst.path and key in inst.mdef.provider_keys:
+            return key, f"{inst.prefix}provider.{key}"
+        root_key = inst.providers.get(key, key)
+        return root_key, f"{inst.root.prefix}provider.{root_key}"
 
     # -- emitting nodes ---------------------------------------------------------------------
     def traversals(self, node: Node) -> list[tuple[str, list[Any]]]:
@@ -1822,18 +1862,12 @@ class _Builder:
         rtype, name = blk["labels"][0], blk["labels"][1]
         local = key if block == "resource" else f"data.{key}"
         base = inst.prefix + local
-        provider = self.resolve_provider(inst, blk, rtype)
-        pmeta = {
-            **base_meta,
-            "name": name,
-            "base_address": base,
-            "provider_address": inst.root.prefix + "provider." + provider,
-        }
+        provider, paddr = self.resolve_provider(inst, blk, rtype)
+        pmeta = {**base_meta, "name": name, "base_address": base, "provider_address": paddr}
         kind, info = self.expansion(inst, local, blk)
         loc = (blk["file"], blk["line"])
-        depends = self._depends_on(base, blk, inst) if False else None
         if (kind == "count" and info == 0) or (kind == "for_each" and not info):
-            self._emit_disabled(inst, base, rtype, block, blk, pmeta, kind)
+            self._emit_disabled(inst, base, rtype, block, blk, {**pmeta, "provider_key": provider}, kind)
             members.append(base)
             return
         instances: list[tuple[str, _Ctx, dict[str, Any]]] = []
@@ -1892,7 +1926,6 @@ class _Builder:
                 Resource(addr, rtype, block, attrs, _loc(blk), inst.module, provider, "terraform", meta)
             )
             members.append(addr)
-        del depends
 
     def _emit_disabled(
         self,
@@ -1906,6 +1939,7 @@ class _Builder:
     ) -> None:
         meta = {**pmeta, "instances": 0, "expanded": True, "declared_block": declared}
         meta.pop("base_address", None)
+        meta.pop("provider_key", None)
         arg = "count" if kind == "count" else "for_each"
         self.edges_for_value(base, arg, None, blk["attrs"][arg]["expr"], inst)
         self.add_node(
@@ -1916,7 +1950,7 @@ class _Builder:
                 {},
                 _loc(blk),
                 inst.module,
-                pmeta.get("provider_address", "").rsplit("provider.", 1)[-1],
+                pmeta["provider_key"],
                 "terraform",
                 meta,
             )
@@ -2046,6 +2080,11 @@ class _Builder:
 
 def _loc(blk: dict[str, Any]) -> SourceLocation:
     return SourceLocation(blk["file"], blk["line"], blk.get("end_line", blk["line"]))
+
+
+def _is_override(path: str) -> bool:
+    name = posixpath.basename(path)
+    return name in ("override.tf", "override.tf.json") or name.endswith(("_override.tf", "_override.tf.json"))
 
 
 def _tfvars_rank(path: str) -> int | None:

@@ -531,3 +531,17 @@ def test_lifecycle_keeps_attribute_names_and_links_replace_triggers():
         ("aws_instance.new_name", "lifecycle[0].replace_triggered_by")
     }
     assert not diags
+
+
+def test_override_files_merge_and_legacy_module_providers():
+    rg, diags = load("overrides")
+    assert diags == []
+    web = rg["aws_instance.web"]
+    assert web.attrs == {
+        "ami": "ami-1",
+        "instance_type": "m5.large",
+        "root_block_device": [{"encrypted": True}],
+    }
+    q = rg["module.legacy.aws_sqs_queue.q"]
+    assert q.meta["provider_address"] == "module.legacy.provider.aws"
+    assert rg[q.meta["provider_address"]].attrs["region"] == "ap-south-1"
