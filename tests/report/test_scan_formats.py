@@ -155,3 +155,23 @@ def test_bad_baseline_exits_2(repo, tmp_path, capsys):
     rc, _, err = _scan(capsys, repo, "--baseline", tmp_path / "missing.json")
     assert rc == 2
     assert "no such file" in err
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "three-tier-aws"
+#: Secrets planted in the example (terraform.tfvars, data.tf): no output may carry them.
+PLANTED_SECRETS = ("Shopfront-Prod-2023!", "pk-prod-7f3a9c2e41b84d0f9e6a5b3c2d1e0f9a")
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown", "table"])
+def test_example_outputs_are_valid_and_never_carry_secrets(fmt, capsys):
+    rc, out, _ = _scan(capsys, EXAMPLE, "--format", fmt)
+    assert rc == 1  # the example has critical findings and the default --fail-on is high
+    for secret in PLANTED_SECRETS:
+        assert secret in (EXAMPLE / "terraform.tfvars").read_text() + (EXAMPLE / "data.tf").read_text()
+        assert secret not in out, f"{fmt} output leaks a planted secret"
+    if fmt == "sarif":
+        jsonschema.Draft4Validator(SCHEMA).validate(json.loads(out))
+    elif fmt == "junit":
+        assert int(ET.fromstring(out.encode()).get("failures")) > 10
+    elif fmt == "json":
+        assert len(json.loads(out)["findings"]) > 10
