@@ -58,6 +58,7 @@ __all__ = [
     "PriceTable",
     "available_regions",
     "estimate",
+    "is_billable",
     "load_prices",
 ]
 
@@ -863,6 +864,21 @@ _HANDLERS: dict[str, Callable[[_Estimator, _Ctx], None]] = {
     "aws_secretsmanager_secret": _monthly("secretsmanager", "secret"),
     "aws_route53_zone": _monthly("route53", "hosted-zone"),
 }
+
+
+def is_billable(kind: str) -> bool:
+    """True when a resource of ``kind`` costs money by itself (priced here or usage-billed).
+
+    >>> is_billable("aws_nat_gateway"), is_billable("aws_lambda_function"), is_billable("aws_subnet")
+    (True, True, False)
+    """
+    if kind in _HANDLERS or kind in _USAGE_BASED:
+        return kind != "aws_ecs_task_definition"
+    if kind.startswith("aws_"):
+        return not _is_free(kind)
+    if kind.startswith(("azurerm_", "google_")):
+        return not (_is_free(kind) or kind.endswith(("_group", "_network", "_subnetwork", "_firewall")))
+    return False
 
 
 def _billable(r: Resource) -> bool:
