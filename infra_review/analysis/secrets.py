@@ -157,7 +157,8 @@ _PLACEHOLDER = re.compile(
 )
 _IDENTIFIER = re.compile(
     r"^(arn:|@microsoft\.keyvault\(|projects/[^/]+/secrets/|https?://[^@\s]*$|s3://|gs://|"
-    r"[a-z]{1,12}-[0-9a-f]{8,17}$|"  # AWS resource ids (ami-, sg-, subnet-, vpc-, i-, ...)
+    r"(ami|sg|subnet|vpc|i|vol|snap|eni|igw|nat|rtb|acl|eipalloc|eipassoc|tgw|tgw-attach|pcx|vpce|lt|fs|fsmt|"
+    r"fsap|rtbassoc|dopt|pl|cgw|vgw|vpn|r|sir|sfr|ssm|ocid|kp|ipam)-[0-9a-f]{8,17}$|"  # AWS resource ids
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|"  # UUID
     r"aws:kms|aes256|sha256:|alias/|/)",
     re.IGNORECASE,
