@@ -1016,6 +1016,7 @@ def network_model(rg: ResourceGraph) -> NetworkModel:
 
     m.exposures.extend(cloud_exposures(rg, m))
     _tier_violations(rg, m)
+    rg.cache["network.raw"] = raw
     rg.cache["network.model"] = m
     return m
 

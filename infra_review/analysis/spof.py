@@ -175,6 +175,9 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
     tg_targets: dict[str, set[str]] = defaultdict(set)
     for ch in m.lb_chains:
         tg_targets[ch.target_group].update(ch.targets)
+    raw = rg.cache.get("network.raw")
+    for tg, pairs in (raw.tg_targets.items() if raw is not None else ()):
+        tg_targets[tg].update(t for t, _ in pairs)
     records: dict[str, list[str]] = defaultdict(list)
     for rec in rg.resources("aws_route53_record"):
         tgts = [t for t in targets(rg, rec, ["records", "alias.name"]) if rg[t].kind in ("aws_instance", "aws_eip")]
@@ -496,6 +499,14 @@ def spof09(rg: ResourceGraph) -> Iterator[Spof]:
     ] + [t.address for t in rg.resources("aws_dynamodb_table") if block(t.attrs, "replica")]
     ev = {"regions": distinct, "providers": sorted(regions), "unknown_region_providers": sorted(unknown),
           "cross_region_replicas": sorted(replicas)}
+    # replicas that stay in their own region give no regional redundancy
+    for t in rg.resources("aws_dynamodb_table"):
+        own = _resource_region(rg, t)
+        same = [b.get("region_name") for b in block(t.attrs, "replica") if own and b.get("region_name") == own]
+        if same:
+            yield Spof("SPOF09", t.address, "FAIL", f"DynamoDB replica in the table's own region ({own}): no regional redundancy",
+                       {"region": own}, Severity.INFO, "replica.region_name")
+            replicas.remove(t.address)
     if len(distinct) >= 2 or replicas:
         return
     anchor = providers[0].address
@@ -504,6 +515,15 @@ def spof09(rg: ResourceGraph) -> Iterator[Spof]:
     elif len(distinct) == 1 and not unknown:
         yield Spof("SPOF09", anchor, "FAIL", f"everything runs in one region ({distinct[0]}) with no cross-region replica", ev,
                    Severity.INFO)
+
+
+def _resource_region(rg: ResourceGraph, res: Resource) -> str:
+    prov = rg.get(f"provider.{res.provider}") if res.provider else rg.get("provider.aws")
+    if prov is None:
+        addr = res.meta.get("provider_address")
+        prov = rg.get(str(addr)) if addr else None
+    region = prov.attrs.get("region") if prov is not None else None
+    return region if isinstance(region, str) else ""
 
 
 SPOF_CHECKS = {
