@@ -53,7 +53,12 @@ def _render_sarif(result: Any, findings: list[Any], args: argparse.Namespace) ->
     from infra_review.report.sarif import dumps_sarif
 
     run = _review_run(args)
-    return dumps_sarif(findings, rules=run.rules if run else None, errors=run.errors if run else ())
+    repo = result.graph.repo
+    parsed = sorted(f.path for f in result.files if str(f.status) in {"parsed", "partial"})
+    fallback = repo.get("readme") or (parsed[0] if parsed else ".")
+    return dumps_sarif(
+        findings, rules=run.rules if run else None, errors=run.errors if run else (), fallback_uri=fallback
+    )
 
 
 def _render_junit(result: Any, findings: list[Any], args: argparse.Namespace) -> str:

@@ -8,6 +8,9 @@
   as ``kind: "review"`` (level ``none``, as SARIF requires for a non-fail kind); PASS findings
   only when asked.  Locations are relative (``uriBaseId: "%SRCROOT%"``) with ``region.startLine``
   (line 1 for a file-level finding) plus a logical location naming the resource address.
+  GitHub rejects a whole upload when any result lacks a physical location, so a finding with
+  no file (an implicit provider, a synthetic node) points at ``fallback_uri`` (``scan`` passes
+  the repository README or its first parsed file) with ``properties.repository_level``.
   ``partialFingerprints`` carries the line-independent finding fingerprint.
 - Suppressed findings keep their result and carry ``suppressions``: ``inSource`` for comment
   suppressions, ``external`` for the baseline, each with its justification.
@@ -82,14 +85,14 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
     return desc
 
 
-def _location(f: Finding) -> dict[str, Any]:
-    loc: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}
-    if f.file:
-        loc["physicalLocation"] = {
-            "artifactLocation": {"uri": quote(f.file), "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": max(1, f.line)},
-        }
-    return loc
+def _location(f: Finding, fallback_uri: str) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": quote(f.file or fallback_uri), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": max(1, f.line if f.file else 1)},
+        },
+        "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
+    }
 
 
 def _suppression(f: Finding) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def _suppression(f: Finding) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: int | None) -> dict[str, Any]:
+def _result(f: Finding, index: int | None, fallback_uri: str) -> dict[str, Any]:
     res: dict[str, Any] = {"ruleId": f.rule_id}
     if index is not None:
         res["ruleIndex"] = index
@@ -114,7 +117,7 @@ def _result(f: Finding, index: int | None) -> dict[str, Any]:
         res["level"] = "none"
     text = f.message if f.status != Status.UNKNOWN else f"Could not be decided statically: {f.message}"
     res["message"] = {"text": text or f.title or f.rule_id}
-    res["locations"] = [_location(f)]
+    res["locations"] = [_location(f, fallback_uri)]
     res["partialFingerprints"] = {
         "infraReviewFinding/v1": hashlib.sha256(f.fingerprint.encode()).hexdigest()[:32]
     }
@@ -126,6 +129,8 @@ def _result(f: Finding, index: int | None) -> dict[str, Any]:
         "status": str(f.status),
         "evidence": scrub(f.evidence),
     }
+    if not f.file:
+        res["properties"]["repository_level"] = True
     if f.suppressed:
         res["suppressions"] = [_suppression(f)]
     return res
@@ -137,10 +142,11 @@ def to_sarif(
     rules: Iterable[Any] | None = None,
     errors: Iterable[RuleError] = (),
     include_pass: bool = False,
+    fallback_uri: str = ".",
 ) -> dict[str, Any]:
     """One SARIF log with one run.  ``rules`` are the rules that ran (default: the registry's
     rules that have a finding); rule ids of findings not among them are looked up in the
-    registry and added.
+    registry and added.  ``fallback_uri`` locates findings that have no file.
     """
     from infra_review import __version__
     from infra_review.rules import RULES
@@ -153,7 +159,11 @@ def to_sarif(
             ids.add(f.rule_id)
     chosen.sort(key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(chosen)}
-    results = [_result(f, index.get(f.rule_id)) for f in findings if include_pass or f.status != Status.PASS]
+    results = [
+        _result(f, index.get(f.rule_id), fallback_uri)
+        for f in findings
+        if include_pass or f.status != Status.PASS
+    ]
     errs = list(errors)
     invocation: dict[str, Any] = {"executionSuccessful": not errs}
     if errs:

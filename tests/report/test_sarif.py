@@ -91,10 +91,14 @@ def test_no_secret_in_output(review_run):
 def test_empty_review_is_valid_and_unlocated_findings_are_valid():
     _validate(to_sarif([], rules=[]))
     f = Finding("TST001", Area.IAC, Severity.LOW, Status.FAIL, "terraform", "no backend")
-    log = to_sarif([f], rules=[])
+    log = to_sarif([f], rules=[], fallback_uri="README.md")
     _validate(log)
-    loc = log["runs"][0]["results"][0]["locations"][0]
-    assert "physicalLocation" not in loc
+    result = log["runs"][0]["results"][0]
+    loc = result["locations"][0]
+    # GitHub rejects the whole upload when a result has no physical location
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "README.md"
+    assert loc["physicalLocation"]["region"]["startLine"] == 1
+    assert result["properties"]["repository_level"] is True
     assert "ruleIndex" not in log["runs"][0]["results"][0]
 
 
@@ -110,3 +114,10 @@ def test_empty_review_is_valid_and_unlocated_findings_are_valid():
 )
 def test_levels(sev, level):
     assert level_of(sev) == level
+
+
+def test_every_result_has_a_physical_location(review_run):
+    for fmt_kwargs in ({}, {"include_pass": True}):
+        for r in _log(review_run, **fmt_kwargs)["runs"][0]["results"]:
+            assert r["locations"]
+            assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]

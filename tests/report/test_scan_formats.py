@@ -170,7 +170,11 @@ def test_example_outputs_are_valid_and_never_carry_secrets(fmt, capsys):
         assert secret in (EXAMPLE / "terraform.tfvars").read_text() + (EXAMPLE / "data.tf").read_text()
         assert secret not in out, f"{fmt} output leaks a planted secret"
     if fmt == "sarif":
-        jsonschema.Draft4Validator(SCHEMA).validate(json.loads(out))
+        log = json.loads(out)
+        jsonschema.Draft4Validator(SCHEMA).validate(log)
+        for r in log["runs"][0]["results"]:  # GitHub needs a physical location on every result
+            uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            assert (EXAMPLE / uri).is_file(), uri
     elif fmt == "junit":
         assert int(ET.fromstring(out.encode()).get("failures")) > 10
     elif fmt == "json":
