@@ -326,15 +326,14 @@ class WorkerPool:
         workers: int | None = None,
         extra_modules: frozenset[str] = frozenset(),
     ) -> dict[int, ParsedFile]:
-        """Parse every task; always returns one result per task (failures included)."""
-        from infra_review.loaders.cache import UnsafePickleError, safe_loads
+        """Parse every task; always returns one result per task (failures included).
 
+        If the caller is interrupted (``KeyboardInterrupt`` in a notebook), the workers that
+        were busy are killed so that a late answer can never be mistaken for a later task's.
+        """
         queue = deque(sorted(tasks, key=lambda t: -len(t.text)))
-        results: dict[int, ParsedFile] = {}
         if not queue:
-            return results
-        paths = _safe_sys_path(exclude_root)
-        allowed = frozenset({t.module for t in queue}) | extra_modules
+            return {}
         want = max(1, min(workers or self.size, len(queue)))
         with self.lock:
             wanted_versions = {t.module: t.version for t in queue}
@@ -344,83 +343,7 @@ class WorkerPool:
                 self.workers = []
             self.versions.update(wanted_versions)
             self.workers = [w for w in self.workers if w.alive()]
-            while len(self.workers) < want:
-                self.workers.append(self._spawn())
-            pool = self.workers[:want]
-            idle = deque(pool)
-            busy: list[_Worker] = []
-
-            def replace(dead: _Worker) -> None:
-                dead.kill()
-                if dead in self.workers:
-                    self.workers.remove(dead)
-                if dead in busy:
-                    busy.remove(dead)
-                if queue:
-                    fresh = self._spawn()
-                    self.replaced += 1
-                    self.workers.append(fresh)
-                    idle.append(fresh)
-
-            while queue or busy:
-                while queue and idle:
-                    w = idle.popleft()
-                    task = queue.popleft()
-                    try:
-                        w.send(task, paths, import_timeout_s)
-                    except (OSError, ValueError):
-                        queue.appendleft(task)
-                        replace(w)
-                        continue
-                    busy.append(w)
-                if not busy:
-                    continue
-                now = time.monotonic()
-                wait_for = max(0.0, min(w.deadline for w in busy) - now)
-                ready = wait([w.inbox for w in busy], timeout=wait_for)
-                for w in list(busy):
-                    task = w.task
-                    assert task is not None
-                    if w.inbox in ready:
-                        try:
-                            raw = w.inbox.recv_bytes()
-                        except (EOFError, OSError):
-                            msg = w.death_message()
-                            results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
-                            replace(w)
-                            continue
-                        try:
-                            message = safe_loads(raw, allowed)
-                        except (UnsafePickleError, pickle.UnpicklingError, Exception) as exc:
-                            results[task.task_id] = _failed(
-                                task,
-                                DiagnosticCode.PARSE_ERROR,
-                                f"loader {task.module} returned non-plain data ({str(exc)[:160]})",
-                            )
-                            busy.remove(w)
-                            idle.append(w)
-                            continue
-                        if message[0] == "started":
-                            w.started = True
-                            w.deadline = time.monotonic() + timeout_s
-                            continue
-                        _, task_id, result, retire = message
-                        results[task_id] = result
-                        w.tasks_done += 1
-                        w.task = None
-                        busy.remove(w)
-                        if retire:
-                            replace(w)
-                        else:
-                            idle.append(w)
-                    elif time.monotonic() >= w.deadline:
-                        if w.started:
-                            msg = f"parsing took longer than {timeout_s:g} s; parser stopped"
-                        else:
-                            msg = f"loader {task.module} took longer than {import_timeout_s:g} s to start"
-                        results[task.task_id] = _failed(task, DiagnosticCode.TIMEOUT, msg)
-                        replace(w)
-        return results
+            return _Run(self, queue, want, timeout_s, import_timeout_s, exclude_root, extra_modules).go()
 
     def close(self) -> None:
         """Stop every worker (only from the process that started them)."""
@@ -431,6 +354,146 @@ class WorkerPool:
             for w in self.workers:
                 w.stop()
             self.workers = []
+
+
+class _Run:
+    """One :meth:`WorkerPool.run`: the scheduling loop and its bookkeeping."""
+
+    def __init__(
+        self,
+        pool: WorkerPool,
+        queue: deque[ParseTask],
+        want: int,
+        timeout_s: float,
+        import_timeout_s: float,
+        exclude_root: str | None,
+        extra_modules: frozenset[str],
+    ) -> None:
+        self.pool = pool
+        self.queue = queue
+        self.want = want
+        self.timeout_s = timeout_s
+        self.import_timeout_s = import_timeout_s
+        self.paths = _safe_sys_path(exclude_root)
+        self.allowed = frozenset(t.module for t in queue) | extra_modules
+        self.results: dict[int, ParsedFile] = {}
+        self.idle: deque[_Worker] = deque()
+        self.busy: list[_Worker] = []
+        self.send_failures: dict[int, int] = {}
+
+    def _start_worker(self) -> bool:
+        try:
+            w = self.pool._spawn()
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            msg = f"could not start a parser process ({type(exc).__name__}); file not parsed"
+            while self.queue:
+                task = self.queue.popleft()
+                self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
+            return False
+        self.pool.workers.append(w)
+        self.idle.append(w)
+        return True
+
+    def _retire(self, w: _Worker) -> None:
+        """Kill ``w`` and, while work remains, start a replacement."""
+        w.kill()
+        if w in self.pool.workers:
+            self.pool.workers.remove(w)
+        if w in self.busy:
+            self.busy.remove(w)
+        if w in self.idle:
+            self.idle.remove(w)
+        if self.queue and len(self.idle) + len(self.busy) < self.want:
+            self.pool.replaced += 1
+            self._start_worker()
+
+    def go(self) -> dict[int, ParsedFile]:
+        available = list(self.pool.workers[: self.want])
+        self.idle.extend(available)
+        while len(self.idle) < self.want and self.queue:
+            if not self._start_worker():
+                break
+        try:
+            while self.queue or self.busy:
+                self._dispatch()
+                if self.busy:
+                    self._collect()
+                elif self.queue and not self.idle and not self._start_worker():
+                    break
+        except BaseException:
+            for w in list(self.busy):  # their answers would arrive during a later run
+                self._retire(w)
+            raise
+        return self.results
+
+    def _dispatch(self) -> None:
+        while self.queue and self.idle:
+            w = self.idle.popleft()
+            task = self.queue.popleft()
+            try:
+                w.send(task, self.paths, self.import_timeout_s)
+            except (OSError, ValueError):
+                n = self.send_failures[task.task_id] = self.send_failures.get(task.task_id, 0) + 1
+                if n >= 3:
+                    msg = "parser process kept failing to accept the file"
+                    self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
+                else:
+                    self.queue.appendleft(task)
+                self._retire(w)
+                continue
+            self.busy.append(w)
+
+    def _collect(self) -> None:
+        from infra_review.loaders.cache import safe_loads
+
+        wait_for = max(0.0, min(w.deadline for w in self.busy) - time.monotonic())
+        ready = wait([w.inbox for w in self.busy], timeout=wait_for)
+        for w in list(self.busy):
+            task = w.task
+            assert task is not None
+            if w.inbox not in ready:
+                if time.monotonic() >= w.deadline:
+                    if w.started:
+                        msg = f"parsing took longer than {self.timeout_s:g} s; parser stopped"
+                    else:
+                        msg = f"loader {task.module} took longer than {self.import_timeout_s:g} s to start"
+                    self.results[task.task_id] = _failed(task, DiagnosticCode.TIMEOUT, msg)
+                    self._retire(w)
+                continue
+            try:
+                raw = w.inbox.recv_bytes()
+            except (EOFError, OSError):
+                self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, w.death_message())
+                self._retire(w)
+                continue
+            try:
+                message = safe_loads(raw, self.allowed)
+            except Exception as exc:  # refused classes, corrupt stream
+                msg = f"loader {task.module} returned non-plain data ({str(exc)[:160]})"
+                self.results[task.task_id] = _failed(task, DiagnosticCode.PARSE_ERROR, msg)
+                self._retire(w)  # its stream may hold more of that answer: start clean
+                continue
+            if not (isinstance(message, tuple) and len(message) >= 2 and message[1] == task.task_id):
+                msg = "parser process answered out of turn; file not parsed"
+                self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
+                self._retire(w)
+                continue
+            if message[0] == "started":
+                w.started = True
+                w.deadline = time.monotonic() + self.timeout_s
+                continue
+            _, task_id, result, retire = message
+            if not isinstance(result, ParsedFile):
+                msg = f"loader {task.module} returned {type(result).__name__}, not ParsedFile"
+                result = _failed(task, DiagnosticCode.PARSE_ERROR, msg)
+            self.results[task_id] = result
+            w.tasks_done += 1
+            w.task = None
+            self.busy.remove(w)
+            if retire:
+                self._retire(w)
+            else:
+                self.idle.append(w)
 
 
 _POOLS: dict[tuple[int, int], WorkerPool] = {}

@@ -468,3 +468,43 @@ def test_diagnostic_paths_are_relative_and_printable(repo, fake_format):
     assert paths == ["nl\nname.tf", "we\\xffird.tf"]
     json.dumps(scan_document(result))  # encodable
     assert all(not d.file.startswith("/") for d in result.diagnostics)
+
+
+def _fresh_pool_limits(**kw) -> Limits:
+    """Limits whose memory cap selects a pool of its own (pools are per memory limit)."""
+    return Limits(worker_memory_bytes=1536 * 1024 * 1024 + uuid.uuid4().int % 4096 * 4096, **kw)
+
+
+def test_interrupted_load_leaves_the_pool_clean(repo, fake_format, monkeypatch):
+    from infra_review.loaders import isolation
+
+    limits = _fresh_pool_limits()
+    (repo / "a.tf").write_text("STALE\n")
+
+    def interrupting_wait(conns, timeout=None):
+        raise KeyboardInterrupt
+
+    real_wait = isolation.wait
+    monkeypatch.setattr(isolation, "wait", interrupting_wait)
+    with pytest.raises(KeyboardInterrupt):
+        _load(repo, limits=limits)
+    monkeypatch.setattr(isolation, "wait", real_wait)
+    (repo / "a.tf").write_text("fresh = 1\n")
+    (repo / "b.tf").write_text("other = 2\n")
+    result = _load(repo, limits=limits)
+    texts = {r.file: r.attrs["text"] for r in result.graph.all()}
+    assert texts == {"a.tf": "fresh = 1\n", "b.tf": "other = 2\n"}
+
+
+def test_no_parser_process_means_failed_files_not_a_crash(repo, fake_format, monkeypatch):
+    import subprocess
+
+    def no_processes(*a, **k):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "Popen", no_processes)
+    (repo / "main.tf").write_text("ok = 1\n")
+    result = _load(repo, limits=_fresh_pool_limits())
+    rec = result.file("main.tf")
+    assert (rec.status, _codes(rec)) == (FileStatus.FAILED, ["RESOURCE_LIMIT"])
+    assert "could not start a parser process" in rec.diagnostics[0].message
