@@ -266,11 +266,20 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
                                round(shannon_entropy(secret), 2), desc)
     if is_placeholder(stripped):
         return None
-    if is_secret_key(key) and "\n" not in stripped and len(stripped) <= 512:
+    if "\n" in stripped or len(stripped) > 512:
+        # free text (scripts, user_data, heredocs): token formats above, then KEY=value lines;
+        # entropy alone on free text is too noisy (checksums, digests, encoded blobs)
+        for _, m in scan_text(stripped):
+            if m.kind == "keyword":
+                return m
+        return None
+    if is_secret_key(key):
         return SecretMatch("keyword", key, redact(stripped), len(stripped),
                            round(shannon_entropy(stripped), 2), f"literal value for secret-like key {key!r}")
     if _DIGEST_KEY.search(key):
         return None
+    if re.search(r"\s", stripped):
+        return None  # several words: only token formats and keywords apply
     text = re.sub(r"(?i)sha(1|224|256|384|512):[0-9a-f]+", "", text)  # image/content digests
     for word in _WORD.findall(text):
         if len(word) >= MIN_HEX_LEN and all(c in HEX_CHARS for c in word):

@@ -419,6 +419,7 @@ _PLAIN_SINKS = re.compile(r"^(user_data|user_data_base64|custom_data|metadata_st
                           r"environment|tags|labels|description|metadata|app_settings|template_body|"
                           r"inline|command|args|parameters)($|[.\[])")
 _SKIP_BLOCKS = frozenset({"synthetic", "output", "moved", "import", "terraform"})
+_ENCRYPTED_KINDS = frozenset({"k8s:SealedSecret", "k8s:ExternalSecret", "k8s:SecretProviderClass"})
 
 
 def _value_sources(rg: ResourceGraph, res: Resource) -> list[tuple[str, Resource]]:
@@ -502,6 +503,8 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
     for res in rg.resources(block=None):
         if res.block in _SKIP_BLOCKS or res.block in ("variable", "local"):
             continue
+        if res.block == "dockerfile" or res.kind in _ENCRYPTED_KINDS:
+            continue  # Dockerfiles: CTR005 reads instructions precisely; sealed secrets are ciphertext
         sources = _value_sources(rg, res)
         reported_paths: set[str] = set()
         for path, m in iter_secrets(dict(res.attrs)):
@@ -535,6 +538,12 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
                 reported_paths.add(attr)
     rg.cache["red.secrets"] = tuple(out)
     return out
+
+
+def _what(m: SecretMatch) -> str:
+    if m.kind == "keyword":
+        return "SecureString parameter value" if "SecureString" in m.description else "secret"
+    return m.description or m.kind
 
 
 _SECRET_FILES = re.compile(r"(^|/)(\.env(\.[\w-]+)?|id_rsa|id_dsa|id_ecdsa|id_ed25519|[^/]+\.pem|[^/]+\.p12|"
@@ -582,15 +591,22 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
         if key in seen:
             continue
         seen.add(key)
-        where = f" (from {ev['via']})" if "via" in ev else ""
-        origin = f" in `{loc.file}`" if loc is not None else ""
-        yield Hit(res, f"hardcoded {m.description or m.kind} in `{path}`{where}{origin}: {m.redacted}", path,
-                  evidence=ev, location=loc)
+        if "via" in ev:
+            msg = f"secret from `{ev['via']}` ends up in plain text in `{path}`: {m.redacted}"
+        elif res.block == "variable":
+            where = loc.file if loc is not None else str(ev.get("origin", path))
+            msg = f"variable `{res.name}` holds a hardcoded {_what(m)} ({where}): {m.redacted}"
+        else:
+            msg = f"hardcoded {_what(m)} in `{path}`: {m.redacted}"
+        yield Hit(res, msg, path, evidence=ev, location=loc)
+    own_addresses = {a for a, _ in seen}
     for rid in ("CTR005", "CTR006", "CTR007"):
         for h in _run_rule(rg, rid) or []:
             key = (h.resource.address, h.attribute)
             if key in seen or h.status is not Status.FAIL:
                 continue
+            if h.resource.address in own_addresses and h.resource.block != "dockerfile":
+                continue  # already reported from the same object by the scan above
             seen.add(key)
             yield Hit(h.resource, f"{rid}: {h.message}", h.attribute, h.status,
                       {"via_rule": rid, **dict(h.evidence)}, Severity.CRITICAL, h.location)
