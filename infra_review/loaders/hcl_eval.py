@@ -6,6 +6,11 @@ not statically known.  Unknown values propagate: an operation on an ``Unresolved
 ``Unresolved`` whose ``refs`` are the union of its inputs' refs, so references survive any
 expression form.  Collections keep partial knowledge (``[1, Unresolved(...)]``).
 
+An unknown function result keeps what is known of its arguments in ``expr``:
+``base64encode(templatefile(...))`` with one unknown template variable gives
+``Unresolved('base64encode("...rendered text with ${aws_db_instance.main.address}...")')``, so
+a secret scanner can still read the literal parts.
+
 References to other objects are resolved through a *context* (see :class:`Context`): the
 Terraform loader supplies one that knows variables, locals, module outputs and resources.
 A resource reference evaluates to a :class:`Ref`; reading an attribute of it gives
@@ -136,7 +141,7 @@ def has_unknown(v: Any) -> bool:
 def collect_refs(*values: Any) -> tuple[str, ...]:
     """Every ref (resource/data address) found in the values, in first-seen order."""
     out: dict[str, None] = {}
-    stack = list(values)
+    stack = list(reversed(values))
     while stack:
         x = stack.pop()
         if isinstance(x, Unresolved):
@@ -145,9 +150,9 @@ def collect_refs(*values: Any) -> tuple[str, ...]:
         elif isinstance(x, Ref):
             out[x.address] = None
         elif isinstance(x, dict):
-            stack.extend(x.values())
+            stack.extend(reversed(list(x.values())))
         elif isinstance(x, list):
-            stack.extend(x)
+            stack.extend(reversed(x))
     return tuple(out)
 
 
@@ -595,11 +600,11 @@ class Evaluator:
             return _unk(text, *args, reason=f"function {name}() not evaluated")
         tolerant = name in _TOLERANT
         if not tolerant and any(has_unknown(a) for a in args):
-            return _unk(text, *args)
+            return _unk(_call_text(name, args, text), *args)
         try:
             result = fn(*args)
         except _Unknown:
-            return _unk(text, *args)
+            return _unk(_call_text(name, args, text), *args)
         except (EvalError, ValueError, TypeError, KeyError, IndexError, ArithmeticError) as e:
             return Unresolved(text, collect_refs(*args), f"{name}(): {_short(e)}")
         if isinstance(result, _Partial):
@@ -661,6 +666,27 @@ _FAIL_REASONS = (
 def _is_failure(u: Unresolved) -> bool:
     """An Unresolved that stands for a definite error (so try() moves on, can() is false)."""
     return any(s in u.reason for s in _FAIL_REASONS) and not u.reason.endswith("not evaluated")
+
+
+def _call_text(name: str, args: list[Any], fallback: str, limit: int = 8192) -> str:
+    """``name(args)`` with the arguments' evaluated form (known parts filled in, unknown ones as
+    their expression), so a partially known value keeps what is known: ``base64encode("x=${var.y}")``.
+    """
+    parts = []
+    total = 0
+    for a in args:
+        if isinstance(a, Unresolved):
+            t = a.expr
+        else:
+            try:
+                t = render_json(a)
+            except (TypeError, ValueError, RecursionError):
+                return fallback
+        total += len(t)
+        if total > limit:
+            return fallback
+        parts.append(t)
+    return f"{name}({', '.join(parts)})"
 
 
 def _short(e: BaseException) -> str:

@@ -210,3 +210,15 @@ def test_parser_round_trip_and_errors():
         with pytest.raises(HCLSyntaxError) as err:
             parse_expr(bad)
         assert "expression line 1" in str(err.value)
+
+
+def test_unknown_function_result_keeps_known_argument_text():
+    rg = build(
+        'resource "aws_instance" "i" {\n'
+        '  user_data = base64encode("pw=${var.v.k} host=${aws_kms_key.k.arn}")\n'
+        "}\n"
+    )
+    ud = rg["aws_instance.i"].attrs["user_data"]
+    assert isinstance(ud, Unresolved)
+    assert ud.expr == 'base64encode("pw=val host=${aws_kms_key.k.arn}")'
+    assert ud.refs == ("aws_kms_key.k",)
