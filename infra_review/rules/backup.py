@@ -1330,8 +1330,8 @@ def destroy_without_protection(rg: ResourceGraph) -> Iterator[Hit]:
     """An RDS instance/cluster with ``deletion_protection`` ≠ true; a DynamoDB table with
     ``deletion_protection_enabled`` ≠ true; ``skip_final_snapshot = true`` on
     RDS/DocDB/Neptune/Redshift; an S3 bucket with ``force_destroy = true``; Cloud SQL with
-    ``deletion_protection = false``; a production S3 bucket or EFS file system (no native
-    deletion protection) without ``lifecycle { prevent_destroy = true }`` (low).
+    ``deletion_protection = false``; a production S3 bucket, EFS file system or EBS volume
+    (no native deletion protection) without ``lifecycle { prevent_destroy = true }`` (low).
 
     Why it matters
     --------------
@@ -1385,7 +1385,7 @@ def destroy_without_protection(rg: ResourceGraph) -> Iterator[Hit]:
     for r in _managed(rg, "google_sql_database_instance"):
         if tri(r.attrs.get("deletion_protection"), default=True) is False:
             yield Hit(r, "deletion protection is off", "deletion_protection")
-    for r in _managed(rg, "aws_s3_bucket", "aws_efs_file_system"):
+    for r in _managed(rg, "aws_s3_bucket", "aws_efs_file_system", "aws_ebs_volume"):
         fd = tri(r.attrs.get("force_destroy"), default=False) if r.kind == "aws_s3_bucket" else False
         if fd is None:
             yield Hit(r, "`force_destroy` is not known statically", "force_destroy", Status.UNKNOWN)

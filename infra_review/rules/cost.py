@@ -15,9 +15,9 @@ Catalog corrections (RULES.md draft → provider docs):
 - COST005: an ASG is "spot" when its ``mixed_instances_policy.instances_distribution`` has
   ``on_demand_base_capacity = 0`` and ``on_demand_percentage_above_base_capacity = 0`` (the
   provider defaults are 0 and 100, i.e. on-demand) or its launch template requests spot.
-- COST007: an unattached security group is NET009's finding; here only idle resources that
-  cost money or clutter (EIPs, volumes, target groups, load balancers, ECR without lifecycle,
-  buckets without lifecycle, NACLs, Services selecting nothing).
+- COST007: an unattached security group is also NET009's finding (network view); it is kept
+  here as the catalog asks, as clutter to clean up.  A security group referenced only by
+  security-group rules (its own or as a source) counts as unattached.
 """
 
 from __future__ import annotations
@@ -620,6 +620,13 @@ def no_autoscaling(rg: ResourceGraph) -> Iterator[Hit]:
 
 # -- COST007 ------------------------------------------------------------------------------------
 _EXPORT_BLOCKS = ("output", "module")
+# Rules that belong to (or only name) a security group do not attach it to anything.
+_SG_SELF_KINDS = (
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+)
 
 
 def _consumers(
@@ -662,7 +669,7 @@ def unused_resources(rg: ResourceGraph) -> Iterator[Hit]:
     """Resources nothing uses (in-degree 0 on consumer edges): an ``aws_eip`` not associated
     (no ``instance``/``network_interface``, no ``aws_eip_association``, NAT gateway or
     subnet mapping using it); an ``aws_ebs_volume`` without ``aws_volume_attachment``; a
-    target group no listener, listener rule or service forwards to; a load balancer without
+    security group nothing attaches (only security-group rules reference it); a target group no listener, listener rule or service forwards to; a load balancer without
     listener; an ``aws_network_acl`` with no ``subnet_ids`` and no association; an ECR
     repository without ``aws_ecr_lifecycle_policy``; a bucket without lifecycle rules
     (inline ``lifecycle_rule`` or ``aws_s3_bucket_lifecycle_configuration``); a Kubernetes
@@ -732,6 +739,8 @@ def unused_resources(rg: ResourceGraph) -> Iterator[Hit]:
                 yield Hit(r, "no listener here; exported to another stack", status=Status.UNKNOWN)
             else:
                 yield Hit(r, "load balancer has no listener: it bills hourly and serves nothing")
+    for r in _managed(rg, "aws_security_group"):
+        yield from _idle(rg, r, _SG_SELF_KINDS, "security group is attached to nothing")
     for r in _managed(rg, "aws_network_acl"):
         if r.attrs.get("subnet_ids"):
             continue
