@@ -57,7 +57,11 @@ def _render_sarif(result: Any, findings: list[Any], args: argparse.Namespace) ->
     parsed = sorted(f.path for f in result.files if str(f.status) in {"parsed", "partial"})
     fallback = repo.get("readme") or (parsed[0] if parsed else ".")
     return dumps_sarif(
-        findings, rules=run.rules if run else None, errors=run.errors if run else (), fallback_uri=fallback
+        findings,
+        rules=run.rules if run else None,
+        errors=run.errors if run else (),
+        fallback_uri=fallback,
+        uri_prefix=getattr(args, "sarif_uri_prefix", "") or "",
     )
 
 
@@ -112,6 +116,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--baseline", metavar="FILE", help="mark findings recorded in FILE as suppressed (report only new)"
+    )
+    parser.add_argument(
+        "--sarif-uri-prefix",
+        metavar="DIR",
+        default="",
+        help="SARIF only: prefix file paths with DIR/ when PATH is a sub-directory of the checked-out "
+        "repository (e.g. 'infra')",
     )
     parser.add_argument(
         "--create-baseline",

@@ -85,10 +85,10 @@ def _rule_descriptor(rule: Any) -> dict[str, Any]:
     return desc
 
 
-def _location(f: Finding, fallback_uri: str) -> dict[str, Any]:
+def _location(f: Finding, fallback_uri: str, prefix: str) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(f.file or fallback_uri), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": quote(prefix + (f.file or fallback_uri)), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(1, f.line if f.file else 1)},
         },
         "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
@@ -105,7 +105,7 @@ def _suppression(f: Finding) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: int | None, fallback_uri: str) -> dict[str, Any]:
+def _result(f: Finding, index: int | None, fallback_uri: str, prefix: str) -> dict[str, Any]:
     res: dict[str, Any] = {"ruleId": f.rule_id}
     if index is not None:
         res["ruleIndex"] = index
@@ -117,7 +117,7 @@ def _result(f: Finding, index: int | None, fallback_uri: str) -> dict[str, Any]:
         res["level"] = "none"
     text = f.message if f.status != Status.UNKNOWN else f"Could not be decided statically: {f.message}"
     res["message"] = {"text": text or f.title or f.rule_id}
-    res["locations"] = [_location(f, fallback_uri)]
+    res["locations"] = [_location(f, fallback_uri, prefix)]
     res["partialFingerprints"] = {
         "infraReviewFinding/v1": hashlib.sha256(f.fingerprint.encode()).hexdigest()[:32]
     }
@@ -143,14 +143,18 @@ def to_sarif(
     errors: Iterable[RuleError] = (),
     include_pass: bool = False,
     fallback_uri: str = ".",
+    uri_prefix: str = "",
 ) -> dict[str, Any]:
     """One SARIF log with one run.  ``rules`` are the rules that ran (default: the registry's
     rules that have a finding); rule ids of findings not among them are looked up in the
-    registry and added.  ``fallback_uri`` locates findings that have no file.
+    registry and added.  ``fallback_uri`` locates findings that have no file; ``uri_prefix``
+    (``infra/``) is put before every path when the scanned directory is a sub-directory of
+    the repository GitHub checks out, so that alerts land on the right files.
     """
     from infra_review import __version__
     from infra_review.rules import RULES
 
+    prefix = uri_prefix.strip("/") + "/" if uri_prefix.strip("/") else ""
     chosen = list(rules) if rules is not None else []
     ids = {r.id for r in chosen}
     for f in findings:
@@ -160,7 +164,7 @@ def to_sarif(
     chosen.sort(key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(chosen)}
     results = [
-        _result(f, index.get(f.rule_id), fallback_uri)
+        _result(f, index.get(f.rule_id), fallback_uri, prefix)
         for f in findings
         if include_pass or f.status != Status.PASS
     ]

@@ -121,3 +121,12 @@ def test_every_result_has_a_physical_location(review_run):
         for r in _log(review_run, **fmt_kwargs)["runs"][0]["results"]:
             assert r["locations"]
             assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+def test_uri_prefix_for_sub_directory_scans(review_run):
+    log = _log(review_run, uri_prefix="/infra/")
+    _validate(log)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]
+    }
+    assert uris == {"infra/net%20work/main.tf"}

@@ -179,3 +179,12 @@ def test_example_outputs_are_valid_and_never_carry_secrets(fmt, capsys):
         assert int(ET.fromstring(out.encode()).get("failures")) > 10
     elif fmt == "json":
         assert len(json.loads(out)["findings"]) > 10
+
+
+def test_sarif_uri_prefix_option(repo, capsys):
+    _, out, _ = _scan(capsys, repo, "--format", "sarif", "--select", "IAC007", "--sarif-uri-prefix", "infra")
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {"infra/main.tf"}
