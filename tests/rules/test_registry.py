@@ -129,3 +129,17 @@ def test_cli_rules_markdown_matches_docs(capsys, tmp_path):
 )
 def test_rst_to_markdown(rst, md):
     assert rst_to_markdown(rst) == md
+
+
+def test_secret_and_public_data_rules_keep_their_severity_outside_production():
+    from infra_review.persona import MAPPING
+
+    bullets = (
+        "Hardcoded secrets or credentials",
+        "Public S3 buckets or databases",
+        "No secrets in images or environment variables",
+    )
+    wrong = sorted(
+        {rid for b in bullets for rid in MAPPING[b] if rid in RULES and not RULES[rid].no_env_downgrade}
+    )
+    assert not wrong, f"secret/public-data rules must be registered with no_env_downgrade=True: {wrong}"
