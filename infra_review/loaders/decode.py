@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from infra_review.model import Diagnostic, DiagnosticCode
 
-__all__ = ["BINARY_SNIFF_BYTES", "Decoded", "decode_bytes", "normalise_newlines"]
+__all__ = ["BINARY_SNIFF_BYTES", "Decoded", "decode_bytes", "normalise_newlines", "sniff_text"]
 
 BINARY_SNIFF_BYTES = 8192
 
@@ -91,3 +91,24 @@ def decode_bytes(data: bytes, rel_path: str) -> Decoded:
         msg = f"not valid UTF-8 at byte offset {offset} (line {line}); re-save the file as UTF-8"
         return Decoded(None, [Diagnostic(DiagnosticCode.DECODE_ERROR, rel_path, line=line, message=msg)])
     return Decoded(normalise_newlines(text))
+
+
+def sniff_text(prefix: bytes) -> str:
+    """A lenient decoding of a file's first bytes, only to guess its kind ("" for binary).
+
+    The prefix may end inside a character, so invalid bytes are dropped here; the file is
+    decoded strictly by :func:`decode_bytes` if it turns out to be IaC.
+
+    >>> sniff_text(b"apiVersion: v1\\nkind: Pod\\n\\xe2\\x82")
+    'apiVersion: v1\\nkind: Pod\\n'
+    >>> sniff_text("kind: x".encode("utf-16")), sniff_text(b"\\x00\\x01")
+    ('kind: x', '')
+    """
+    for bom, codec, _ in _BOMS:
+        if prefix.startswith(bom):
+            return prefix[len(bom) :].decode(codec, "ignore")
+    if b"\x00" in prefix[:BINARY_SNIFF_BYTES]:
+        return ""
+    if prefix.startswith(codecs.BOM_UTF8):
+        prefix = prefix[len(codecs.BOM_UTF8) :]
+    return normalise_newlines(prefix.decode("utf-8", "ignore"))

@@ -40,11 +40,11 @@ from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.cache import ParseCache
-from infra_review.loaders.decode import decode_bytes
+from infra_review.loaders.decode import decode_bytes, sniff_text
 from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
 from infra_review.loaders.gitinfo import read_git_info
 from infra_review.loaders.isolation import ParseTask, get_pool, parse_in_process
-from infra_review.loaders.walk import Entry, confined_reader, display_path, safe_read, walk_repo
+from infra_review.loaders.walk import R_NOT_IAC, Entry, confined_reader, display_path, safe_read, walk_repo
 from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatus
 
 __all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
@@ -84,6 +84,8 @@ _REASONS = {
 }
 
 R_HELM_TEMPLATE = "helm template (needs helm to render)"
+#: Bytes read to decide the kind of a ``.json``/``.yaml`` file.
+SNIFF_BYTES = 256 * 1024
 _README_RE = re.compile(r"^readme(\.[a-z0-9]+)?$", re.IGNORECASE)
 _CI_PATTERNS = (
     re.compile(r"^\.github/workflows/[^/]+\.ya?ml$"),
@@ -178,6 +180,95 @@ class _Work:
     parsed: ParsedFile | None = None
 
 
+class _Reader:
+    """Size caps, the repository budget, strict decoding and kind sniffing for one load.
+
+    Files whose kind needs a sniff (``.json``/``.yaml``) are first read only up to
+    :data:`SNIFF_BYTES`; only those that turn out to be IaC are read in full and charged to
+    the repository budget, so a repository full of JSON test data costs little.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.budget_left = limits.repo_budget_bytes
+        self.bytes_read = 0
+        self.sniffed_bytes = 0
+        self.by_ident: dict[tuple[int, int], tuple[bytes | None, DiagnosticCode | None, str]] = {}
+
+    def _full(self, entry: Entry, cap: int) -> tuple[bytes | None, DiagnosticCode | None, str]:
+        cached = self.by_ident.get(entry.ident) if entry.ident else None
+        if cached is not None:
+            return cached
+        if entry.size > self.budget_left:
+            mib = self.limits.repo_budget_bytes // (1024 * 1024)
+            return (
+                None,
+                DiagnosticCode.BUDGET_EXCEEDED,
+                f"repository budget of {mib} MiB of IaC files used up; not read",
+            )
+        out = safe_read(entry.path, cap=cap, ident=entry.ident)
+        result = (out.data, out.code, out.message)
+        if entry.ident:
+            self.by_ident[entry.ident] = result
+        if out.data is not None:
+            self.budget_left -= len(out.data)
+            self.bytes_read += len(out.data)
+        return result
+
+    def read(self, entry: Entry) -> FileRecord | _Work:
+        assert entry.kind is not None
+        kind = entry.kind
+        cap = size_cap(kind, self.limits)
+        if entry.size > cap:  # from lstat/stat: never opened
+            shown = kind if kind != SNIFF else "unknown"
+            return _skip(entry, shown, DiagnosticCode.TOO_LARGE, _too_large_msg(entry.size, cap))
+        if kind == SNIFF and not entry.helm_template:
+            pre = safe_read(entry.path, cap=cap, ident=entry.ident, limit=SNIFF_BYTES)
+            if pre.data is None:
+                return _failed_read(entry, "unknown", pre.code, pre.message)
+            self.sniffed_bytes += len(pre.data)
+            sniffed = sniff_kind(sniff_text(pre.data), entry.rel)
+            if sniffed is None:
+                return FileRecord(
+                    entry.rel, _other_kind(entry), FileStatus.SKIPPED, R_NOT_IAC, (), entry.size
+                )
+            kind = sniffed
+        data, code, message = self._full(entry, cap)
+        if data is None:
+            return _failed_read(entry, kind if kind != SNIFF else "unknown", code, message)
+        decoded = decode_bytes(data, entry.rel)
+        sha = hashlib.sha256(data).hexdigest()
+        if decoded.text is None:
+            if kind == SNIFF:  # a helm template that is not text
+                return FileRecord(entry.rel, "unknown", FileStatus.SKIPPED, R_NOT_IAC, (), len(data), sha)
+            first = decoded.diagnostics[0].code
+            reason = _REASONS.get(first, str(first))
+            return FileRecord(
+                entry.rel, kind, FileStatus.FAILED, reason, tuple(decoded.diagnostics), len(data), sha
+            )
+        text = decoded.text
+        if entry.helm_template:
+            if "{{" in text:
+                return FileRecord(
+                    entry.rel, "helm_template", FileStatus.SKIPPED, R_HELM_TEMPLATE, (), len(data), sha
+                )
+            sniffed = sniff_kind(text, entry.rel)
+            if sniffed is None:
+                return FileRecord(
+                    entry.rel, _other_kind(entry), FileStatus.SKIPPED, R_NOT_IAC, (), len(data), sha
+                )
+            kind = sniffed
+        return _Work(entry, kind, text, sha, list(decoded.diagnostics))
+
+
+def _failed_read(entry: Entry, kind: str, code: DiagnosticCode | None, message: str) -> FileRecord:
+    code = code or DiagnosticCode.UNREADABLE
+    skipped = code in (DiagnosticCode.TOO_LARGE, DiagnosticCode.NOT_REGULAR, DiagnosticCode.BUDGET_EXCEEDED)
+    status = FileStatus.SKIPPED if skipped else FileStatus.FAILED
+    diag = Diagnostic(code, entry.rel, message=message)
+    return FileRecord(entry.rel, kind, status, _REASONS.get(code, str(code)), (diag,), entry.size)
+
+
 def _check_root(root: str | os.PathLike[str]) -> str:
     raw = os.fspath(root)
     if not raw:
@@ -248,9 +339,7 @@ def load_repo(
     t = time.perf_counter()
     work: list[_Work] = []
     records: dict[str, FileRecord] = {}
-    content_by_ident: dict[tuple[int, int], tuple[bytes | None, DiagnosticCode | None, str]] = {}
-    budget_left = limits.repo_budget_bytes
-    bytes_read = 0
+    reader = _Reader(limits)
     for entry in walked.entries:
         if entry.status is not None:
             records[entry.rel] = FileRecord(
@@ -262,91 +351,14 @@ def load_repo(
                 entry.size,
             )
             continue
-        assert entry.kind is not None
-        kind = entry.kind
-        cap = size_cap(kind, limits)
-        shown_kind = kind if kind != SNIFF else "unknown"
-        if entry.size > cap:  # from lstat/stat: never opened
-            records[entry.rel] = _skip(
-                entry, shown_kind, DiagnosticCode.TOO_LARGE, _too_large_msg(entry.size, cap)
-            )
-            continue
-        cached_read = content_by_ident.get(entry.ident) if entry.ident else None
-        if cached_read is None:
-            if entry.size > budget_left:
-                mib = limits.repo_budget_bytes // (1024 * 1024)
-                msg = f"repository budget of {mib} MiB of IaC files used up; not read"
-                records[entry.rel] = _skip(entry, shown_kind, DiagnosticCode.BUDGET_EXCEEDED, msg)
-                continue
-            outcome = safe_read(entry.path, cap=cap, ident=entry.ident)
-            cached_read = (outcome.data, outcome.code, outcome.message)
-            if entry.ident:
-                content_by_ident[entry.ident] = cached_read
-            if outcome.data is not None:
-                budget_left -= len(outcome.data)
-                bytes_read += len(outcome.data)
-        data, code, message = cached_read
-        if data is None:
-            assert code is not None
-            status = (
-                FileStatus.SKIPPED
-                if code in (DiagnosticCode.TOO_LARGE, DiagnosticCode.NOT_REGULAR)
-                else FileStatus.FAILED
-            )
-            diag = Diagnostic(code, entry.rel, message=message)
-            records[entry.rel] = FileRecord(
-                entry.rel, shown_kind, status, _REASONS.get(code, str(code)), (diag,), entry.size
-            )
-            continue
-        decoded = decode_bytes(data, entry.rel)
-        sha = hashlib.sha256(data).hexdigest()
-        if decoded.text is None:
-            if kind == SNIFF:
-                # A .json/.yaml that is not text: not IaC as far as anyone can tell.
-                records[entry.rel] = FileRecord(
-                    entry.rel,
-                    "unknown",
-                    FileStatus.SKIPPED,
-                    formats_reason_not_iac(),
-                    tuple(decoded.diagnostics),
-                    len(data),
-                    sha,
-                )
-            else:
-                code = decoded.diagnostics[0].code
-                records[entry.rel] = FileRecord(
-                    entry.rel,
-                    kind,
-                    FileStatus.FAILED,
-                    _REASONS.get(code, str(code)),
-                    tuple(decoded.diagnostics),
-                    len(data),
-                    sha,
-                )
-            continue
-        text = decoded.text
-        if entry.helm_template and "{{" in text:
-            records[entry.rel] = FileRecord(
-                entry.rel, "helm_template", FileStatus.SKIPPED, R_HELM_TEMPLATE, (), len(data), sha
-            )
-            continue
-        if kind == SNIFF:
-            sniffed = sniff_kind(text, entry.rel)
-            if sniffed is None:
-                records[entry.rel] = FileRecord(
-                    entry.rel,
-                    _other_kind(entry),
-                    FileStatus.SKIPPED,
-                    formats_reason_not_iac(),
-                    (),
-                    len(data),
-                    sha,
-                )
-                continue
-            kind = sniffed
-        work.append(_Work(entry, kind, text, sha, list(decoded.diagnostics)))
+        outcome = reader.read(entry)
+        if isinstance(outcome, FileRecord):
+            records[entry.rel] = outcome
+        else:
+            work.append(outcome)
     timings["read"] = time.perf_counter() - t
-    stats["bytes_read"] = bytes_read
+    stats["bytes_read"] = reader.bytes_read
+    stats["sniffed_bytes"] = reader.sniffed_bytes
 
     # -- parse (cache, then isolated workers) ----------------------------------------------
     t = time.perf_counter()
@@ -574,10 +586,6 @@ def _accepts(fn: Any, param: str) -> bool:
     except (TypeError, ValueError):
         return False
     return any(p.name == param or p.kind is p.VAR_KEYWORD for p in params)
-
-
-def formats_reason_not_iac() -> str:
-    return "not an IaC file"
 
 
 def _other_kind(entry: Entry) -> str:

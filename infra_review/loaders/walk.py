@@ -302,12 +302,14 @@ def safe_read(
     cap: int,
     ident: tuple[int, int] | None = None,
     opener: Callable[[str, int], int] | None = None,
+    limit: int | None = None,
 ) -> ReadOutcome:
     """Read at most ``cap`` bytes of the regular file at ``path``.
 
     The file is opened with ``O_NOFOLLOW | O_NONBLOCK`` (a FIFO swapped in after the walk
     cannot block), then ``fstat``-ed: it must still be a regular file, the same inode as the
-    walk saw (``ident``), and no larger than ``cap``.
+    walk saw (``ident``), and no larger than ``cap``.  With ``limit``, only the first
+    ``limit`` bytes are read (to sniff a kind); the size is still checked against ``cap``.
     """
     try:
         fd = (opener or os.open)(path, _O_FLAGS)
@@ -328,7 +330,7 @@ def safe_read(
         if st.st_size > cap:
             return ReadOutcome(None, DiagnosticCode.TOO_LARGE, _too_large(st.st_size, cap))
         chunks: list[bytes] = []
-        remaining = cap + 1
+        remaining = cap + 1 if limit is None else min(limit, cap + 1)
         while remaining > 0:
             chunk = os.read(fd, min(remaining, 1 << 20))
             if not chunk:
@@ -336,6 +338,8 @@ def safe_read(
             chunks.append(chunk)
             remaining -= len(chunk)
         data = b"".join(chunks)
+        if limit is not None:
+            return ReadOutcome(data[:limit])
         if len(data) > cap:
             return ReadOutcome(None, DiagnosticCode.TOO_LARGE, _too_large(len(data), cap))
         return ReadOutcome(data)

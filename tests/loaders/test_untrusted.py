@@ -508,3 +508,18 @@ def test_no_parser_process_means_failed_files_not_a_crash(repo, fake_format, mon
     rec = result.file("main.tf")
     assert (rec.status, _codes(rec)) == (FileStatus.FAILED, ["RESOURCE_LIMIT"])
     assert "could not start a parser process" in rec.diagnostics[0].message
+
+
+def test_json_and_yaml_data_are_sniffed_cheaply(repo, fake_format):
+    big = '{"items": [' + ",".join(['{"id": 1, "name": "fixture"}'] * 40000) + "]}"
+    assert 1_000_000 < len(big) < 5 * 1024 * 1024
+    (repo / "data.json").write_text(big)
+    (repo / "bad.yaml").write_bytes(b"apiVersion: v1\nkind: ConfigMap\ndata:\n  k: caf\xe9\n")
+    (repo / "main.tf").write_text("ok = 1\n")
+    result = _load(repo, limits=Limits(repo_budget_bytes=1024))
+    data = result.file("data.json")
+    assert (data.status, data.reason, data.diagnostics) == (FileStatus.SKIPPED, "not an IaC file", ())
+    assert result.stats["sniffed_bytes"] <= 256 * 1024 + 100  # only a prefix of the data file
+    assert result.file("main.tf").status is FileStatus.PARSED  # data files do not eat the budget
+    bad = result.file("bad.yaml")
+    assert (bad.kind, bad.status, _codes(bad)) == ("kubernetes", FileStatus.FAILED, ["DECODE_ERROR"])
