@@ -249,7 +249,27 @@ def _ecs_apm(defs: list[Mapping[str, Any]]) -> str:
     return ""
 
 
-def _k8s_apm(w: Resource) -> str:
+_INFRA_IMAGE = re.compile(
+    r"^(nginx|redis|valkey|postgres|mysql|mariadb|memcached|rabbitmq|mongo|elasticsearch|opensearch|haproxy|"
+    r"envoy|traefik|busybox|zookeeper|kafka|etcd|consul|vault|minio)([:@-]|$)"
+)
+
+
+def _is_infra_image(image: Any) -> bool:
+    """An off-the-shelf server image (nginx, redis, postgres, ...): not application code."""
+    if not isinstance(image, str):
+        return False
+    return bool(_INFRA_IMAGE.match(image.rsplit("/", 1)[-1]))
+
+
+def _configmap_keys(rg: ResourceGraph, w: Resource, name: Any) -> list[str]:
+    ns = str(w.meta.get("namespace", "default"))
+    cm = rg.get(f"k8s:core/ConfigMap/{ns}/{name}")
+    data = cm.attrs.get("data") if cm is not None else None
+    return [str(k) for k in data] if isinstance(data, Mapping) else []
+
+
+def _k8s_apm(w: Resource, rg: ResourceGraph | None = None) -> str:
     anns = get_path(w.attrs, "spec.template.metadata.annotations") or {}
     if isinstance(anns, Mapping):
         for k in anns:
@@ -261,9 +281,19 @@ def _k8s_apm(w: Resource) -> str:
         if isinstance(c.get("image"), str) and _APM_IMAGE.search(c["image"]):
             return f"container image {c['image']}"
         names = [n for n in _env_names(c.get("env")) if _APM_ENV.match(n)]
+        if rg is not None and isinstance(c.get("envFrom"), list):
+            for src in c["envFrom"]:
+                ref = src.get("configMapRef") if isinstance(src, Mapping) else None
+                if isinstance(ref, Mapping):
+                    names += [n for n in _configmap_keys(rg, w, ref.get("name")) if _APM_ENV.match(n)]
         if names:
             return f"env {names[0]}"
     return ""
+
+
+def _k8s_app_workload(w: Resource) -> bool:
+    images = [c.get("image") for c, _p, _l in containers(w)]
+    return bool(images) and not all(_is_infra_image(i) for i in images)
 
 
 def _platform_apm(rg: ResourceGraph) -> list[str]:
@@ -297,10 +327,11 @@ def _platform_apm(rg: ResourceGraph) -> list[str]:
 )
 def workload_without_apm(rg: ResourceGraph) -> Iterator[Hit]:
     """Guided + flag.  A workload (Lambda function, API Gateway stage, Fargate/ECS service,
-    Kubernetes Deployment/StatefulSet) shows no application-monitoring signal of its own —
+    Kubernetes Deployment/StatefulSet running application code — not only off-the-shelf
+    server images such as nginx or redis) shows no application-monitoring signal of its own —
     Lambda ``tracing_config.mode = "Active"`` or an APM layer/env, ``xray_tracing_enabled`` on
-    the stage, an ``OTEL_*``/``DD_*``/... env or collector sidecar in the task definition, an
-    OpenTelemetry/Prometheus annotation — *and* the repository has no platform-level
+    the stage, an ``OTEL_*``/``DD_*``/... env (also through ``envFrom`` ConfigMaps) or collector
+    sidecar, an OpenTelemetry/Prometheus annotation — *and* the repository has no platform-level
     collector (OpenTelemetry Collector, ServiceMonitor/PodMonitor, APM agent DaemonSet or
     Helm chart, X-Ray group, log metric filter).  Everything found feeds
     :func:`evidence_apm`.
@@ -361,10 +392,11 @@ def workload_without_apm(rg: ResourceGraph) -> Iterator[Hit]:
         defs = _container_defs(tds[0])
         if defs is None:
             yield Hit(r, "container definitions are not known statically", "task_definition", Status.UNKNOWN)
-        elif not _ecs_apm(defs):
+        elif not _ecs_apm(defs) and not all(_is_infra_image(c.get("image")) for c in defs):
             yield Hit(r, f"no APM/tracing env or collector sidecar in {tds[0].address}", "task_definition")
     for w in workloads(rg):
-        if w.kind in ("k8s:Deployment", "k8s:StatefulSet", "k8s:Rollout") and not _k8s_apm(w):
+        app = w.kind in ("k8s:Deployment", "k8s:StatefulSet", "k8s:Rollout") and _k8s_app_workload(w)
+        if app and not _k8s_apm(w, rg):
             yield Hit(w, "no OpenTelemetry/APM env, sidecar or instrumentation annotation", "spec.template")
 
 
@@ -385,8 +417,8 @@ def evidence_apm(rg: ResourceGraph) -> dict[str, Any]:
         if defs and _ecs_apm(defs):
             signals[r.address] = _ecs_apm(defs)
     for w in workloads(rg):
-        if _k8s_apm(w):
-            signals[w.address] = _k8s_apm(w)
+        if _k8s_apm(w, rg):
+            signals[w.address] = _k8s_apm(w, rg)
     return {
         "summary": f"{len(platform)} platform APM component(s), {len(signals)} instrumented workload(s)",
         "platform": platform,
