@@ -26,6 +26,7 @@ address; later copies get ``@<file>`` appended and ``meta["duplicate_of"]``.
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -204,7 +205,12 @@ def _object_record(
     name = md.get("name")
     if not isinstance(name, str) or not name:
         gen = md.get("generateName")
-        name = f"{gen}*" if isinstance(gen, str) and gen else f"unnamed-{doc.index}{prefix}"
+        if isinstance(gen, str) and gen:
+            name = f"{gen}*"
+        elif kind == "Kustomization":  # kustomization.yaml files carry no name: use their directory
+            name = rel_path.rsplit("/", 1)[0].replace("/", ".") if "/" in rel_path else "."
+        else:
+            name = f"unnamed-{doc.index}{prefix}"
     ns = md.get("namespace")
     namespace = ns if isinstance(ns, str) and ns else "default"
     if kind in CLUSTER_SCOPED:
@@ -349,9 +355,45 @@ def _json_fallback(rel_path: str, text: str, pf: ParsedFile) -> list[dict[str, A
     return out
 
 
+def _kustomize_patch_files(files: list[ParsedFile]) -> dict[str, str]:
+    """Files named as patches by a Kustomization in the repository → that kustomization's path."""
+    out: dict[str, str] = {}
+    for pf in files:
+        for obj in (pf.data or {}).get("objects", []):
+            if obj["kind"] != "Kustomization" or not obj["api_version"].startswith("kustomize.config.k8s.io"):
+                continue
+            base = posixpath.dirname(pf.path)
+            attrs = obj["attrs"]
+            paths: list[Any] = list(attrs.get("patchesStrategicMerge") or [])
+            for key in ("patches", "patchesJson6902"):
+                for p in attrs.get(key) or []:
+                    if isinstance(p, dict):
+                        paths.append(p.get("path"))
+            for p in paths:
+                if isinstance(p, str) and p and not p.startswith("/") and "\n" not in p:
+                    joined = posixpath.normpath(posixpath.join(base or ".", p))
+                    if not joined.startswith(".."):
+                        out[joined] = pf.path
+    return out
+
+
+def _is_partial_workload(obj: dict[str, Any]) -> bool:
+    """A workload whose pod template names no container image (a patch, not a full object)."""
+    return bool(obj["pod_spec_path"]) and not any(c.get("image") for c in obj["containers"])
+
+
 def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
-    """Add every object (and Helm values evidence) of ``files`` to ``rg``."""
+    """Add every object (and Helm values evidence) of ``files`` to ``rg``.
+
+    Kustomize patches are kept as kind ``k8s:Patch`` (``meta["patch_of"]`` = the patched kind,
+    ``meta["patch_target"]`` = the address of the object they patch when it is in the
+    repository), so that rules do not judge a partial object as if it were complete.  A file is
+    a patch when a ``Kustomization`` lists it under ``patches``/``patchesStrategicMerge``/
+    ``patchesJson6902``, or when an object repeats the address of an earlier one and its pod
+    template names no image.
+    """
     diags: list[Diagnostic] = []
+    patch_files = _kustomize_patch_files(files)
     for pf in sorted(files, key=lambda f: f.path):
         data = pf.data or {}
         for obj in data.get("objects", []):
@@ -368,7 +410,16 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
                 "duplicate_keys": obj["duplicate_keys"],
                 "doc_index": obj["doc_index"],
             }
-            if address in rg:
+            kind = f"k8s:{obj['kind']}"
+            is_patch = pf.path in patch_files or (address in rg and _is_partial_workload(obj))
+            if is_patch:
+                kind = "k8s:Patch"
+                meta["patch_of"] = obj["kind"]
+                if pf.path in patch_files:
+                    meta["kustomization"] = patch_files[pf.path]
+                meta["patch_target"] = address
+                address = f"{address}@{pf.path}"
+            elif address in rg:
                 first = rg[address]
                 meta["duplicate_of"] = address
                 address = f"{address}@{pf.path}"
@@ -384,7 +435,7 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
             rg.add(
                 Resource(
                     address=address,
-                    kind=f"k8s:{obj['kind']}",
+                    kind=kind,
                     block="k8s",
                     attrs=obj["attrs"],
                     source=SourceLocation(pf.path, obj["line"], obj["end_line"]),
@@ -407,4 +458,8 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
                     meta={"name": chart_dir.rsplit("/", 1)[-1], "chart_dir": chart_dir},
                 )
             )
+    for r in list(rg.resources("k8s:Patch")):
+        target = r.meta.get("patch_target")
+        if target and target in rg:
+            rg.add_edge(r.address, target, "ref", attr="patch")
     return diags

@@ -279,7 +279,8 @@ def _image_hits(res: Resource, image: Any, attribute: str, location: SourceLocat
 def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
     """A ``FROM`` line, Kubernetes container or Compose service uses ``:latest`` or no tag.
 
-    An image pinned by tag but not by digest is reported at ``info`` severity.  Stages built
+    An image pinned by tag but not by digest is reported at ``info`` severity.  An image whose
+    tag is set by a Kustomization ``images`` entry (``newTag``/``digest``) counts as pinned.  Stages built
     ``FROM`` an earlier stage and ``scratch`` are skipped; templated references are UNKNOWN.
 
     Why it matters
@@ -311,13 +312,32 @@ def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
             )
             continue
         yield from _image_hits(stage, _image_str(stage), "FROM", loc(stage))
+    overrides = kustomize_image_overrides(rg)
     for w in k8s.workloads(rg):
         for c, path, line in k8s.containers(w, init=True):
-            yield from _image_hits(w, c.get("image"), f"{path}.image", loc(w, line=line))
+            image = c.get("image")
+            if isinstance(image, str) and parse_image_ref(image)["repository"] in overrides:
+                pinned = overrides[parse_image_ref(image)["repository"]]
+                if pinned:
+                    continue  # the tag/digest is set by a Kustomization ``images`` entry
+            yield from _image_hits(w, image, f"{path}.image", loc(w, line=line))
     for svc in rg.resources("compose:service"):
         if isinstance(svc.attrs.get("build"), Mapping):
             continue  # built locally; the Dockerfile's FROM is checked instead
         yield from _image_hits(svc, svc.attrs.get("image"), "image", loc(svc, "image"))
+
+
+def kustomize_image_overrides(rg: ResourceGraph) -> dict[str, bool]:
+    """Image names rewritten by a Kustomization ``images`` entry → pinned (tag not latest, or digest)."""
+    out: dict[str, bool] = {}
+    for kz in rg.resources("k8s:Kustomization"):
+        for entry in as_list(kz.attrs.get("images")):
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+                continue
+            tag, digest = entry.get("newTag"), entry.get("digest")
+            pinned = bool(digest) or (tag not in (None, "") and str(tag).lower() != "latest")
+            out[entry["name"]] = out.get(entry["name"], False) or pinned
+    return out
 
 
 # -- CTR003 ---------------------------------------------------------------------------------------

@@ -252,3 +252,36 @@ def test_through_load_repo(tmp_path):
     assert status["k8s/broken.yaml"] == FileStatus.FAILED
     assert status["charts/api/templates/deploy.yaml"] == FileStatus.SKIPPED
     assert "helm:charts/api/values.yaml" in rg
+
+
+def test_kustomize_patches_are_not_full_objects(tmp_path):
+    base = tmp_path / "app" / "base"
+    prod = tmp_path / "app" / "overlays" / "prod"
+    base.mkdir(parents=True)
+    prod.mkdir(parents=True)
+    (base / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+        "      containers: [{name: api, image: 'api:1', readinessProbe: {tcpSocket: {port: 80}}}]\n"
+    )
+    (prod / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\n"
+        "patches:\n- path: patch.yaml\n"
+    )
+    (prod / "patch.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 3}\n"
+    )
+    # an unlisted duplicate without any image is a patch too
+    (prod / "extra.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+        "      containers: [{name: api, resources: {limits: {memory: 1Gi}}}]\n"
+    )
+    rg = load_repo(tmp_path, cache=False, isolate=False).graph
+    patches = sorted(r.address for r in rg.resources("k8s:Patch"))
+    assert patches == [
+        "k8s:apps/Deployment/default/api@app/overlays/prod/extra.yaml",
+        "k8s:apps/Deployment/default/api@app/overlays/prod/patch.yaml",
+    ]
+    assert [r.address for r in rg.resources("k8s:Deployment")] == ["k8s:apps/Deployment/default/api"]
+    kz = next(rg.resources("k8s:Kustomization"))
+    assert kz.name == "app.overlays.prod"
+    assert rg.has_edge(patches[1], "k8s:apps/Deployment/default/api", "ref")
