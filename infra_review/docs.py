@@ -146,7 +146,7 @@ def rule_markdown(rule: Rule, heading: str = "###") -> str:
         ("Persona", "; ".join(bullets_for(rule.id)) or "—"),
     ]
     if rule.no_env_downgrade:
-        facts.append(("Non-production", "severity is not lowered for dev/test/sandbox"))
+        facts.append(("Non-production", "not lowered for dev/test/sandbox resources"))
     parts += ["| | |", "|---|---|"] + [f"| {k} | {_md_cell(v)} |" for k, v in facts] + [""]
     if rule.summary:
         parts += [rst_to_markdown(rule.summary), ""]
@@ -169,10 +169,27 @@ def render_rules_md(
         "<!-- Generated from the rule registry by `python -m infra_review.docs > docs/rules.md`. "
         "Do not edit by hand. -->",
         "",
-        f"{len(rs)} rules and {len(qs)} guided questions. Severities are defaults: a finding on a "
-        "resource tagged or named dev/test/sandbox drops one level, except for rules marked "
-        "otherwise (hardcoded secrets, public data). Suppress a finding with a reason: "
-        "`# infra-review:ignore=<ID> <reason>` on or above the block.",
+        f"{len(rs)} rules and {len(qs)} guided questions.",
+        "",
+        "## Using the rules",
+        "",
+        "- **Run a subset:** `infra-review scan PATH --select network_security,RED --ignore NET009` "
+        "(rule ids, areas or id prefixes).",
+        "- **Severity** is a default. A finding on a resource marked as non-production drops one "
+        "level: an `environment`/`env` tag or label (any case, also the provider's `default_tags`) "
+        "whose value contains `dev`, `development`, `test`, `testing`, `sandbox` or `sbx`; or a "
+        "resource, namespace or module name, or a directory of its file, with one of those words. "
+        "`staging` and `qa` are not dropped. Rules marked *not lowered* below (hardcoded secrets, "
+        "public data) never drop.",
+        "- **Suppress** one finding with a reason, in the reviewed file, on the block's first line "
+        "or the comment lines directly above it: `# infra-review:ignore=NET007 office VPN only` "
+        "(also `//`, several ids comma-separated). Existing `#checkov:skip=CKV_AWS_24:reason` "
+        "comments are honoured for rules that list that Checkov id. A suppression without a "
+        "reason is ignored, and suppressed findings stay in every report, marked.",
+        "- **Baseline:** `infra-review scan PATH --create-baseline baseline.json` accepts today's "
+        "findings; `--baseline baseline.json` then reports only new ones as failing.",
+        "- **Exit code:** 1 when an unsuppressed FAIL at or above `--fail-on` (default `high`) "
+        "remains.",
         "",
         "## Index",
         "",
