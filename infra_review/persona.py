@@ -21,11 +21,12 @@ visibly, in :data:`PENDING`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from infra_review.model import Area
+from infra_review.model import Area, Finding
 
 __all__ = [
     "AREA_OF_SECTION",
@@ -36,6 +37,7 @@ __all__ = [
     "PersonaSection",
     "bullets_for",
     "checklist",
+    "findings_by_item",
     "load_persona",
     "parse_persona",
 ]
@@ -273,3 +275,26 @@ def bullets_for(rule_or_question_id: str) -> tuple[str, ...]:
     ('SLI/SLO/SLA definitions',)
     """
     return _reverse().get(rule_or_question_id, ())
+
+
+def findings_by_item(findings: Iterable[Finding], persona: Persona | None = None) -> dict[str, list[Finding]]:
+    """Findings grouped by checklist item key (``"iac:1"``): each item gets its rules' findings.
+
+    A finding can serve several items (``IAC011`` is tagging and cost allocation); every item
+    is present, with an empty list when nothing was found.
+
+    >>> from infra_review.model import Finding, Severity, Status
+    >>> f = Finding("IAC004", Area.IAC, Severity.HIGH, Status.FAIL, "terraform", "local state")
+    >>> [len(v) for k, v in findings_by_item([f]).items() if k.startswith("iac:")]
+    [0, 1, 0, 0, 0, 0]
+    """
+    items = checklist(persona)
+    by_rule: dict[str, list[str]] = {}
+    for item in items:
+        for rid in item.rule_ids:
+            by_rule.setdefault(rid, []).append(item.key)
+    out: dict[str, list[Finding]] = {item.key: [] for item in items}
+    for f in findings:
+        for key in by_rule.get(f.rule_id, ()):
+            out[key].append(f)
+    return out
