@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import re
 import threading
 from dataclasses import dataclass
@@ -284,22 +285,86 @@ def _dist_versions() -> str:
     return _DIST_VERSIONS
 
 
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]+)|import[ \t]+([\w.]+))",
+    re.MULTILINE,
+)
+
+
+def _source_files(module: ModuleType) -> list[Path]:
+    """The module's file and the files of its own package that it imports (transitively).
+
+    Found by reading import statements (also those inside functions), without importing
+    anything: a format module's output depends on its helpers (``terraform`` uses
+    ``hcl_expr``, ``hcl_eval``, ``tf_plan``) and on the model, not on the rest of the package,
+    so editing ``repo.py`` does not invalidate every cached parse.
+    """
+    top = module.__name__.split(".", 1)[0]
+    first = getattr(module, "__file__", None)
+    if not first:
+        return []
+    spec = importlib.util.find_spec(top) if "." in module.__name__ else None
+    roots = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+
+    def locate(name: str) -> Path | None:
+        parts = name.split(".")
+        if parts[0] != top or not roots:
+            return None
+        for root in roots:
+            base = root.joinpath(*parts[1:])
+            for cand in (base.with_suffix(".py"), base / "__init__.py"):
+                if cand.is_file():
+                    return cand
+        return None
+
+    seen: dict[str, Path] = {module.__name__: Path(first)}
+    stack = [module.__name__]
+    while stack:
+        name = stack.pop()
+        try:
+            text = seen[name].read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        package = name.rsplit(".", 1)[0] if seen[name].name != "__init__.py" else name
+        for m in _IMPORT_RE.finditer(text):
+            base, names, plain = m.group(1), m.group(2), m.group(3)
+            targets = []
+            if plain:
+                targets.append(plain)
+            else:
+                if base.startswith("."):
+                    up = len(base) - len(base.lstrip("."))
+                    pkg = package.rsplit(".", up - 1)[0] if up > 1 else package
+                    base = f"{pkg}.{base.lstrip('.')}".rstrip(".")
+                targets.append(base)
+                for item in names.strip("() \t").split(","):
+                    word = item.split("#", 1)[0].split(" as ", 1)[0].strip()
+                    if word.isidentifier():
+                        targets.append(f"{base}.{word}")
+            for target in targets:
+                if target in seen:
+                    continue
+                path = locate(target)
+                if path is not None:
+                    seen[target] = path
+                    stack.append(target)
+    return sorted(set(seen.values()))
+
+
 def _code_hash(module: ModuleType) -> str:
-    """sha256 of every ``.py`` beside the module's file (its helpers change its output too).
+    """sha256 of the sources :func:`_source_files` lists.
 
     Recomputed only when a file's size or mtime changed, so a developer editing a loader never
-    gets stale cached results.
+    gets stale cached results (and the workers are restarted, see ``isolation``).
     """
-    path = getattr(module, "__file__", None)
-    if not path:
-        return "-"
-    directory = Path(path).resolve().parent
     try:
-        files = sorted(p for p in directory.iterdir() if p.suffix == ".py")
-        sig = tuple((p.name, st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
-    except OSError:
+        files = _source_files(module)
+        sig = tuple((str(p), st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
+    except (OSError, TypeError):
         return "-"
-    key = str(directory)
+    if not files:
+        return "-"
+    key = module.__name__
     cached = _CODE_HASHES.get(key)
     if cached and cached[0] == sig:
         return cached[1]

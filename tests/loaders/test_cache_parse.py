@@ -163,3 +163,12 @@ def test_editing_the_loader_invalidates_the_cache_and_the_workers(setup, tmp_pat
     second = load_repo(root)
     assert second.stats["parsed"] == 6
     assert second.graph["fake.f0_tf"].attrs["text"] == "N = 0\n"  # new code, also in the workers
+
+
+def test_cache_version_tracks_the_loader_sources_only():
+    import infra_review.loaders.terraform as terraform
+    from infra_review.loaders.formats import _source_files
+
+    names = {p.name for p in _source_files(terraform)}
+    assert {"terraform.py", "hcl_expr.py", "hcl_eval.py", "base.py", "model.py"} <= names
+    assert not names & {"repo.py", "walk.py", "isolation.py", "cache.py", "scan.py"}
