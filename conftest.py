@@ -8,6 +8,7 @@ this patches a private class.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import nbval.plugin as _nbp
@@ -38,3 +39,12 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
         ("IPYTHONDIR", ".jupyter/ipython"),
     ):
         os.environ.setdefault(var, str(root / sub))
+    # Tests and nbval kernels never touch a reviewer's real review database, and notebooks
+    # always review their default example (not whatever INFRA_REVIEW_REPO a shell exported).
+    os.environ["INFRA_REVIEW_DB"] = str(Path(tempfile.mkdtemp(prefix="infra-review-test-")) / "reviews.sqlite")
+    os.environ.pop("INFRA_REVIEW_REPO", None)
+    os.environ.pop("INFRA_REVIEW_REVIEWER", None)
+
+
+# The jupytext sources of the notebooks are not modules; nbval runs the .ipynb files.
+collect_ignore_glob = ["notebooks/*.py", "tools/*.py", "bench/*.py"]

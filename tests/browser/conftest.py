@@ -24,6 +24,13 @@ ARGS = [
 
 
 @pytest.fixture(scope="session")
+def shots() -> Path:
+    """Where screenshots go (``build/screenshots``, gitignored): look at them."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (make test installs Debian's chromium when run as root)")

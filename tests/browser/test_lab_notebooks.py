@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SHOTS
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 KERNEL_IDLE = (
@@ -19,8 +17,9 @@ KERNEL_IDLE = (
     ("notebook", "min_plots", "min_widgets"),
     [("00_start_here", 1, 0), ("04_networking_security", 1, 3)],
 )
-def test_notebook_renders_in_jupyterlab(browser, lab_server, notebook, min_plots, min_widgets):
+def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, min_plots, min_widgets):
     base, token = lab_server
+    SHOTS = shots
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1500, "height": 2400})
     errors: list[str] = []
