@@ -44,24 +44,38 @@ def test_rule_is_documented(rule_id):
         assert r.section(section), (rule_id, section)
 
 
-
 def _r(address, kind, **attrs):
     return Resource(address, kind, attrs=attrs, provider="aws")
 
 
 def test_backup_coverage_wildcard_arns_conditions_and_exclusions():
     rg = ResourceGraph()
-    rg.add(_r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "d", "schedule": "cron(0 3 * * ? *)"}]))
+    rg.add(
+        _r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "d", "schedule": "cron(0 3 * * ? *)"}])
+    )
     rg.add(_r("aws_ebs_volume.a", "aws_ebs_volume"))
     rg.add(_r("aws_ebs_volume.excluded", "aws_ebs_volume"))
     rg.add(_r("aws_db_instance.d", "aws_db_instance", tags={"Env": "prod-eu"}))
     rg.add(_r("aws_dynamodb_table.t", "aws_dynamodb_table"))
     plan_ref = Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",))
-    rg.add(_r("aws_backup_selection.vols", "aws_backup_selection", plan_id=plan_ref,
-              resources=["arn:aws:ec2:*:*:volume/*"],
-              not_resources=[Unresolved("aws_ebs_volume.excluded.arn", ("aws_ebs_volume.excluded",))]))
-    rg.add(_r("aws_backup_selection.cond", "aws_backup_selection", plan_id=plan_ref, resources=["*"],
-              condition=[{"string_like": [{"key": "aws:ResourceTag/Env", "value": "prod-*"}]}]))
+    rg.add(
+        _r(
+            "aws_backup_selection.vols",
+            "aws_backup_selection",
+            plan_id=plan_ref,
+            resources=["arn:aws:ec2:*:*:volume/*"],
+            not_resources=[Unresolved("aws_ebs_volume.excluded.arn", ("aws_ebs_volume.excluded",))],
+        )
+    )
+    rg.add(
+        _r(
+            "aws_backup_selection.cond",
+            "aws_backup_selection",
+            plan_id=plan_ref,
+            resources=["*"],
+            condition=[{"string_like": [{"key": "aws:ResourceTag/Env", "value": "prod-*"}]}],
+        )
+    )
     cov = bak.backup_coverage(rg)
     # conditions are AND'ed with `resources = ["*"]`: the untagged table is not selected
     assert set(cov.plans_of) == {"aws_ebs_volume.a", "aws_db_instance.d"}
@@ -74,27 +88,54 @@ def test_unscheduled_plan_does_not_count():
     rg = ResourceGraph()
     rg.add(_r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "manual"}]))
     rg.add(_r("aws_efs_file_system.f", "aws_efs_file_system"))
-    rg.add(_r("aws_backup_selection.s", "aws_backup_selection",
-              plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
-              resources=[Unresolved("aws_efs_file_system.f.arn", ("aws_efs_file_system.f",))]))
+    rg.add(
+        _r(
+            "aws_backup_selection.s",
+            "aws_backup_selection",
+            plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
+            resources=[Unresolved("aws_efs_file_system.f.arn", ("aws_efs_file_system.f",))],
+        )
+    )
     [hit] = bak.not_in_backup_plan(rg)
     assert hit.status is Status.FAIL
     assert "no rule of it has a schedule" in hit.message
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("15m", 15), ("1h", 60), ("2 hours", 120), ("1d", 1440),
-                                                ("30", 30), ("90s", 1.5), ("soon", None), (True, None)])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("15m", 15),
+        ("1h", 60),
+        ("2 hours", 120),
+        ("1d", 1440),
+        ("30", 30),
+        ("90s", 1.5),
+        ("soon", None),
+        (True, None),
+    ],
+)
 def test_parse_duration_minutes(text, minutes):
     assert bak.parse_duration_minutes(text) == minutes
 
 
 def test_implied_recovery_from_backup_schedule():
     rg = ResourceGraph()
-    rg.add(_r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "h", "schedule": "cron(0 */4 * * ? *)"}]))
+    rg.add(
+        _r(
+            "aws_backup_plan.p",
+            "aws_backup_plan",
+            rule=[{"rule_name": "h", "schedule": "cron(0 */4 * * ? *)"}],
+        )
+    )
     rg.add(_r("aws_efs_file_system.f", "aws_efs_file_system", tags={"rpo": "1h"}))
-    rg.add(_r("aws_backup_selection.s", "aws_backup_selection",
-              plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
-              resources=[Unresolved("aws_efs_file_system.f.arn", ("aws_efs_file_system.f",))]))
+    rg.add(
+        _r(
+            "aws_backup_selection.s",
+            "aws_backup_selection",
+            plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
+            resources=[Unresolved("aws_efs_file_system.f.arn", ("aws_efs_file_system.f",))],
+        )
+    )
     imp = bak.implied_recovery(rg, rg["aws_efs_file_system.f"])
     assert imp["rpo_minutes"] == 240
     assert imp["rto_basis"] == "restore from backup"
@@ -119,8 +160,14 @@ def test_dr_document_or_second_region_clears_bak008():
 
 def test_prod_and_nonprod_markers():
     rg = ResourceGraph()
-    rg.add(Resource("provider.aws", "aws", block="provider",
-                    attrs={"default_tags": [{"tags": {"Environment": "production"}}]}))
+    rg.add(
+        Resource(
+            "provider.aws",
+            "aws",
+            block="provider",
+            attrs={"default_tags": [{"tags": {"Environment": "production"}}]},
+        )
+    )
     r = _r("aws_s3_bucket.b", "aws_s3_bucket")
     rg.add(r)
     assert bak.is_prod(rg, r)

@@ -8,7 +8,7 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import load_repo
-from infra_review.model import FileStatus, Resource, Severity, Status, Unresolved
+from infra_review.model import FileStatus, Resource, Severity, Status
 from infra_review.rules import RULES
 from infra_review.rules import cost as cst
 
@@ -44,7 +44,6 @@ def test_rule_is_documented(rule_id):
         assert r.section(section), (rule_id, section)
 
 
-
 def test_parse_instance_type_and_inventory():
     assert cst.parse_instance_type("cache.r6g.2xlarge") == ("r6g", "2xlarge", 2)
     rg, _ = run_fixture("COST001")
@@ -56,20 +55,33 @@ def test_parse_instance_type_and_inventory():
 def test_no_budget_is_a_low_repo_level_finding():
     rg = ResourceGraph()
     rg.add(Resource("provider.aws", "aws", block="provider", attrs={"region": "us-east-1"}))
-    rg.add(Resource("aws_nat_gateway.n", "aws_nat_gateway", attrs={"tags": {"cost-center": "x"}}, provider="aws"))
+    rg.add(
+        Resource("aws_nat_gateway.n", "aws_nat_gateway", attrs={"tags": {"cost-center": "x"}}, provider="aws")
+    )
     hits = list(cst.cost_allocation_tags(rg))
     assert [(h.resource.address, h.severity) for h in hits] == [("provider.aws", Severity.LOW)]
 
 
 def test_kubernetes_hpa_checks():
     def k8s(kind, name, spec):
-        return Resource(f"k8s:apps/{kind}/default/{name}", f"k8s:{kind}", block="k8s", format="kubernetes",
-                        meta={"name": name, "namespace": "default"},
-                        attrs={"kind": kind, "metadata": {"name": name, "namespace": "default"}, "spec": spec})
+        return Resource(
+            f"k8s:apps/{kind}/default/{name}",
+            f"k8s:{kind}",
+            block="k8s",
+            format="kubernetes",
+            meta={"name": name, "namespace": "default"},
+            attrs={"kind": kind, "metadata": {"name": name, "namespace": "default"}, "spec": spec},
+        )
+
     rg = ResourceGraph()
     rg.add(k8s("Deployment", "api", {"replicas": 2, "template": {"metadata": {"labels": {"app": "api"}}}}))
-    rg.add(k8s("HorizontalPodAutoscaler", "api", {"scaleTargetRef": {"kind": "Deployment", "name": "api"},
-                                                  "minReplicas": 3, "maxReplicas": 3}))
+    rg.add(
+        k8s(
+            "HorizontalPodAutoscaler",
+            "api",
+            {"scaleTargetRef": {"kind": "Deployment", "name": "api"}, "minReplicas": 3, "maxReplicas": 3},
+        )
+    )
     rg.add(k8s("Deployment", "web", {"replicas": 2}))
     hits = {(h.resource.name, h.severity) for h in cst.no_autoscaling(rg)}
     assert ("api", None) in hits  # the HPA that cannot scale

@@ -61,7 +61,7 @@ def test_mon001_count_alarms_cover_each_instance(tmp_path):
     (tmp_path / "main.tf").write_text(
         'resource "aws_instance" "web" {\n  count = 2\n  instance_type = "t3.micro"\n}\n'
         'resource "aws_cloudwatch_metric_alarm" "cpu" {\n  count = 2\n  metric_name = "CPUUtilization"\n'
-        '  dimensions = { InstanceId = aws_instance.web[count.index].id }\n}\n'
+        "  dimensions = { InstanceId = aws_instance.web[count.index].id }\n}\n"
     )
     rg = load_repo(tmp_path, workers=1, cache=False).graph
     assert not [h for h in RULES["MON001"](rg) if h.status is not Status.PASS]
@@ -78,12 +78,24 @@ def test_mon003_platform_collector_silences_per_workload_flags():
 
 def test_mon003_kubernetes_workload_instrumentation():
     def dep(name, env=None, annotations=None):
-        return Resource(f"k8s:apps/Deployment/default/{name}", "k8s:Deployment", block="k8s",
-                        format="kubernetes", meta={"name": name, "namespace": "default"},
-                        attrs={"kind": "Deployment", "metadata": {"name": name},
-                               "spec": {"template": {"metadata": {"annotations": annotations or {}},
-                                                     "spec": {"containers": [{"name": "c", "image": "app:1",
-                                                                              "env": env or []}]}}}})
+        return Resource(
+            f"k8s:apps/Deployment/default/{name}",
+            "k8s:Deployment",
+            block="k8s",
+            format="kubernetes",
+            meta={"name": name, "namespace": "default"},
+            attrs={
+                "kind": "Deployment",
+                "metadata": {"name": name},
+                "spec": {
+                    "template": {
+                        "metadata": {"annotations": annotations or {}},
+                        "spec": {"containers": [{"name": "c", "image": "app:1", "env": env or []}]},
+                    }
+                },
+            },
+        )
+
     rg = ResourceGraph()
     rg.add(dep("plain"))
     rg.add(dep("otel", env=[{"name": "OTEL_SERVICE_NAME", "value": "x"}]))
@@ -106,13 +118,31 @@ def test_mon005_unresolved_flow_log_vpc_is_unknown():
 
 
 def test_mon007_prometheus_rule_alerts():
-    pr = Resource("k8s:monitoring.coreos.com/PrometheusRule/mon/api", "k8s:PrometheusRule", block="k8s",
-                  attrs={"spec": {"groups": [{"name": "api", "rules": [
-                      {"alert": "Good", "expr": "up == 0", "for": "5m", "labels": {"severity": "page"},
-                       "annotations": {"runbook_url": "https://runbooks/x"}},
-                      {"alert": "Bad", "expr": "up == 0"},
-                      {"record": "job:x:rate5m", "expr": "rate(x[5m])"},
-                  ]}]}})
+    pr = Resource(
+        "k8s:monitoring.coreos.com/PrometheusRule/mon/api",
+        "k8s:PrometheusRule",
+        block="k8s",
+        attrs={
+            "spec": {
+                "groups": [
+                    {
+                        "name": "api",
+                        "rules": [
+                            {
+                                "alert": "Good",
+                                "expr": "up == 0",
+                                "for": "5m",
+                                "labels": {"severity": "page"},
+                                "annotations": {"runbook_url": "https://runbooks/x"},
+                            },
+                            {"alert": "Bad", "expr": "up == 0"},
+                            {"record": "job:x:rate5m", "expr": "rate(x[5m])"},
+                        ],
+                    }
+                ]
+            }
+        },
+    )
     rg = ResourceGraph()
     rg.add(pr)
     attrs = sorted(h.attribute for h in mon.alarm_thresholds(rg))
@@ -124,33 +154,63 @@ def test_mon008_any_slo_object_clears_the_flag():
     rg = ResourceGraph()
     rg.add(Resource("aws_apigatewayv2_api.a", "aws_apigatewayv2_api"))
     assert len(list(mon.no_slo(rg))) == 1
-    rg.add(Resource("k8s:sloth.slok.dev/PrometheusServiceLevel/default/api", "k8s:PrometheusServiceLevel",
-                    block="k8s"))
+    rg.add(
+        Resource(
+            "k8s:sloth.slok.dev/PrometheusServiceLevel/default/api", "k8s:PrometheusServiceLevel", block="k8s"
+        )
+    )
     assert list(mon.no_slo(rg)) == []
     assert mon.evidence_slo(rg)["entry_points"] == ["aws_apigatewayv2_api.a"]
 
 
 def test_evidence_functions_return_summaries():
     rg, _ = run_fixture("MON010")
-    for fn in (mon.evidence_alarm_coverage, mon.evidence_apm, mon.evidence_audit_logging, mon.evidence_chaos,
-               mon.evidence_runbooks, mon.evidence_slo):
+    for fn in (
+        mon.evidence_alarm_coverage,
+        mon.evidence_apm,
+        mon.evidence_audit_logging,
+        mon.evidence_chaos,
+        mon.evidence_runbooks,
+        mon.evidence_slo,
+    ):
         ev = fn(rg)
         assert isinstance(ev["summary"], str)
         assert ev["summary"]
     assert mon.evidence_chaos(rg)["experiments"] == [
-        "aws_fis_experiment_template.pass_guarded", "aws_fis_experiment_template.fail_unguarded"]
+        "aws_fis_experiment_template.pass_guarded",
+        "aws_fis_experiment_template.fail_unguarded",
+    ]
 
 
 def test_mon003_envfrom_configmap_and_infrastructure_images():
     def dep(name, container):
-        return Resource(f"k8s:apps/Deployment/shop/{name}", "k8s:Deployment", block="k8s", format="kubernetes",
-                        meta={"name": name, "namespace": "shop"},
-                        attrs={"spec": {"template": {"spec": {"containers": [container]}}}})
+        return Resource(
+            f"k8s:apps/Deployment/shop/{name}",
+            "k8s:Deployment",
+            block="k8s",
+            format="kubernetes",
+            meta={"name": name, "namespace": "shop"},
+            attrs={"spec": {"template": {"spec": {"containers": [container]}}}},
+        )
+
     rg = ResourceGraph()
-    rg.add(Resource("k8s:core/ConfigMap/shop/api-config", "k8s:ConfigMap", block="k8s",
-                    attrs={"data": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"}}))
-    rg.add(dep("api", {"name": "api", "image": "acme/api:1", "envFrom": [{"configMapRef": {"name": "api-config"}}]}))
+    rg.add(
+        Resource(
+            "k8s:core/ConfigMap/shop/api-config",
+            "k8s:ConfigMap",
+            block="k8s",
+            attrs={"data": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"}},
+        )
+    )
+    rg.add(
+        dep(
+            "api",
+            {"name": "api", "image": "acme/api:1", "envFrom": [{"configMapRef": {"name": "api-config"}}]},
+        )
+    )
     rg.add(dep("web", {"name": "web", "image": "nginx:1.27"}))
     rg.add(dep("worker", {"name": "worker", "image": "acme/worker:1"}))
     assert [h.resource.name for h in mon.workload_without_apm(rg)] == ["worker"]
-    assert mon.evidence_apm(rg)["workloads"] == {"k8s:apps/Deployment/shop/api": "env OTEL_EXPORTER_OTLP_ENDPOINT"}
+    assert mon.evidence_apm(rg)["workloads"] == {
+        "k8s:apps/Deployment/shop/api": "env OTEL_EXPORTER_OTLP_ENDPOINT"
+    }
