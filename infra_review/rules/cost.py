@@ -669,7 +669,8 @@ def unused_resources(rg: ResourceGraph) -> Iterator[Hit]:
     """Resources nothing uses (in-degree 0 on consumer edges): an ``aws_eip`` not associated
     (no ``instance``/``network_interface``, no ``aws_eip_association``, NAT gateway or
     subnet mapping using it); an ``aws_ebs_volume`` without ``aws_volume_attachment``; a
-    security group nothing attaches (only security-group rules reference it); a target group no listener, listener rule or service forwards to; a load balancer without
+    security group nothing attaches (only security-group rules reference it); a target
+    group no listener, listener rule or service forwards to; a load balancer without
     listener; an ``aws_network_acl`` with no ``subnet_ids`` and no association; an ECR
     repository without ``aws_ecr_lifecycle_policy``; a bucket without lifecycle rules
     (inline ``lifecycle_rule`` or ``aws_s3_bucket_lifecycle_configuration``); a Kubernetes
