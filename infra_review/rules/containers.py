@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis import k8s
-from infra_review.analysis.secrets import scan_text, scan_value
+from infra_review.analysis.secrets import is_secret_key, scan_text, scan_value
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
@@ -750,28 +750,59 @@ def terraform_runtime_secrets(rg: ResourceGraph) -> Iterator[Hit]:
     for fn in rg.resources("aws_lambda_function"):
         for i, env in enumerate(blocks(fn, "environment")):
             variables = env.get("variables")
-            if isinstance(variables, Mapping):
-                for k, v in variables.items():
-                    m = scan_value(str(k), v)
-                    if m is not None:
-                        yield Hit(
-                            fn,
-                            f"environment variable {k} is a literal secret ({m.redacted})",
-                            f"environment[{i}].variables.{k}",
-                            evidence={"kind": m.kind},
-                        )
+            if not isinstance(variables, Mapping):
+                continue
+            for k, v in variables.items():
+                m = scan_value(str(k), v)
+                if m is not None:
+                    yield Hit(
+                        fn,
+                        f"environment variable {k} is a literal secret ({m.redacted})",
+                        f"environment[{i}].variables.{k}",
+                        evidence={"kind": m.kind},
+                    )
+                elif isinstance(v, Unresolved) and is_secret_key(str(k)):
+                    yield Hit(
+                        fn,
+                        f"environment variable {k} receives a secret from {_short_expr(v)}; Lambda "
+                        "environment variables are plain text in the console and API",
+                        f"environment[{i}].variables.{k}",
+                        evidence={"refs": list(v.refs)[:10]},
+                    )
     for res in rg.resources("aws_instance", "aws_launch_template", "aws_launch_configuration"):
         ud = res.attrs.get("user_data")
-        if isinstance(ud, str):
-            found = scan_text(ud)
+        text = ud.expr if isinstance(ud, Unresolved) else ud
+        if isinstance(text, str):
+            found = scan_text(text)
             if found:
                 _, m = found[0]
                 yield Hit(
                     res,
-                    f"user_data contains a secret ({m.kind}, {m.redacted})",
+                    f"user_data contains a secret ({m.kind}, {m.redacted}); "
+                    "it is readable from instance metadata",
                     "user_data",
                     evidence={"kind": m.kind, "count": len(found)},
                 )
+                continue
+        secret_vars = sorted(
+            r.address
+            for r, data in rg.dependencies(res.address, kinds={"ref"})
+            if str(data.get("attr", "")).startswith("user_data")
+            and r.block in ("variable", "local")
+            and (is_secret_key(r.name) or r.attrs.get("sensitive") is True)
+        )
+        if secret_vars:
+            yield Hit(
+                res,
+                f"user_data renders {', '.join(secret_vars[:3])}; it is readable from instance metadata",
+                "user_data",
+                evidence={"variables": secret_vars},
+            )
+
+
+def _short_expr(value: Unresolved) -> str:
+    expr = value.expr if len(value.expr) <= 60 else value.expr[:57] + "..."
+    return expr if not value.refs else ", ".join(value.refs[:2])
 
 
 # -- CTR008 ---------------------------------------------------------------------------------------
