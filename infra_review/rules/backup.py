@@ -44,6 +44,7 @@ __all__ = [
     "STATEFUL_KINDS",
     "BackupCoverage",
     "backup_coverage",
+    "bucket_split_resources",
     "evidence_dr",
     "evidence_restore_testing",
     "evidence_rto_rpo",
@@ -640,17 +641,34 @@ def _is_log_bucket(rg: ResourceGraph, b: Resource) -> bool:
     return False
 
 
+def _split_index(rg: ResourceGraph, kind: str) -> dict[str, list[Resource]]:
+    """Split S3 configuration resources of ``kind`` by the bucket they name (address or name)."""
+    key = f"backup.split.{kind}"
+    cached = rg.cache.get(key)
+    if isinstance(cached, dict):
+        return cached
+    idx: dict[str, list[Resource]] = defaultdict(list)
+    for r in _managed(rg, kind):
+        value = r.attrs.get("bucket")
+        for addr in {a for ref in refs_of(value) for a in resolve(rg, ref)}:
+            idx[addr].append(r)
+        if isinstance(value, str):
+            idx["name:" + value].append(r)
+    rg.cache[key] = idx
+    return idx
+
+
 def _split_for(rg: ResourceGraph, b: Resource, kind: str) -> list[Resource]:
     """Split S3 configuration resources of ``kind`` whose ``bucket`` names bucket ``b``."""
+    idx = _split_index(rg, kind)
+    out = list(idx.get(b.address, ()))
     name = b.attrs.get("bucket")
-    out = []
-    for r in _referrers(rg, b.address, kind):
-        value = r.attrs.get("bucket")
-        if b.address in {a for ref in refs_of(value) for a in resolve(rg, ref)}:
-            out.append(r)
     if isinstance(name, str):
-        out += [r for r in _managed(rg, kind) if r.attrs.get("bucket") == name and r not in out]
+        out += [r for r in idx.get("name:" + name, ()) if r not in out]
     return out
+
+
+bucket_split_resources = _split_for
 
 
 def _replication_destinations(rg: ResourceGraph) -> set[str]:

@@ -34,7 +34,7 @@ from infra_review.analysis.tags import effective_tags, is_taggable, missing_keys
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
 from infra_review.rules._registry import Hit, rule
-from infra_review.rules.backup import is_nonprod
+from infra_review.rules.backup import bucket_split_resources, is_nonprod
 from infra_review.rules.iac import repo_anchor
 
 __all__ = [
@@ -648,14 +648,7 @@ def _lifecycle_configured(rg: ResourceGraph, b: Resource) -> bool | None:
         return None
     if any(tri(x.get("enabled"), default=True) for x in rules):
         return True
-    name = b.attrs.get("bucket")
-    for lc in _managed(rg, "aws_s3_bucket_lifecycle_configuration"):
-        v = lc.attrs.get("bucket")
-        if b.address in {a for ref in refs_of(v) for a in resolve(rg, ref)} or (
-            isinstance(name, str) and v == name
-        ):
-            return True
-    return False
+    return bool(bucket_split_resources(rg, b, "aws_s3_bucket_lifecycle_configuration"))
 
 
 @rule(
