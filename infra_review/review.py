@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -96,6 +97,7 @@ _SAFE_KEY_RE = re.compile(
     r"(_names?|_ids?|_arns?|_count|_keys|_refs?|_path|_env|_variable|_attributes?)$", re.IGNORECASE
 )
 REDACTED = "<redacted>"
+_PLAIN = (str, int, float, bool, type(None))
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
 
@@ -278,6 +280,11 @@ def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
 
 
 # -- evidence ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def _is_secret_key(key: str) -> bool:
+    return bool(SECRET_KEY_RE.search(key)) and not _SAFE_KEY_RE.search(key)
+
+
 def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
     """A JSON-safe copy of ``value`` with values under secret-like keys redacted.
 
@@ -288,29 +295,34 @@ def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
     """
     if _depth > 20:
         return "..."
-    if _key and SECRET_KEY_RE.search(_key) and not _SAFE_KEY_RE.search(_key):
-        if isinstance(value, str) and value and not value.startswith("${"):
-            return REDACTED
-        if isinstance(value, (Mapping, list, tuple, set, frozenset)) and value:
-            return REDACTED
-    if isinstance(value, Mapping):
-        return {str(k): scrub(v, str(k), _depth + 1) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        items = [scrub(v, "", _depth + 1) for v in value]
-        try:
-            return sorted(items)
-        except TypeError:
-            return sorted(items, key=repr)
-    if isinstance(value, (list, tuple)):
-        return [scrub(v, "", _depth + 1) for v in value]
     if isinstance(value, enum.Enum):
         return value.value
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    secret = bool(_key) and _is_secret_key(_key)
+    if isinstance(value, str):
+        return REDACTED if secret and value and not value.startswith("${") else value
+    if isinstance(value, Mapping):
+        if secret and value:
+            return REDACTED
+        return {str(k): scrub(v, str(k), _depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if secret and value:
+            return REDACTED
+        if all(type(v) in _PLAIN for v in value):
+            items: list[Any] = list(value)
+        else:
+            items = [scrub(v, "", _depth + 1) for v in value]
+        if isinstance(value, (set, frozenset)):
+            try:
+                return sorted(items)
+            except TypeError:
+                return sorted(items, key=repr)
+        return items
     if isinstance(value, Unresolved):
         return str(value)
     if isinstance(value, Resource):
         return value.address
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return scrub(dataclasses.asdict(value), _key, _depth + 1)
     return str(value)
@@ -357,13 +369,20 @@ def _rule_error(rule_id: str, exc: BaseException, kept: int) -> RuleError:
     return RuleError(rule_id, type(exc).__name__, msg, kept, _short(str(exc), 200))
 
 
-def _to_finding(r: Rule, hit: Any, rg: ResourceGraph, remediation: str) -> Finding:
+def _to_finding(
+    r: Rule, hit: Any, rg: ResourceGraph, remediation: str, env: dict[str, str] | None = None
+) -> Finding:
     res: Resource = hit.resource
     loc = hit.location or res.source
     severity = hit.severity if hit.severity is not None else r.severity
     evidence = dict(scrub(dict(hit.evidence))) if hit.evidence else {}
     if not r.no_env_downgrade and hit.status != Status.PASS and severity > Severity.INFO:
-        why = environment_marker(res, rg)
+        if env is None:
+            why = environment_marker(res, rg)
+        else:
+            if res.address not in env:
+                env[res.address] = environment_marker(res, rg)
+            why = env[res.address]
         if why:
             evidence["severity_adjusted"] = f"lowered from {severity.label}: non-production ({why})"
             severity = severity.lowered()
@@ -432,6 +451,7 @@ def run_review(
     chosen = resolve_selection(select, ignore, rules)
     run = ReviewRun(rules=chosen)
     raw: list[Finding] = []
+    env: dict[str, str] = {}  # address -> environment_marker(), computed once per resource
     for r in chosen:
         remediation = r.section("Remediation")
         start = time.perf_counter()
@@ -441,7 +461,7 @@ def run_review(
                 if not hasattr(hit, "resource") or not isinstance(hit.resource, Resource):
                     msg = f"rule yielded {type(hit).__name__}, expected Hit"
                     raise TypeError(msg)
-                raw.append(_to_finding(r, hit, rg, remediation))
+                raw.append(_to_finding(r, hit, rg, remediation, env))
                 kept += 1
         except Exception as exc:  # a broken rule must never kill the review
             run.errors.append(_rule_error(r.id, exc, kept))
