@@ -21,9 +21,11 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     (root / "Dockerfile").write_text("FROM python:3.12-slim\nUSER app\n")
-    (root / "deploy.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: web\n")
+    (root / "deploy.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: web\n"
+    )
     (root / "README.md").write_text("# demo\n")
-    (root / "bad.tf").write_bytes(b"name = \"caf\xe9\"\n")
+    (root / "bad.tf").write_bytes(b'name = "caf\xe9"\n')
     return root
 
 
@@ -35,18 +37,32 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_json_contract(repo: Path, capsys):
     assert main(["scan", str(repo), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) >= {"schema_version", "tool", "root", "coverage", "files", "diagnostics", "resources", "edges", "findings"}
+    assert set(doc) >= {
+        "schema_version",
+        "tool",
+        "root",
+        "coverage",
+        "files",
+        "diagnostics",
+        "resources",
+        "edges",
+        "findings",
+    }
     assert doc["schema_version"] == SCHEMA_VERSION
-    assert doc["tool"]["name"] == "infra-review" and doc["tool"]["version"]
+    assert doc["tool"]["name"] == "infra-review"
+    assert doc["tool"]["version"]
     assert doc["root"] == str(repo.resolve())
     cov = doc["coverage"]
     assert set(cov) >= {"files_total", "parsed", "partial", "skipped", "failed", "by_reason"}
-    assert cov["files_total"] == 4 and cov["failed"] == 1 and cov["complete"] is False
+    assert cov["files_total"] == 4
+    assert cov["failed"] == 1
+    assert cov["complete"] is False
     assert [f["path"] for f in doc["files"]] == ["Dockerfile", "README.md", "bad.tf", "deploy.yaml"]
     for f in doc["files"]:
         assert set(f) >= {"path", "kind", "status", "diagnostics"}
     bad = next(f for f in doc["files"] if f["path"] == "bad.tf")
-    assert bad["status"] == "failed" and bad["diagnostics"][0]["code"] == "DECODE_ERROR"
+    assert bad["status"] == "failed"
+    assert bad["diagnostics"][0]["code"] == "DECODE_ERROR"
     assert {"code", "file", "line", "column", "message"} <= set(doc["diagnostics"][0])
     for r in doc["resources"]:
         assert {"address", "kind", "file", "line", "module"} <= set(r)
@@ -64,13 +80,15 @@ def test_table_output_and_output_file(repo: Path, tmp_path: Path, capsys):
     text = out.read_text()
     assert "Coverage: 4 files" in text
     assert "INCOMPLETE COVERAGE" in text
-    assert "bad.tf" in text and "DECODE_ERROR" in text
+    assert "bad.tf" in text
+    assert "DECODE_ERROR" in text
 
 
 def test_unusable_path_exits_2_with_one_line(tmp_path: Path, capsys):
     assert main(["scan", str(tmp_path / "missing"), "--format", "json"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no such directory" in err
+    assert err.count("\n") == 1
+    assert "no such directory" in err
     (tmp_path / "f").write_text("x")
     assert main(["scan", str(tmp_path / "f")]) == 2
     assert "not a directory" in capsys.readouterr().err
@@ -95,7 +113,9 @@ def test_scan_never_imports_plotly_widgets_or_jupyter(repo: Path, tmp_path: Path
         "'notebook', 'IPython', 'ipykernel', 'anywidget', 'nbformat', 'nbclient', 'papermill'})\n"
         "print(rc, rc2, heavy)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "0 0 []"
     assert json.loads(out.read_text())["coverage"]["files_total"] == 4
@@ -139,7 +159,8 @@ def test_findings_in_the_document_and_the_table(repo: Path):
     assert (item["severity"], item["status"], item["area"]) == ("high", "FAIL", "containers")
     json.dumps(doc)
     table = render_table(result, [finding])
-    assert "Findings: 1 failing (1 high)" in table and "CTR001" in table
+    assert "Findings: 1 failing (1 high)" in table
+    assert "CTR001" in table
 
 
 def test_fail_on(repo: Path, monkeypatch, capsys):
@@ -158,4 +179,5 @@ def test_table_escapes_control_characters(tmp_path: Path):
     root.mkdir()
     (root / "evil\x1b[2J.tf").write_bytes(b"\x00")
     text = render_table(load_repo(root))
-    assert "\x1b" not in text and "\\x1b[2J" in text
+    assert "\x1b" not in text
+    assert "\\x1b[2J" in text

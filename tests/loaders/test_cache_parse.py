@@ -59,9 +59,11 @@ def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_warm_run_does_no_parsing(setup):
     root, cache_dir, _ = setup
     cold = load_repo(root)
-    assert cold.stats["parsed"] == 6 and cold.stats["cache_hits"] == 0
+    assert cold.stats["parsed"] == 6
+    assert cold.stats["cache_hits"] == 0
     warm = load_repo(root)
-    assert warm.stats["parsed"] == 0 and warm.stats["cache_hits"] == 6
+    assert warm.stats["parsed"] == 0
+    assert warm.stats["cache_hits"] == 6
     assert "workers" not in warm.stats  # no worker was asked for anything
     assert sorted(r.address for r in warm.graph.all()) == sorted(r.address for r in cold.graph.all())
     assert warm.graph["fake.mod_main_tf"].file == "mod/main.tf"  # location survives the cache
@@ -100,7 +102,8 @@ def test_corrupt_entries_are_misses(setup):
     entries[2].write_bytes(pickle.dumps({"not": "a ParsedFile"}))
     result = load_repo(root)
     assert result.stats["parsed"] == 3
-    assert result.coverage["parsed"] == 6 and result.complete
+    assert result.coverage["parsed"] == 6
+    assert result.complete
     assert load_repo(root).stats["parsed"] == 0  # rewritten
 
 

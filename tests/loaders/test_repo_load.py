@@ -86,7 +86,8 @@ def test_result_shape_and_repo_facts(root: Path, fake):
     assert rg.files == result.files
     repo = rg.repo
     assert repo["root"] == str(root.resolve())
-    assert repo["has_readme"] and repo["readme"] == "README.md"
+    assert repo["has_readme"]
+    assert repo["readme"] == "README.md"
     assert repo["has_gitignore"]
     assert repo["codeowners"] == ".github/CODEOWNERS"
     assert repo["ci_files"] == [".github/workflows/plan.yml"]
@@ -94,7 +95,8 @@ def test_result_shape_and_repo_facts(root: Path, fake):
     assert repo["terraform_lock_files"] == [".terraform.lock.hcl"]
     assert repo["ignored_dirs"] == [".terraform"]
     assert repo["coverage"] == result.coverage
-    assert repo["git"]["is_repo"] is False and repo["git"]["tracked"] is None
+    assert repo["git"]["is_repo"] is False
+    assert repo["git"]["tracked"] is None
     assert ".terraform" not in repo["paths"]  # directories are not file paths
     assert set(repo["paths"]) == {r.path for r in result.files if r.kind != "directory"}
     assert "fake.main_tf" in rg
@@ -165,7 +167,16 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="the fixture 
 
 def _git(cwd: Path, *args: str) -> str:
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-    cmd = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", *args]
+    cmd = [
+        "git",
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "init.defaultBranch=main",
+        *args,
+    ]
     return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -176,7 +187,9 @@ def test_git_facts_match_git(root: Path, fake, index_version, monkeypatch):
     (root / "modules" / "vpc").mkdir(parents=True)
     (root / "modules" / "vpc" / "main.tf").write_text("ok\n")
     (root / "modules" / "vpc" / "a-very-long-directory-name-for-prefix-compression").mkdir()
-    (root / "modules" / "vpc" / "a-very-long-directory-name-for-prefix-compression" / "x.tf").write_text("x\n")
+    (root / "modules" / "vpc" / "a-very-long-directory-name-for-prefix-compression" / "x.tf").write_text(
+        "x\n"
+    )
     (root / "untracked.tf").write_text("x\n")
     _git(root, "init", "-q")
     _git(root, "add", "main.tf", "modules")
@@ -225,13 +238,17 @@ def test_git_metadata_problems_never_crash(root: Path, tmp_path: Path):
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (root / ".git" / "index").write_bytes(b"DIRC\x00\x00\x00\x02\x00\x00\x00\x05garbage")
     info = read_git_info(str(root))
-    assert info["is_repo"] is True and info["tracked"] is None and info["note"]
+    assert info["is_repo"] is True
+    assert info["tracked"] is None
+    assert info["note"]
     # a linked worktree / submodule: .git is a file pointing outside the root; not followed
     other = tmp_path / "wt"
     other.mkdir()
     (other / ".git").write_text(f"gitdir: {tmp_path}/elsewhere\n")
     info = read_git_info(str(other))
-    assert info["is_repo"] is True and info["tracked"] is None and "not read" in info["note"]
+    assert info["is_repo"] is True
+    assert info["tracked"] is None
+    assert "not read" in info["note"]
     # a symlinked .git is not followed either
     linked = tmp_path / "ln"
     linked.mkdir()
@@ -268,7 +285,8 @@ def test_build_gets_a_reader_confined_to_the_root(root: Path, tmp_path: Path, mo
         "def parse_file(rel_path, text, kind):\n"
         "    return ParsedFile(rel_path, kind, data={})\n"
         "def build(files, rg, read_text=None):\n"
-        "    rg.add(Resource('t.x', 't', attrs={'in': read_text('tpl/a.sh'), 'out': read_text('../outside.txt')}))\n"
+        "    attrs = {'in': read_text('tpl/a.sh'), 'out': read_text('../outside.txt')}\n"
+        "    rg.add(Resource('t.x', 't', attrs=attrs))\n"
         "    return []\n"
     )
     monkeypatch.syspath_prepend(str(mods))

@@ -66,7 +66,7 @@ FAKE_FORMAT = textwrap.dedent(
             rg.add(Resource("fake." + name, "fake", attrs={"text": f.data["text"]},
                             source=SourceLocation(f.path, 1), format="fake"))
             if "UNRESOLVED_MODULE" in f.data["text"]:
-                out.append(Diagnostic(DiagnosticCode.MODULE_UNRESOLVED, f.path, 1, 1, "module source outside the root"))
+                out.append(Diagnostic(DiagnosticCode.MODULE_UNRESOLVED, f.path, 1, 1, "leaves root"))
         return out
     '''
 )
@@ -101,7 +101,11 @@ def _dump(result) -> str:
     """Everything a load exposes, as one string (to prove content never appears)."""
     doc = scan_document(result)
     attrs = [dict(r.attrs) for r in result.graph.all()]
-    return json.dumps(doc, default=str) + json.dumps(attrs, default=str) + json.dumps(result.graph.repo, default=str)
+    return (
+        json.dumps(doc, default=str)
+        + json.dumps(attrs, default=str)
+        + json.dumps(result.graph.repo, default=str)
+    )
 
 
 def _codes(rec) -> list[str]:
@@ -140,7 +144,8 @@ def test_symlinks_out_of_the_root_are_never_read(repo, outside, fake_format, mon
         assert rec.reason == "symlink outside root"
         assert _codes(rec) == ["SYMLINK_SKIPPED"]
     mods = result.file("modules")
-    assert mods.status is FileStatus.SKIPPED and _codes(mods) == ["SYMLINK_SKIPPED"]
+    assert mods.status is FileStatus.SKIPPED
+    assert _codes(mods) == ["SYMLINK_SKIPPED"]
     assert result.file("main.tf").status is FileStatus.PARSED
     assert not any(str(outside) in p for p in opened)
     dumped = _dump(result)
@@ -209,7 +214,7 @@ def test_unreadable_file_is_reported_and_others_load(repo, fake_format, monkeypa
     assert rec.reason == "unreadable"
     assert _codes(rec) == ["UNREADABLE"]
     assert result.file("main.tf").status is FileStatus.PARSED
-    with pytest.raises(IncompleteLoadError, match="locked.tf"):
+    with pytest.raises(IncompleteLoadError, match=r"locked\.tf"):
         _load(repo, strict=True)
 
 
@@ -271,13 +276,14 @@ def test_encodings(repo, fake_format):
     (repo / "bom8.tf").write_bytes(b'\xef\xbb\xbfname = "bom"\n')
     (repo / "bom16.tf").write_bytes('name = "utf16"\n'.encode("utf-16"))
     (repo / "latin1.tf").write_bytes('name = "caf\u00e9"\n'.encode("latin-1"))
-    (repo / "crlf.tf").write_bytes(b'a = 1\r\nb = 2\rc = 3\r\n')
+    (repo / "crlf.tf").write_bytes(b"a = 1\r\nb = 2\rc = 3\r\n")
     result = _load(repo)
     assert _codes(result.file("bin.tf")) == ["BINARY"]
     assert _codes(result.file("nul.tf")) == ["BINARY"]
     assert result.file("bin.tf").status is FileStatus.FAILED
     latin = result.file("latin1.tf")
-    assert latin.status is FileStatus.FAILED and _codes(latin) == ["DECODE_ERROR"]
+    assert latin.status is FileStatus.FAILED
+    assert _codes(latin) == ["DECODE_ERROR"]
     assert "byte offset 11" in latin.diagnostics[0].message
     texts = {r.file: r.attrs["text"] for r in result.graph.all()}
     assert texts["bom8.tf"] == 'name = "bom"\n'  # BOM stripped
@@ -285,7 +291,8 @@ def test_encodings(repo, fake_format):
     assert _codes(result.file("bom16.tf")) == ["ENCODING_WARNING"]
     assert result.file("bom16.tf").status is FileStatus.PARSED
     assert texts["crlf.tf"] == "a = 1\nb = 2\nc = 3\n"
-    assert "latin1.tf" not in texts and "bin.tf" not in texts
+    assert "latin1.tf" not in texts
+    assert "bin.tf" not in texts
 
 
 # -- isolation -------------------------------------------------------------------------------
@@ -302,7 +309,8 @@ def test_slow_parser_times_out_and_the_load_continues(repo, fake_format):
     assert result.file("good.tf").status is FileStatus.PARSED
     (repo / "slow.tf").unlink()
     again = _load(repo)  # the killed worker was replaced: the pool still works
-    assert again.file("good.tf").status is FileStatus.PARSED and again.complete
+    assert again.file("good.tf").status is FileStatus.PARSED
+    assert again.complete
 
 
 def test_allocating_parser_hits_the_memory_cap(repo, fake_format):
@@ -329,7 +337,8 @@ def test_parser_exception_message_never_leaks_content(repo, fake_format):
     (repo / "boom.tf").write_text('RAISE_WITH_CONTENT token = "hunter2-SECRET"\n')
     result = _load(repo)
     rec = result.file("boom.tf")
-    assert rec.status is FileStatus.FAILED and _codes(rec) == ["PARSE_ERROR"]
+    assert rec.status is FileStatus.FAILED
+    assert _codes(rec) == ["PARSE_ERROR"]
     assert "ValueError" in rec.diagnostics[0].message
     assert "hunter2" not in _dump(result)
     assert all(len(d.message) <= 300 for d in result.diagnostics)
@@ -406,7 +415,8 @@ def test_format_diagnostics_flow_into_coverage(repo, fake_format):
     assert (half.status, _codes(half)) == (FileStatus.PARTIAL, ["PARTIAL"])
     assert "fake.half_tf" in result.graph  # partial files are still built
     mod = result.file("mod.tf")
-    assert mod.status is FileStatus.PARSED and _codes(mod) == ["MODULE_UNRESOLVED"]
+    assert mod.status is FileStatus.PARSED
+    assert _codes(mod) == ["MODULE_UNRESOLVED"]
     assert {d.code for d in result.diagnostics} >= {DiagnosticCode.PARSE_ERROR, DiagnosticCode.PARTIAL}
 
 
@@ -418,7 +428,9 @@ def test_one_bad_file_never_stops_the_others(repo, fake_format):
     for i in range(6):
         (repo / f"good{i}.tf").write_text(f"n = {i}\n")
     result = _load(repo, limits=Limits(timeout_s=1.0))
-    assert [r.path for r in result.files if r.status is FileStatus.PARSED] == [f"good{i}.tf" for i in range(6)]
+    assert [r.path for r in result.files if r.status is FileStatus.PARSED] == [
+        f"good{i}.tf" for i in range(6)
+    ]
     assert result.coverage["failed"] == 4
     with pytest.raises(IncompleteLoadError):
         _load(repo, strict=True, limits=Limits(timeout_s=1.0))
@@ -428,7 +440,8 @@ def test_strict_passes_on_a_clean_repository(repo, fake_format):
     (repo / "main.tf").write_text("ok = 1\n")
     (repo / "notes.txt").write_text("hello\n")
     result = _load(repo, strict=True)
-    assert result.complete and result.coverage["parsed"] == 1
+    assert result.complete
+    assert result.coverage["parsed"] == 1
 
 
 def test_missing_format_module_skips_its_files(repo, fake_format, monkeypatch):

@@ -50,7 +50,11 @@ def test_detect_by_name(path, kind):
         ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n", "d.yaml", "kubernetes"),
         ("# comment\n---\napiVersion: v1\nkind: ConfigMap\n", "cm.yml", "kubernetes"),
         ('{"apiVersion": "v1", "kind": "Service", "metadata": {}}', "svc.json", "kubernetes"),
-        ('{"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {}}', "p.json", "terraform_plan"),
+        (
+            '{"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {}}',
+            "p.json",
+            "terraform_plan",
+        ),
         ('{"format_version":"1.0","resource_changes":[]}', "p.json", "terraform_plan"),
         ('{"format_version": "1.0"}', "x.json", None),
         ("name: ci\non: [push]\njobs: {}\n", ".github/workflows/ci.yml", None),
@@ -91,7 +95,8 @@ def test_every_path_gets_exactly_one_entry(tmp_path: Path):
     by = {e.rel: e for e in res.entries}
     assert by[".git"].reason == "ignored directory"
     assert by[".hidden/x.tf"].kind == "terraform"  # hidden is not ignored: only the named dirs
-    assert by["a/notes.txt"].status is FileStatus.SKIPPED and by["a/notes.txt"].reason == "not an IaC file"
+    assert by["a/notes.txt"].status is FileStatus.SKIPPED
+    assert by["a/notes.txt"].reason == "not an IaC file"
 
 
 def test_helm_chart(tmp_path: Path):
@@ -104,7 +109,9 @@ def test_helm_chart(tmp_path: Path):
     (chart / "templates" / "deployment.yaml").write_text(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
     )
-    (chart / "templates" / "static.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: static\n")
+    (chart / "templates" / "static.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: static\n"
+    )
     (chart / "templates" / "_helpers.tpl").write_text('{{- define "x" -}}{{- end -}}\n')
     (root / "values.yaml").write_text("not: a chart\n")  # not in a chart directory
     result = load_repo(root, cache=False)
@@ -120,7 +127,10 @@ def test_helm_chart(tmp_path: Path):
     assert kinds["charts/api/templates/_helpers.tpl"][1:] == (FileStatus.SKIPPED, "not an IaC file")
     assert kinds["values.yaml"][1:] == (FileStatus.SKIPPED, "not an IaC file")
     assert result.graph.repo["helm_charts"] == ["charts/api"]
-    assert not any(d.code is DiagnosticCode.UNSUPPORTED for d in result.file("charts/api/templates/deployment.yaml").diagnostics)
+    assert not any(
+        d.code is DiagnosticCode.UNSUPPORTED
+        for d in result.file("charts/api/templates/deployment.yaml").diagnostics
+    )
 
 
 def test_unlistable_directory_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -152,20 +162,24 @@ def test_safe_read_refuses_a_swapped_file(tmp_path: Path):
     f.write_text("y = 2\n")  # a new inode at the same path
     other = (st.st_dev, st.st_ino + 10**9)
     out = safe_read(str(f), cap=100, ident=other)
-    assert out.data is None and out.code is DiagnosticCode.UNREADABLE
+    assert out.data is None
+    assert out.code is DiagnosticCode.UNREADABLE
     small = safe_read(str(f), cap=3)
-    assert small.data is None and small.code is DiagnosticCode.TOO_LARGE
+    assert small.data is None
+    assert small.code is DiagnosticCode.TOO_LARGE
 
 
 def test_safe_read_does_not_follow_a_final_symlink(tmp_path: Path):
     (tmp_path / "real.tf").write_text("x\n")
     (tmp_path / "link.tf").symlink_to(tmp_path / "real.tf")
     out = safe_read(str(tmp_path / "link.tf"), cap=100)
-    assert out.data is None and out.code is DiagnosticCode.UNREADABLE
+    assert out.data is None
+    assert out.code is DiagnosticCode.UNREADABLE
 
 
 def test_path_helpers():
-    assert is_within("/repo/a", "/repo") and not is_within("/repo2/a", "/repo")
+    assert is_within("/repo/a", "/repo")
+    assert not is_within("/repo2/a", "/repo")
     assert display_path(os.fsdecode(b"x\xfe.tf")) == "x\\xfe.tf"
 
 
@@ -188,6 +202,16 @@ def test_confined_reader(tmp_path: Path):
     assert read("tpl/user_data.sh") == "#!/bin/sh\necho ${name}\n"
     assert read("./tpl/../tpl/user_data.sh") == "#!/bin/sh\necho ${name}\n"
     assert read("tpl/inside.txt") == "#!/bin/sh\necho ${name}\n"
-    for bad in ("tpl/leak.txt", "../secret.txt", str(tmp_path / "secret.txt"), ".git/config",
-                "big.txt", "latin1.txt", "pipe.txt", "missing.txt", "", "tpl"):
+    for bad in (
+        "tpl/leak.txt",
+        "../secret.txt",
+        str(tmp_path / "secret.txt"),
+        ".git/config",
+        "big.txt",
+        "latin1.txt",
+        "pipe.txt",
+        "missing.txt",
+        "",
+        "tpl",
+    ):
         assert read(bad) is None, bad
