@@ -25,6 +25,7 @@ address; later copies get ``@<file>`` appended and ``meta["duplicate_of"]``.
 
 from __future__ import annotations
 
+import base64
 import json
 import posixpath
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource,
 __all__ = [
     "CLUSTER_SCOPED",
     "REDACTED",
+    "TEMPLATED",
     "WORKLOAD_KINDS",
     "address_for",
     "build",
@@ -46,6 +48,8 @@ __all__ = [
 ]
 
 REDACTED = "<redacted>"
+#: Marker for a Secret value that is a template placeholder (``${DB_PASSWORD}``, ``{{ .pw }}``).
+TEMPLATED = "<templated>"
 
 #: Kinds that run pods, with the path of their pod spec.
 WORKLOAD_KINDS: dict[str, str] = {
@@ -139,12 +143,27 @@ def _rel_lines(lines: dict[str, int], prefix: str) -> dict[str, int]:
     return out
 
 
+def _secret_marker(value: Any, encoded: bool) -> Any:
+    """:data:`REDACTED`, or :data:`TEMPLATED` for a value that is a placeholder to be filled in."""
+    if value in (None, ""):
+        return value
+    text = str(value)
+    if encoded:
+        try:
+            text = base64.b64decode(text, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return REDACTED
+    if any(t in text for t in ("${", "{{", "$(")) or not text.strip():
+        return TEMPLATED
+    return REDACTED
+
+
 def _redact_secret(obj: dict[str, Any]) -> dict[str, Any]:
     out = dict(obj)
     for key in ("data", "stringData"):
         val = out.get(key)
         if isinstance(val, dict):
-            out[key] = {str(k): (REDACTED if v not in (None, "") else v) for k, v in val.items()}
+            out[key] = {str(k): _secret_marker(v, key == "data") for k, v in val.items()}
         elif val is not None:
             out[key] = REDACTED
     return out

@@ -25,6 +25,7 @@ from infra_review.analysis import k8s
 from infra_review.analysis.secrets import is_secret_key, scan_text, scan_value
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.dockerfile import parse_image_ref
+from infra_review.loaders.kubernetes import TEMPLATED
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
 from infra_review.rules._registry import Hit, rule
 
@@ -642,24 +643,20 @@ def k8s_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         location=loc(w, epath, line),
                     )
     for s in rg.resources("k8s:Secret"):
-        keys = (
-            [
-                k
-                for section in ("data", "stringData")
-                for k, v in (s.attrs.get(section) or {}).items()
-                if v not in (None, "")
-            ]
-            if isinstance(s.attrs.get("data", {}), Mapping)
-            and isinstance(s.attrs.get("stringData", {}), Mapping)
-            else ["(data)"]
-        )
+        keys: list[str] = []
+        for section in ("data", "stringData"):
+            values = s.attrs.get(section)
+            if isinstance(values, Mapping):
+                keys += [str(k) for k, v in values.items() if v not in (None, "", TEMPLATED)]
+            elif values not in (None, "", TEMPLATED):
+                keys.append(f"({section})")
         if keys and s.attrs.get("type") != "kubernetes.io/service-account-token":
             yield Hit(
                 s,
                 f"Secret committed with {len(keys)} data value(s); values are in git",
                 "data",
                 location=loc(s, "data") or loc(s, "stringData"),
-                evidence={"keys": sorted(map(str, keys))[:20]},
+                evidence={"keys": sorted(keys)[:20]},
             )
     for cm in rg.resources("k8s:ConfigMap"):
         data = cm.attrs.get("data")
