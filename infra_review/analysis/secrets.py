@@ -47,6 +47,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -124,6 +125,9 @@ _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "URL with embedded password"),
 )
 
+#: One pass over a value decides whether any token pattern can match (most values: no).
+_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for _, p, _ in _TOKEN_PATTERNS))
+
 # -- keys ------------------------------------------------------------------------------------
 _SECRET_WORDS = re.compile(
     r"(pass(word|wd|phrase)|(^|_|-)pass$|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
@@ -164,6 +168,8 @@ _IDENTIFIER = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z0-9+/=_-]+")
+_WS = re.compile(r"\s")
+_DIGEST = re.compile(r"(?i)sha(1|224|256|384|512):[0-9a-f]+")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -207,6 +213,7 @@ def redact(value: Any) -> str:
     return f"{prefix}…(redacted, {n} chars)"
 
 
+@functools.lru_cache(maxsize=8192)
 def is_secret_key(key: str) -> bool:
     """True when ``key`` names a value that *is* a secret (not one that describes a secret).
 
@@ -256,7 +263,7 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
     stripped = text.strip()
     if not stripped:
         return None
-    for kind, pattern, desc in _TOKEN_PATTERNS:
+    for kind, pattern, desc in _TOKEN_PATTERNS if _ANY_TOKEN.search(text) else ():
         m = pattern.search(text)
         if m:
             if kind == "url_credentials" and is_placeholder(m.group(1)):
@@ -278,9 +285,9 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
                            round(shannon_entropy(stripped), 2), f"literal value for secret-like key {key!r}")
     if _DIGEST_KEY.search(key):
         return None
-    if re.search(r"\s", stripped):
+    if _WS.search(stripped):
         return None  # several words: only token formats and keywords apply
-    text = re.sub(r"(?i)sha(1|224|256|384|512):[0-9a-f]+", "", text)  # image/content digests
+    text = _DIGEST.sub("", text)  # image/content digests
     for word in _WORD.findall(text):
         if len(word) >= MIN_HEX_LEN and all(c in HEX_CHARS for c in word):
             ent = shannon_entropy(word, HEX_CHARS)
@@ -310,7 +317,13 @@ def iter_secrets(value: Any, path: str = "") -> Iterator[tuple[str, SecretMatch]
     stack: list[tuple[str, str, Any]] = [(path, path.rsplit(".", 1)[-1], value)]
     while stack:
         p, key, v = stack.pop()
-        if isinstance(v, Unresolved):
+        tv = type(v)
+        if tv is str:
+            m = scan_value(key, v)
+            if m is not None:
+                yield p, m
+            continue
+        if tv is Unresolved or tv is bool or tv is int or tv is float or v is None:
             continue
         if isinstance(v, Mapping):
             name = v.get("name", v.get("Name"))

@@ -29,6 +29,7 @@ handles.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ TAGGABLE_KINDS = frozenset(
 _NO_DEFAULT_TAGS = frozenset({"aws_autoscaling_group"})
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_key(key: str) -> str:
     """``CostCenter`` / ``cost-center`` / ``cost_center`` → ``costcenter``.
 

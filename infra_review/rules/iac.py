@@ -425,7 +425,9 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
         if not r.module or (r.file, r.line) in flagged:
             continue
         for path, value in _walk_strings(r.attrs):
-            if _ACCOUNT_ARN.search(value) or (path.split(".")[-1] == "region" and _REGION.match(value)):
+            if ("arn:" in value and _ACCOUNT_ARN.search(value)) or (
+                path.endswith("region") and path.split(".")[-1] == "region" and _REGION.match(value)
+            ):
                 if _is_from_variable(rg, r, path):
                     continue
                 flagged.add((r.file, r.line))
@@ -814,9 +816,24 @@ def literal_ids(res: Resource) -> list[tuple[str, str]]:
     """``(attribute_path, id)`` for literal AWS resource ids in the attributes (AMIs excluded)."""
     out = []
     for path, value in _walk_strings(res.attrs):
-        if _LITERAL_ID.match(value.strip()):
+        if "-" in value and _LITERAL_ID.match(value.strip()):
             out.append((path, value.strip()))
     return sorted(out)
+
+
+def literal_ids_index(rg: ResourceGraph) -> dict[str, list[tuple[str, str]]]:
+    """:func:`literal_ids` of every Terraform resource/data block that has any (memoised)."""
+    cached = rg.cache.get("iac.literal_ids")
+    if isinstance(cached, dict):
+        return cached
+    out = {}
+    for r in rg.resources(block=("resource", "data")):
+        if r.format in ("terraform", "plan"):
+            ids = literal_ids(r)
+            if ids:
+                out[r.address] = ids
+    rg.cache["iac.literal_ids"] = out
+    return out
 
 
 @rule("IAC010", area=Area.IAC, severity=Severity.LOW, title="Literal resource ids instead of cross-stack references")
@@ -846,10 +863,9 @@ def literal_resource_ids(rg: ResourceGraph) -> Iterator[Hit]:
         }
         subnet_id = data.terraform_remote_state.network.outputs.private_subnet_ids[0]
     """
-    for r in _dedupe_by_location(rg.resources(block=("resource", "data"))):
-        if r.format != "terraform" and r.format != "plan":
-            continue
-        ids = [(p, v) for p, v in literal_ids(r) if not _is_from_variable(rg, r, p)]
+    index = literal_ids_index(rg)
+    for r in _dedupe_by_location(rg[a] for a in index):
+        ids = [(p, v) for p, v in index[r.address] if not _is_from_variable(rg, r, p)]
         if ids:
             yield Hit(r, f"hardcoded id(s) {', '.join(sorted({v for _, v in ids}))} in "
                          f"{', '.join(sorted({p for p, _ in ids}))}", ids[0][0],

@@ -60,7 +60,7 @@ from infra_review.rules.iac import (
     _first_block,
     _tri,
     drift_detection_evidence,
-    literal_ids,
+    literal_ids_index,
     read_repo_text,
     repo_anchor,
     repo_paths,
@@ -315,13 +315,12 @@ def manual_changes(rg: ResourceGraph) -> Iterator[Hit]:
                   evidence={**context, "import_block": imp.address}, location=imp.source)
     holders: list[tuple[Resource, list[tuple[str, str]]]] = []
     seen: set[tuple[str, int]] = set()
-    for r in rg.resources(block=("resource", "data")):
-        if r.format not in ("terraform", "plan") or (r.file, r.line) in seen:
+    for addr, ids in literal_ids_index(rg).items():
+        r = rg[addr]
+        if (r.file, r.line) in seen:
             continue
-        ids = literal_ids(r)
-        if ids:
-            seen.add((r.file, r.line))
-            holders.append((r, ids))
+        seen.add((r.file, r.line))
+        holders.append((r, ids))
     total = sum(len(ids) for _, ids in holders)
     if total >= 5:
         for r, ids in holders:
@@ -505,9 +504,13 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
             continue
         if res.block == "dockerfile" or res.kind in _ENCRYPTED_KINDS:
             continue  # Dockerfiles: CTR005 reads instructions precisely; sealed secrets are ciphertext
+        found = list(iter_secrets(dict(res.attrs)))
+        is_ssm = res.kind == "aws_ssm_parameter"
+        if not found and not secret_vars and not is_ssm:
+            continue
         sources = _value_sources(rg, res)
         reported_paths: set[str] = set()
-        for path, m in iter_secrets(dict(res.attrs)):
+        for path, m in found:
             src = _from_source(path, sources)
             if src is not None:
                 if src.address in secret_vars and _PLAIN_SINKS.match(path):
