@@ -45,11 +45,13 @@ from infra_review.loaders.hcl_expr import Node, to_text
 from infra_review.model import Unresolved
 
 __all__ = [
+    "BudgetExceeded",
     "Context",
     "EvalError",
     "Evaluator",
     "Namespace",
     "Ref",
+    "bounded",
     "collect_refs",
     "has_unknown",
     "plain",
@@ -125,22 +127,23 @@ def _is_unknown(v: Any) -> bool:
 def has_unknown(v: Any) -> bool:
     """True when ``v`` is or contains an unknown value (iterative)."""
     stack = [v]
+    seen: set[int] = set()
     while stack:
         x = stack.pop()
-        if isinstance(x, Unresolved | Ref):
+        if isinstance(x, Unresolved | Ref | Namespace):
             return True
-        if isinstance(x, Namespace):
-            return True
-        if isinstance(x, dict):
-            stack.extend(x.values())
-        elif isinstance(x, list):
-            stack.extend(x)
+        if isinstance(x, dict | list):
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            stack.extend(x.values() if isinstance(x, dict) else x)
     return False
 
 
 def collect_refs(*values: Any) -> tuple[str, ...]:
     """Every ref (resource/data address) found in the values, in first-seen order."""
     out: dict[str, None] = {}
+    seen: set[int] = set()
     stack = list(reversed(values))
     while stack:
         x = stack.pop()
@@ -149,24 +152,62 @@ def collect_refs(*values: Any) -> tuple[str, ...]:
                 out[r] = None
         elif isinstance(x, Ref):
             out[x.address] = None
-        elif isinstance(x, dict):
-            stack.extend(reversed(list(x.values())))
-        elif isinstance(x, list):
-            stack.extend(reversed(x))
+        elif isinstance(x, dict | list):
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            stack.extend(reversed(list(x.values())) if isinstance(x, dict) else reversed(x))
     return tuple(out)
 
 
 def plain(v: Any) -> Any:
-    """Materialise ``Ref``/``Namespace`` objects into plain values and ``Unresolved`` markers."""
+    """Materialise ``Ref``/``Namespace`` objects into plain values and ``Unresolved`` markers.
+
+    Iterative and memoised by ``id``: a value without such objects is returned as is, shared
+    sub-values stay shared, and deep values never hit the recursion limit.
+    """
     if isinstance(v, Ref):
         return v.plain()
     if isinstance(v, Namespace):
-        return v.plain()
-    if isinstance(v, dict):
-        return {k: plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [plain(x) for x in v]
-    return v
+        return plain(v.plain())
+    if not isinstance(v, dict | list):
+        return v
+    seen: set[int] = set()
+    stack: list[Any] = [v]
+    need = False
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Ref | Namespace):
+            need = True
+            break
+        if isinstance(x, dict | list) and id(x) not in seen:
+            seen.add(id(x))
+            stack.extend(x.values() if isinstance(x, dict) else x)
+    if not need:
+        return v
+    memo: dict[int, Any] = {}
+
+    def conv(c: Any) -> Any:
+        if isinstance(c, dict | list):
+            return memo[id(c)]
+        if isinstance(c, Ref):
+            return c.plain()
+        if isinstance(c, Namespace):
+            return plain(c.plain())
+        return c
+
+    work: list[tuple[Any, bool]] = [(v, False)]
+    while work:
+        x, done = work.pop()
+        if id(x) in memo:
+            continue
+        if not done:
+            work.append((x, True))
+            kids = x.values() if isinstance(x, dict) else x
+            work.extend((c, False) for c in kids if isinstance(c, dict | list) and id(c) not in memo)
+            continue
+        memo[id(x)] = {k: conv(c) for k, c in x.items()} if isinstance(x, dict) else [conv(c) for c in x]
+    return memo[id(v)]
 
 
 def _key_repr(key: Any) -> str:
@@ -266,8 +307,19 @@ def render_json(v: Any, *, sort_keys: bool = False) -> str:
 class Evaluator:
     """Evaluate AST nodes in a :class:`Context` with local bindings ``env``."""
 
-    def __init__(self) -> None:
+    #: Loop iterations (for expressions, template for directives) allowed per evaluator.
+    STEP_BUDGET = 1_000_000
+
+    def __init__(self, step_budget: int | None = None) -> None:
         self.functions: dict[str, Callable[..., Any]] = dict(_FUNCTIONS)
+        self.steps_left = self.STEP_BUDGET if step_budget is None else step_budget
+        self.budget_exceeded = False
+
+    def _tick(self, n: int) -> None:
+        self.steps_left -= n
+        if self.steps_left < 0:
+            self.budget_exceeded = True
+            raise BudgetExceeded
 
     def eval(self, node: Node, ctx: Context, env: dict[str, Any] | None = None) -> Any:
         """Evaluate ``node``; never raises for unknowns (returns ``Unresolved``)."""
@@ -276,6 +328,9 @@ class Evaluator:
         except RecursionError:
             ctx.warn("expression too deeply nested to evaluate")
             return Unresolved(_safe_text(node), (), "expression too deeply nested")
+        except BudgetExceeded:
+            ctx.warn("evaluation budget exceeded (huge for expressions); value left unresolved")
+            return Unresolved(_safe_text(node), (), "evaluation budget exceeded")
 
     # The dispatcher is one method with early returns: it is the hot path.
     def _ev(self, node: Node, ctx: Context, env: dict[str, Any]) -> Any:
@@ -439,6 +494,7 @@ class Evaluator:
                     out.append("${" + to_text(p[3]) + "}")
                     continue
                 pairs = coll.items() if isinstance(coll, dict) else enumerate(coll)
+                self._tick(len(coll))
                 for k, v in pairs:
                     sub = dict(env)
                     if p[1]:
@@ -532,6 +588,7 @@ class Evaluator:
                 return _unk(to_text(node), reason="for expression over a non-collection")
             return _unk(to_text(node), coll, reason="collection not statically known")
         pairs = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
+        self._tick(len(pairs))
         is_obj = key_n is not None
         out_list: list[Any] = []
         out_obj: dict[str, Any] = {}
@@ -707,6 +764,64 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return a == b
     return type(a) is type(b) and a == b
+
+
+class BudgetExceeded(Exception):
+    """The evaluator ran out of its step budget (hostile or absurdly large for expressions)."""
+
+
+def bounded(value: Any, limit: int = 250_000, max_depth: int = 128) -> bool:
+    """True when the fully expanded size of ``value`` stays under ``limit`` units and its
+    nesting under ``max_depth``.
+
+    Values share sub-values (a local used twice), so a chain of locals can describe an
+    exponentially large value in linear time; this walks the DAG once (memoised by ``id``) and
+    counts the expanded size (containers 1 + children, strings 1 per 16 characters).
+
+    >>> a = ["x" * 10]
+    >>> for _ in range(40):
+    ...     a = [a, a]
+    >>> bounded(a), bounded([1, 2, 3]), bounded([[[1]]], max_depth=2)
+    (False, True, False)
+    """
+    memo: dict[int, int] = {}
+    stack: list[tuple[Any, bool, int]] = [(value, False, 1)]
+    while stack:
+        x, done, depth = stack.pop()
+        if isinstance(x, str):
+            continue
+        if not isinstance(x, dict | list):
+            continue
+        key = id(x)
+        if key in memo and not done:
+            continue
+        children = list(x.values()) if isinstance(x, dict) else x
+        if not done:
+            if depth > max_depth:
+                return False
+            memo[key] = -1
+            stack.append((x, True, depth))
+            stack.extend(
+                (c, False, depth + 1) for c in children if isinstance(c, dict | list) and id(c) not in memo
+            )
+            continue
+        total = 1
+        for c in children:
+            if isinstance(c, str):
+                total += 1 + len(c) // 16
+            elif isinstance(c, dict | list):
+                total += max(memo.get(id(c), 1), 1)
+            else:
+                total += 1
+            if total > limit:
+                return False
+        memo[key] = total
+    top = (
+        memo.get(id(value), 1)
+        if isinstance(value, dict | list)
+        else (len(value) // 16 if isinstance(value, str) else 1)
+    )
+    return top <= limit
 
 
 class _Unknown(Exception):
@@ -937,7 +1052,7 @@ def _f_format(fmt: Any, *args: Any) -> str:
             p = int(prec) if prec is not None else 6
             s = format(float(_to_num(v)), f".{p}{verb}")
         if width:
-            w = int(width)
+            w = min(int(width), 4096)
             s = s.ljust(w) if "-" in flags else s.rjust(w, "0" if "0" in flags and verb not in "sqv" else " ")
         return s
 

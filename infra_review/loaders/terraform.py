@@ -93,6 +93,7 @@ from infra_review.loaders.hcl_eval import (
     Evaluator,
     Namespace,
     Ref,
+    bounded,
     collect_refs,
     plain,
 )
@@ -106,10 +107,14 @@ from infra_review.model import (
     Unresolved,
 )
 
-__all__ = ["MAX_MODULE_DEPTH", "build", "parse_file"]
+__all__ = ["MAX_INSTANCES", "MAX_MODULE_DEPTH", "MAX_TOTAL_INSTANCES", "build", "parse_file"]
 
 #: Deepest module nesting expanded (a module calling itself is stopped here, with a diagnostic).
 MAX_MODULE_DEPTH = 12
+#: Most instances one count/for_each expands to (more: one unexpanded node and a warning).
+MAX_INSTANCES = 10_000
+#: Most count/for_each instances (resources, data, module calls) in one build.
+MAX_TOTAL_INSTANCES = 200_000
 
 _HCL_KINDS = ("terraform", "tfvars")
 _JSON_KINDS = ("terraform_json", "tfvars_json")
@@ -984,8 +989,34 @@ class _Builder:
         self.pending: list[tuple[str, str, str, str]] = []  # (src, target, kind, attr)
         self.trav_cache: dict[int, list[tuple[str, list[Any]]]] = {}
         self.module_children: dict[str, list[str]] = {}  # module call node -> member nodes
+        self.instance_budget = MAX_TOTAL_INSTANCES
+        self._budget_reported = False
 
     # -- diagnostics ------------------------------------------------------------------------
+    def _bounded(self, value: Any, expr: str, loc: tuple[str, int]) -> Any:
+        """Replace a value whose expanded size explodes (shared sub-values) by an Unresolved."""
+        if isinstance(value, dict | list) and not bounded(value):
+            self.warn(loc, "value too large or too deeply nested to expand")
+            return Unresolved(expr, (), "value too large to expand")
+        if isinstance(value, str) and len(value) > 16_000_000:
+            self.warn(loc, "string value too large")
+            return Unresolved(expr, (), "value too large to expand")
+        return value
+
+    def budget_warn(self, loc: tuple[str, int]) -> None:
+        if not self._budget_reported:
+            self._budget_reported = True
+            self.diags.append(
+                Diagnostic(
+                    DiagnosticCode.BUDGET_EXCEEDED,
+                    loc[0],
+                    loc[1],
+                    0,
+                    f"more than {MAX_TOTAL_INSTANCES} instances in the repository; "
+                    "further count/for_each left unexpanded",
+                )
+            )
+
     def warn(self, loc: tuple[str, int], message: str) -> None:
         key = (loc[0], loc[1], message)
         if key in self._warned:
@@ -1153,6 +1184,7 @@ class _Builder:
             value, src = self._var_value(inst, name, blk)
         finally:
             inst.busy.discard(key)
+        value = self._bounded(value, f"var.{name}", (blk["file"], blk["line"]))
         inst.vars[name] = value
         inst.var_src[name] = src
         return value
@@ -1204,6 +1236,7 @@ class _Builder:
             v = self._eval(a["expr"], _Ctx(inst, loc=(a["file"], a["line"])))
         finally:
             inst.busy.discard(key)
+        v = self._bounded(v, f"local.{name}", (a["file"], a["line"]))
         inst.locals[name] = v
         return v
 
@@ -1226,6 +1259,7 @@ class _Builder:
             v = self._eval(a["expr"], _Ctx(inst, loc=(blk["file"], a["line"])))
         finally:
             inst.busy.discard(key)
+        v = self._bounded(v, f"{pre}.{name}" if pre else f"output.{name}", (blk["file"], blk["line"]))
         inst.outputs[name] = v
         return v
 
@@ -1264,6 +1298,24 @@ class _Builder:
                 res = ("unknown", v)
         else:
             res = ("single", None)
+        if res[0] in ("count", "for_each"):
+            n = res[1] if res[0] == "count" else len(res[1])
+            if n > MAX_INSTANCES:
+                self.warn(
+                    ctx.loc, f"{res[0]} gives {n} instances, more than the {MAX_INSTANCES} expanded per block"
+                )
+                res = (
+                    "unknown",
+                    Unresolved(_ref_text(blk["attrs"][res[0]]["expr"]), (), "too many instances to expand"),
+                )
+            elif self.instance_budget - n < 0:
+                self.budget_warn(ctx.loc)
+                res = (
+                    "unknown",
+                    Unresolved(_ref_text(blk["attrs"][res[0]]["expr"]), (), "instance budget exhausted"),
+                )
+            else:
+                self.instance_budget -= n
         inst.expansions[key] = res
         return res
 
