@@ -1027,7 +1027,8 @@ def backup_vault_not_locked(rg: ResourceGraph) -> Iterator[Hit]:
         elif not refs:
             opaque = True
     for vault in _managed(rg, "aws_backup_vault"):
-        if vault.address in locked or vault.attrs.get("name") in names:
+        vname = vault.attrs.get("name")
+        if vault.address in locked or (isinstance(vname, str) and vname in names):
             continue
         if opaque:
             yield Hit(vault, "a vault lock names a vault that is not known statically", status=Status.UNKNOWN)

@@ -778,7 +778,7 @@ def alarm_thresholds(rg: ResourceGraph) -> Iterator[Hit]:
                 why = "fires only after saturation" if t >= 95 else "is almost always breached"
                 yield Hit(a, f"CPU threshold {t:g}% {why}", "threshold")
         tmd = at.get("treat_missing_data")
-        if metric in _HEALTH_METRICS and tmd == "notBreaching":
+        if isinstance(metric, str) and metric in _HEALTH_METRICS and tmd == "notBreaching":
             yield Hit(
                 a,
                 f"missing {metric} data counts as healthy (`treat_missing_data = notBreaching`)",
