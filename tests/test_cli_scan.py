@@ -35,7 +35,7 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_json_contract(repo: Path, capsys):
-    assert main(["scan", str(repo), "--format", "json"]) == 0
+    assert main(["scan", str(repo), "--format", "json", "--fail-on", "none"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) >= {
         "schema_version",
@@ -75,7 +75,7 @@ def test_json_contract(repo: Path, capsys):
 
 def test_table_output_and_output_file(repo: Path, tmp_path: Path, capsys):
     out = tmp_path / "scan.txt"
-    assert main(["scan", str(repo), "--format", "table", "--output", str(out)]) == 0
+    assert main(["scan", str(repo), "--format", "table", "--output", str(out), "--fail-on", "none"]) == 0
     assert capsys.readouterr().out == ""
     text = out.read_text()
     assert "Coverage: 4 files" in text
@@ -106,8 +106,9 @@ def test_scan_never_imports_plotly_widgets_or_jupyter(repo: Path, tmp_path: Path
     code = (
         "import sys\n"
         "from infra_review.cli import main\n"
-        f"rc = main(['scan', {str(repo)!r}, '--format', 'json', '--output', {str(out)!r}])\n"
-        f"rc2 = main(['scan', {str(repo)!r}, '--format', 'table', '--output', {str(out) + '.txt'!r}])\n"
+        f"rc = main(['scan', {str(repo)!r}, '-f', 'json', '-o', {str(out)!r}, '--fail-on', 'none'])\n"
+        f"rc2 = main(['scan', {str(repo)!r}, '-f', 'table', '-o', {str(out) + '.txt'!r},\n"
+        "            '--fail-on', 'none'])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'plotly', 'ipywidgets', 'jupyter', 'jupyter_client', 'jupyter_core', 'jupyterlab', "
         "'notebook', 'IPython', 'ipykernel', 'anywidget', 'nbformat', 'nbclient', 'papermill'})\n"
@@ -123,7 +124,7 @@ def test_scan_never_imports_plotly_widgets_or_jupyter(repo: Path, tmp_path: Path
 
 def test_console_script_entry(repo: Path):
     proc = subprocess.run(
-        [sys.executable, "-m", "infra_review", "scan", str(repo), "--format", "json"],
+        [sys.executable, "-m", "infra_review", "scan", str(repo), "--format", "json", "--fail-on", "none"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -170,7 +171,7 @@ def test_fail_on(repo: Path, monkeypatch, capsys):
     monkeypatch.setattr(scan, "compute_findings", lambda result, args: [hit])
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "medium"]) == 1
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "high"]) == 0
-    assert main(["scan", str(repo), "--format", "json"]) == 0
+    assert main(["scan", str(repo), "--format", "json", "--fail-on", "none"]) == 0
     capsys.readouterr()
 
 
