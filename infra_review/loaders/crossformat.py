@@ -30,6 +30,9 @@
 ``hosted_on``
     every Kubernetes object → the Terraform cluster (``aws_eks_cluster``,
     ``google_container_cluster``, ``azurerm_kubernetes_cluster``) that hosts it:
+    ``argocd-application`` (high) when an Argo CD ``Application`` in the repository deploys the
+    manifest's directory (``spec.source.path``) to a cluster named like a Terraform cluster
+    (``spec.destination.name``);
     ``single-cluster`` (medium) when the repository defines exactly one cluster;
     ``path-name`` (medium) when several exist and a directory of the manifest's path equals one
     cluster's ``name`` (or Terraform resource name); otherwise no edge (ambiguous).
@@ -237,24 +240,49 @@ def _link_images(rg: ResourceGraph) -> None:
                 rg.add_edge(svc.address, stage.address, "runs_image", confidence=conf, via=via, container="")
 
 
-def _link_clusters(rg: ResourceGraph) -> None:
-    clusters = list(rg.resources(*CLUSTER_KINDS))
-    if not clusters:
-        return
-    objects = list(rg.resources(block="k8s"))
-    if len(clusters) == 1:
-        for obj in objects:
-            rg.add_edge(
-                obj.address, clusters[0].address, "hosted_on", confidence="medium", via="single-cluster"
-            )
-        return
+def _cluster_names(clusters: list[Resource]) -> dict[str, Resource]:
     names: dict[str, Resource] = {}
     for c in clusters:
         n = c.attrs.get("name")
         if isinstance(n, str):
             names.setdefault(n.lower(), c)
         names.setdefault(c.name.lower(), c)
+    return names
+
+
+def _argocd_destinations(rg: ResourceGraph, names: Mapping[str, Resource]) -> list[tuple[str, Resource]]:
+    """``(source path, cluster)`` of Argo CD Applications deploying a repository path to a known cluster."""
+    out: list[tuple[str, Resource]] = []
+    for app in rg.resources("k8s:Application"):
+        dest = get_path(app.attrs, "spec.destination.name")
+        sources = [get_path(app.attrs, "spec.source"), *list(get_path(app.attrs, "spec.sources") or [])]
+        cluster = names.get(dest.lower()) if isinstance(dest, str) else None
+        if cluster is None:
+            continue
+        for src in sources:
+            path = src.get("path") if isinstance(src, Mapping) else None
+            if isinstance(path, str) and path.strip("./"):
+                out.append((path.strip("/").removeprefix("./") + "/", cluster))
+    return out
+
+
+def _link_clusters(rg: ResourceGraph) -> None:
+    clusters = list(rg.resources(*CLUSTER_KINDS))
+    if not clusters:
+        return
+    objects = list(rg.resources(block="k8s"))
+    names = _cluster_names(clusters)
+    argo = _argocd_destinations(rg, names)
     for obj in objects:
+        hits = {c.address for path, c in argo if obj.file.startswith(path)}
+        if len(hits) == 1:
+            rg.add_edge(obj.address, hits.pop(), "hosted_on", confidence="high", via="argocd-application")
+            continue
+        if len(clusters) == 1:
+            rg.add_edge(
+                obj.address, clusters[0].address, "hosted_on", confidence="medium", via="single-cluster"
+            )
+            continue
         parts = [p.lower() for p in obj.file.split("/")[:-1]]
         hits = {names[p].address for p in parts if p in names}
         if len(hits) == 1:

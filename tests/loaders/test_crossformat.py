@@ -222,3 +222,18 @@ def test_replica_helpers_for_spof(tmp_path):
     assert not k8s.has_zone_spread(db)
     assert [p.name for p in k8s.pdbs_for(rg, dep)] == ["api"]
     assert [h.name for h in k8s.hpa_for(rg, dep)] == ["api"]
+
+
+def test_argocd_application_decides_the_cluster(tmp_path):
+    root = _repo(tmp_path, clusters=2)
+    app = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: shop, namespace: argocd}\n"
+        "spec:\n  destination: {name: staging, namespace: shop}\n"
+        "  source: {repoURL: 'https://example.com/r.git', path: k8s}\n"
+    )
+    (root / "argocd").mkdir()
+    (root / "argocd" / "app.yaml").write_text(app)
+    rg = load_repo(root).graph
+    hosted = {e.source: (e.target, e.attrs["via"]) for e in rg.edges(["hosted_on"])}
+    assert hosted[DEP] == ("aws_eks_cluster.staging", "argocd-application")
+    assert "k8s:argoproj.io/Application/argocd/shop" not in hosted
