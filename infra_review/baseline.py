@@ -158,6 +158,17 @@ class Baseline:
             raise BaselineError(str(path), f"unreadable ({type(exc).__name__})") from None
         return cls.loads(text, str(path))
 
+    def unmatched(self, findings: Iterable[Finding]) -> list[dict[str, Any]]:
+        """Baseline entries no finding matches any more (fixed, renamed or reworded).
+
+        >>> from infra_review.model import Area, Finding, Severity, Status
+        >>> f = Finding("IAC007", Area.IAC, Severity.LOW, Status.FAIL, "var.a", "no description")
+        >>> [e["address"] for e in Baseline.from_findings([f]).unmatched([])]
+        ['var.a']
+        """
+        seen = {fingerprint(f) for f in findings}
+        return [e for e in self.entries if e["fingerprint"] not in seen]
+
     def apply(self, findings: Sequence[Finding]) -> list[Finding]:
         """Mark the findings this baseline accepts as suppressed (source ``baseline``)."""
         known = self.fingerprints

@@ -163,6 +163,17 @@ def compute_findings(result: Any, args: argparse.Namespace) -> list[Any]:
         baseline=getattr(args, "baseline", None),
     )
     args.review_run = run
+    if getattr(args, "baseline", None):
+        from infra_review.baseline import Baseline
+
+        stale = Baseline.load(args.baseline).unmatched(run.findings)
+        if stale:
+            print(
+                f"infra-review scan: note: {len(stale)} baseline "
+                f"{'entry no longer matches' if len(stale) == 1 else 'entries no longer match'} "
+                "a finding (fixed?); re-create the baseline to drop them",
+                file=sys.stderr,
+            )
     for e in run.errors:
         print(f"infra-review scan: warning: rule {e.rule_id} failed: {e.message}", file=sys.stderr)
     return list(run.findings)

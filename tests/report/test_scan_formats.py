@@ -132,6 +132,13 @@ def test_baseline_round_trip(repo, tmp_path, capsys):
     assert region["suppressed"] is True
     assert region["suppression_source"] == "baseline"
 
+    (repo / "main.tf").write_text(
+        MAIN_TF.replace('variable "region" {}', 'variable "region" {\n  description = "x"\n}')
+    )
+    rc, _, err = _scan(capsys, repo, "--format", "json", "--select", "IAC007", "--baseline", bl)
+    assert "1 baseline entry no longer matches a finding" in err
+    (repo / "main.tf").write_text(MAIN_TF)
+
     (repo / "extra.tf").write_text('variable "added" {}\n')
     rc, out, _ = _scan(
         capsys, repo, "--format", "json", "--select", "IAC007", "--fail-on", "low", "--baseline", bl
