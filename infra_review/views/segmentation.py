@@ -95,6 +95,8 @@ class _Layout:
     shapes: list[dict[str, Any]] = field(default_factory=list)
     annotations: list[dict[str, Any]] = field(default_factory=list)
     width: float = 0.0
+    k8s_isolated: set[str] = field(default_factory=set)
+    k8s_links: list[tuple[str, str]] = field(default_factory=list)
     top: float = 0.0
     bottom: float = 0.0
 
@@ -231,10 +233,12 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
     lay.annotations.append(dict(x=-PAD, y=top, xanchor="left", yanchor="bottom", showarrow=False,
                                 text="<b>Kubernetes</b> (Services/Ingresses above, workloads below; ✚ = isolated by a NetworkPolicy)",
                                 font=dict(size=11, color="#3949ab")))
-    front = [o for o in objs if o.kind in ("k8s:Service", "k8s:Ingress")]
+    front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
+    lay.k8s_isolated = {w for o in objs if o.kind == "k8s:NetworkPolicy" for w in selected.get(o.address, ())}
+    lay.k8s_links = [(o.address, w) for o in objs for w in selected.get(o.address, ())]
     span = max(width - GAP - 2 * PAD, COL_W)
     for (px, py), o in zip(_grid(len(front), 0, top - ROW_H, span, ROW_H), front, strict=True):
-        tier = "edge" if _k8s_exposed(o) else "app"
+        tier = "edge" if _k8s_exposed(o) else ("" if o.kind == "k8s:NetworkPolicy" else "app")
         lay.markers.append(_Marker(o.address, [o.address], px, py, tier, o.kind))
         lay.pos[o.address] = (px, py)
     for (px, py), wl in zip(_grid(len(workloads), 0, top - 2 * ROW_H, span, ROW_H), workloads, strict=True):
@@ -331,6 +335,15 @@ def segmentation_map(
                                  hoverinfo="skip", name="allowed flow (SG)"))
         traces.append(go.Scatter(x=mid_x, y=mid_y, mode="text", text=mid_t, textfont=dict(size=9, color="#1e4f9c"),
                                  hoverinfo="skip", showlegend=False, name="flow ports"))
+    if lay.k8s_links:
+        kx: list[float | None] = []
+        ky: list[float | None] = []
+        for a, b in lay.k8s_links:
+            if a in lay.pos and b in lay.pos:
+                kx += [lay.pos[a][0], lay.pos[b][0], None]
+                ky += [lay.pos[a][1], lay.pos[b][1], None]
+        traces.append(go.Scatter(x=kx, y=ky, mode="lines", line=dict(color="rgba(92,107,192,0.5)", width=1, dash="dot"),
+                                 hoverinfo="skip", name="k8s selects"))
     # internet arrows to first hops --------------------------------------------------------------
     seen_first: set[str] = set()
     for p in m.exposures:
@@ -351,7 +364,8 @@ def segmentation_map(
         texts, hovers, symbols, lines = [], [], [], []
         for mk in mks:
             n = len(mk.members)
-            texts.append(esc(short(mk.key, abbreviate=True), 22) + (f" ×{n}" if n > 1 else ""))
+            texts.append(esc(short(mk.key, abbreviate=True), 22) + (f" ×{n}" if n > 1 else "")
+                         + (" ✚" if mk.key in lay.k8s_isolated else ""))
             extra = [f"tier: {esc(m.tiers.get(mk.members[0], '?'))}"]
             subs = m.placement.get(mk.members[0], ())
             if subs:
