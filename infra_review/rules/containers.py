@@ -816,7 +816,8 @@ _NO_PROBES = frozenset({"k8s:Job", "k8s:CronJob"})
 def k8s_probes(rg: ResourceGraph) -> Iterator[Hit]:
     """A long-running container has no ``readinessProbe`` (medium) or no ``livenessProbe`` (low).
 
-    Jobs and CronJobs run to completion and are skipped; init containers are not probed.
+    Jobs, CronJobs and bare Pods with ``restartPolicy: Never``/``OnFailure`` run to completion and
+    are skipped; init containers are not probed.
 
     Why it matters
     --------------
@@ -838,6 +839,8 @@ def k8s_probes(rg: ResourceGraph) -> Iterator[Hit]:
     for w in k8s.workloads(rg):
         if w.kind in _NO_PROBES:
             continue
+        if w.kind == "k8s:Pod" and k8s.pod_spec(w).get("restartPolicy") in ("Never", "OnFailure"):
+            continue  # a run-to-completion pod
         for c, path, line in k8s.containers(w):
             if not isinstance(c.get("readinessProbe"), Mapping):
                 yield Hit(
