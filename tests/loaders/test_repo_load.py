@@ -297,3 +297,27 @@ def test_build_gets_a_reader_confined_to_the_root(root: Path, tmp_path: Path, mo
     (root / "main.tf").write_text("x\n")
     attrs = load_repo(root, cache=False).graph["t.x"].attrs
     assert attrs == {"in": "echo hi\n", "out": None}
+
+
+def test_real_loaders_hostile_inputs_stay_in_the_workers(root: Path):
+    pytest.importorskip("infra_review.loaders.terraform")
+    pytest.importorskip("infra_review.loaders.kubernetes")
+    before = sys.getrecursionlimit()
+    (root / "deep.tf").write_text("locals {\n  x = " + "[" * 10000 + "]" * 10000 + "\n}\n")
+    laughs = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: lol", "data:", '  a: &a ["lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        laughs.append(f"  {name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    (root / "laughs.yaml").write_text("\n".join(laughs) + "\n")
+    (root / "good.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    result = load_repo(root, cache=False)
+    deep = result.file("deep.tf")
+    assert deep.status is FileStatus.FAILED
+    assert deep.diagnostics[0].code in {DiagnosticCode.DEPTH_LIMIT, DiagnosticCode.PARSE_ERROR}
+    laughs_rec = result.file("laughs.yaml")
+    assert laughs_rec.kind == "kubernetes"
+    assert DiagnosticCode.ALIAS_LIMIT in {d.code for d in laughs_rec.diagnostics}
+    assert result.file("good.tf").status is FileStatus.PARSED
+    assert "aws_sqs_queue.q" in result.graph
+    assert sys.getrecursionlimit() == before
