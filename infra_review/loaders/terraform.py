@@ -46,7 +46,12 @@ Addressing
   ``synthetic``, kind ``unresolved``, attrs ``source``/``reason``), a ``MODULE_UNRESOLVED``
   diagnostic, and references to its outputs are ``Unresolved`` with that ref.  Local sources
   that leave the root or point at a directory with no parsed Terraform files get
-  ``MODULE_UNRESOLVED`` and an ``unresolved:`` node too.
+  ``MODULE_UNRESOLVED`` and an ``unresolved:`` node too.  A module calling itself (directly
+  or through others) and nesting deeper than :data:`MAX_MODULE_DEPTH` are cut the same way.
+* A module that declares its own ``provider`` block (legacy style) keeps it: its resources
+  get ``meta["provider_address"] = "module.x.provider.aws"``.
+* ``override.tf``/``*_override.tf`` files are merged into the blocks they override (their
+  attributes replace, their nested blocks replace those of the same type).
 
 Attributes
 ----------
@@ -70,6 +75,13 @@ Variables come from, lowest to highest precedence: the default, ``terraform.tfva
 str | None`` callable given to :func:`build` (the repository loader provides one confined to
 the reviewed root); paths are resolved like Terraform (relative to the root module) and any
 path leaving the reviewed root is ``Unresolved`` without a read.
+
+Budgets (hostile repositories): one ``count``/``for_each`` expands to at most
+:data:`MAX_INSTANCES` instances and a build to :data:`MAX_TOTAL_INSTANCES` (beyond: an
+unexpanded node plus ``EVAL_WARNING``/``BUDGET_EXCEEDED``); ``for`` expressions share a step
+budget; a variable/local/output value whose expanded size or depth explodes (locals doubling
+each other) becomes ``Unresolved``.  Evaluation problems (cycles, bad ``count``) are
+``EVAL_WARNING`` diagnostics with file:line.  The build never changes the recursion limit.
 
 Edges (``u → v``: u depends on v): ``ref`` with ``attr`` (the attribute path, e.g.
 ``subnet_id``, ``ingress[0].cidr_blocks``, ``ingress[*].cidr_blocks`` for dynamic blocks) to
