@@ -18,12 +18,13 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from infra_review.model import Area, Finding, Severity, Status
 from infra_review.review import RuleError, sort_findings
 
-__all__ = ["escape_md", "to_markdown"]
+__all__ = ["escape_md", "render_markdown", "to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
@@ -75,8 +76,9 @@ def to_markdown(
     errors: Iterable[RuleError] = (),
     title: str = "infra-review findings",
     root: str = "",
+    preamble: Sequence[str] = (),
 ) -> str:
-    """The Markdown summary (see the module docstring)."""
+    """The Markdown summary (see the module docstring).  ``preamble`` lines go after the title."""
     from infra_review.docs import AREA_TITLES
 
     ordered = sort_findings(findings)
@@ -88,6 +90,8 @@ def to_markdown(
     out = [f"# {escape_md(title)}", ""]
     if root:
         out += [f"Repository: {escape_md(root)}", ""]
+    if preamble:
+        out += [*preamble, ""]
     out += ["| Severity | Failing | Needs a human (UNKNOWN) | Suppressed |", "|---|---|---|---|"]
     for sev in sorted(Severity, reverse=True):
         out.append(
@@ -140,3 +144,33 @@ def to_markdown(
         out += [f"| {e.rule_id} | {escape_md(e.message)} |" for e in errs]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_markdown(
+    load_result: Any, findings: Sequence[Finding], *, errors: Iterable[RuleError] = ()
+) -> str:
+    """The summary of one review: repository, coverage (with a banner when files failed), findings.
+
+    ``load_result`` is what :func:`infra_review.loaders.repo.load_repo` returns.
+    """
+    cov: Mapping[str, Any] = getattr(load_result, "coverage", {}) or {}
+    graph = getattr(load_result, "graph", None)
+    repo: Mapping[str, Any] = getattr(graph, "repo", {}) or {}
+    name = str(repo.get("name") or getattr(load_result, "root", "") or "")
+    pre: list[str] = []
+    if cov:
+        pre.append(
+            f"Coverage: {cov.get('files_total', 0)} files — {cov.get('parsed', 0)} parsed, "
+            f"{cov.get('partial', 0)} partial, {cov.get('skipped', 0)} skipped, "
+            f"{cov.get('failed', 0)} failed."
+        )
+    if getattr(load_result, "complete", True) is False:
+        pre += [
+            "",
+            f"> **Incomplete coverage:** {cov.get('problems', 'some')} file(s) could not be fully "
+            "reviewed; findings may be missing for them.",
+        ]
+    git = repo.get("git") if isinstance(repo.get("git"), Mapping) else {}
+    if git and git.get("head_commit"):
+        pre.insert(0, f"Commit: {escape_md(str(git.get('head_commit'))[:12])}")
+    return to_markdown(findings, errors=errors, root=name, preamble=pre)

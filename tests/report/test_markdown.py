@@ -51,3 +51,19 @@ def test_env_downgraded_and_pass_findings():
     fs = [Finding("TST001", Area.COST, Severity.LOW, Status.PASS, "a.b", "ok")]
     md = to_markdown(fs)
     assert "a.b" not in md
+
+
+def test_render_markdown_with_a_load_result(tmp_path, monkeypatch):
+    from infra_review.loaders.repo import load_repo
+    from infra_review.report.markdown import render_markdown
+    from infra_review.review import review
+
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "main.tf").write_text('variable "x" {}\n')
+    (tmp_path / "r" / "bad.tf").write_bytes(b"\xff\xfe\x00garbage{{{")
+    result = load_repo(tmp_path / "r", cache=False, isolate=False)
+    md = render_markdown(result, review(result.graph))
+    assert md.startswith("# infra-review findings\n\nRepository: r\n\nCoverage: 2 files")
+    assert "Incomplete coverage" in md
+    assert "## Red flags" in md
