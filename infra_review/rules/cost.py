@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis.cost import estimate, is_billable
-from infra_review.analysis.k8s import hpa_for, selected_workloads, workloads
+from infra_review.analysis.k8s import effective_replicas, hpa_for, pod_spec, selected_workloads, workloads
 from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
 from infra_review.analysis.tags import effective_tags, is_taggable, missing_keys
 from infra_review.graph import ResourceGraph
@@ -46,6 +46,7 @@ __all__ = [
     "evidence_size_inventory",
     "instance_sizes",
     "parse_instance_type",
+    "pods_on_node_group",
 ]
 
 #: Instance families AWS lists as previous generation (EC2, RDS ``db.``, ElastiCache ``cache.``).
@@ -379,14 +380,50 @@ def _asg_spot_share(rg: ResourceGraph, asg: Resource) -> str:
     return "all" if _int(base) == 0 and _int(pct) == 0 else "some"
 
 
+def _node_group_labels(ng: Resource) -> dict[str, str]:
+    """Node labels an EKS managed node group gives its nodes (custom + EKS well-known)."""
+    labels = (
+        {str(k): str(v) for k, v in (ng.attrs.get("labels") or {}).items()}
+        if isinstance(ng.attrs.get("labels"), Mapping)
+        else {}
+    )
+    name = ng.attrs.get("node_group_name")
+    if isinstance(name, str):
+        labels["eks.amazonaws.com/nodegroup"] = name
+    ct = ng.attrs.get("capacity_type", "ON_DEMAND")
+    if isinstance(ct, str):
+        labels["eks.amazonaws.com/capacityType"] = ct
+    return labels
+
+
+def _node_selector(w: Resource) -> dict[str, str]:
+    sel = pod_spec(w).get("nodeSelector")
+    return {str(k): str(v) for k, v in sel.items()} if isinstance(sel, Mapping) else {}
+
+
+def pods_on_node_group(rg: ResourceGraph, ng: Resource) -> list[Resource]:
+    """Kubernetes workloads whose ``nodeSelector`` pins them to node group ``ng``."""
+    labels = _node_group_labels(ng)
+    out = []
+    for w in workloads(rg):
+        sel = _node_selector(w)
+        if sel and all(labels.get(k) == v for k, v in sel.items()):
+            out.append(w)
+    return out
+
+
+_SPOT_SELECTORS = {"eks.amazonaws.com/capacityType": "SPOT", "karpenter.sh/capacity-type": "spot"}
+
+
 @rule("COST004", area=Area.COST, severity=Severity.LOW, title="Batch capacity not on Spot")
 def batch_not_on_spot(rg: ResourceGraph) -> Iterator[Hit]:
     """Interruptible work runs on on-demand capacity: an ``aws_batch_compute_environment``
     whose ``compute_resources.type`` is ``EC2`` or ``FARGATE`` (not ``SPOT``/``FARGATE_SPOT``);
     an ASG or EKS node group named or tagged for batch work (``batch``, ``job(s)``, ``etl``,
-    ``cron``, ``spark``, ``runner(s)``) with no spot capacity (no
-    ``mixed_instances_policy`` spot share, no spot launch template, ``capacity_type`` not
-    ``SPOT``).
+    ``cron``, ``spark``, ``runner(s)``), or a node group whose only Kubernetes workloads
+    (pinned by ``nodeSelector`` to its ``labels``, ``eks.amazonaws.com/nodegroup``) are Jobs
+    and CronJobs, with no spot capacity (no ``mixed_instances_policy`` spot share, no spot
+    launch template, ``capacity_type`` not ``SPOT``).
 
     Why it matters
     --------------
@@ -431,13 +468,25 @@ def batch_not_on_spot(rg: ResourceGraph) -> Iterator[Hit]:
         elif share == "none":
             yield Hit(r, "batch ASG runs on on-demand capacity only", "mixed_instances_policy")
     for r in _managed(rg, "aws_eks_node_group"):
-        if not _batchy(rg, r):
+        pods = pods_on_node_group(rg, r)
+        jobs_only = bool(pods) and all(w.kind in ("k8s:Job", "k8s:CronJob") for w in pods)
+        if not (jobs_only or _batchy(rg, r)):
             continue
         ct = r.attrs.get("capacity_type", "ON_DEMAND")
+        why = (
+            f"runs only Jobs/CronJobs ({', '.join(w.name for w in pods)})"
+            if jobs_only
+            else "is a batch node group"
+        )
         if isinstance(ct, Unresolved):
             yield Hit(r, "`capacity_type` is not known statically", "capacity_type", Status.UNKNOWN)
         elif ct != "SPOT":
-            yield Hit(r, "batch node group uses ON_DEMAND capacity", "capacity_type")
+            yield Hit(
+                r,
+                f"node group {why} but uses ON_DEMAND capacity",
+                "capacity_type",
+                evidence={"workloads": [w.address for w in pods]},
+            )
 
 
 # -- COST005 ------------------------------------------------------------------------------------
@@ -446,7 +495,10 @@ def spot_singleton(rg: ResourceGraph) -> Iterator[Hit]:
     """Spot where an interruption is an outage: a standalone ``aws_instance`` with
     ``instance_market_options.market_type = "spot"`` or an ``aws_spot_instance_request``
     (nothing replaces it); an ASG whose capacity is all spot with ``max_size`` ≤ 1; an EKS
-    node group with ``capacity_type = "SPOT"`` and ``scaling_config.max_size`` ≤ 1.
+    node group with ``capacity_type = "SPOT"`` and ``scaling_config.max_size`` ≤ 1; a
+    Kubernetes Deployment/StatefulSet with at most one replica (HPA minimum included) pinned
+    to spot capacity (a SPOT node group's labels, or a ``eks.amazonaws.com/capacityType: SPOT``
+    / ``karpenter.sh/capacity-type: spot`` nodeSelector).
 
     Why it matters
     --------------
@@ -496,6 +548,24 @@ def spot_singleton(rg: ResourceGraph) -> Iterator[Hit]:
             )
         elif mx is not None and (_int(mx) or 0) <= 1:
             yield Hit(r, "SPOT node group with max_size ≤ 1", "scaling_config[0].max_size")
+    spot_groups = [ng for ng in _managed(rg, "aws_eks_node_group") if ng.attrs.get("capacity_type") == "SPOT"]
+    on_spot: dict[str, str] = {}
+    for ng in spot_groups:
+        for w in pods_on_node_group(rg, ng):
+            on_spot.setdefault(w.address, ng.address)
+    for w in workloads(rg):
+        sel = _node_selector(w)
+        if any(sel.get(k) == v for k, v in _SPOT_SELECTORS.items()):
+            on_spot.setdefault(w.address, "a spot nodeSelector")
+    for addr, where in sorted(on_spot.items()):
+        w = rg[addr]
+        if w.kind in ("k8s:Job", "k8s:CronJob", "k8s:DaemonSet"):
+            continue
+        lo, _hi = effective_replicas(rg, w)
+        if lo is not None and lo <= 1:
+            yield Hit(
+                w, f"single replica pinned to spot capacity ({where})", "spec.template.spec.nodeSelector"
+            )
 
 
 # -- COST006 ------------------------------------------------------------------------------------

@@ -97,3 +97,91 @@ def test_commitments_baseline_groups_by_family_and_region():
     est = cst.evidence_cost_estimate(rg)
     assert est["total_usd"] > 0
     assert est["by_area"]["compute"] > 0
+
+
+def _k8s(kind, name, spec, group="apps"):
+    return Resource(
+        f"k8s:{group}/{kind}/default/{name}",
+        f"k8s:{kind}",
+        block="k8s",
+        format="kubernetes",
+        meta={"name": name, "namespace": "default"},
+        attrs={"kind": kind, "metadata": {"name": name, "namespace": "default"}, "spec": spec},
+    )
+
+
+def _ng(name, capacity, labels):
+    return Resource(
+        f"aws_eks_node_group.{name}",
+        "aws_eks_node_group",
+        provider="aws",
+        attrs={
+            "node_group_name": name,
+            "capacity_type": capacity,
+            "labels": labels,
+            "scaling_config": [{"min_size": 0, "max_size": 5, "desired_size": 1}],
+        },
+    )
+
+
+def test_cost004_node_group_running_only_cronjobs():
+    rg = ResourceGraph()
+    rg.add(_ng("reports", "ON_DEMAND", {"workload": "reports"}))
+    rg.add(_ng("general", "ON_DEMAND", {"workload": "general"}))
+    cron = {
+        "schedule": "0 2 * * *",
+        "jobTemplate": {
+            "spec": {
+                "template": {
+                    "spec": {
+                        "nodeSelector": {"workload": "reports"},
+                        "containers": [{"name": "r", "image": "acme/r:1"}],
+                    }
+                }
+            }
+        },
+    }
+    rg.add(_k8s("CronJob", "nightly", cron, group="batch"))
+    rg.add(
+        _k8s(
+            "Deployment",
+            "api",
+            {
+                "replicas": 2,
+                "template": {
+                    "spec": {
+                        "nodeSelector": {"workload": "general"},
+                        "containers": [{"name": "a", "image": "acme/a:1"}],
+                    }
+                },
+            },
+        )
+    )
+    hits = list(cst.batch_not_on_spot(rg))
+    assert [h.resource.address for h in hits] == ["aws_eks_node_group.reports"]
+    assert hits[0].evidence["workloads"] == ["k8s:batch/CronJob/default/nightly"]
+    assert cst.pods_on_node_group(rg, rg["aws_eks_node_group.general"])[0].name == "api"
+
+
+def test_cost005_singleton_pinned_to_spot():
+    rg = ResourceGraph()
+    rg.add(_ng("spot", "SPOT", {"pool": "spot"}))
+
+    def dep(name, replicas, selector):
+        return _k8s(
+            "Deployment",
+            name,
+            {
+                "replicas": replicas,
+                "template": {
+                    "spec": {"nodeSelector": selector, "containers": [{"name": "c", "image": "acme/c:1"}]}
+                },
+            },
+        )
+
+    rg.add(dep("lonely", 1, {"pool": "spot"}))
+    rg.add(dep("karpenter_single", 1, {"karpenter.sh/capacity-type": "spot"}))
+    rg.add(dep("fleet", 3, {"pool": "spot"}))
+    rg.add(dep("ondemand", 1, {"pool": "general"}))
+    names = sorted(h.resource.name for h in cst.spot_singleton(rg))
+    assert names == ["karpenter_single", "lonely"]
