@@ -1219,7 +1219,7 @@ class _Builder:
         if src == "unset" or (value is None and not self._nullable(blk)):
             d = blk["attrs"].get("default")
             if d is not None:
-                return self._eval(d["expr"], empty), "default"
+                return _convert_type(self._eval(d["expr"], empty), blk), "default"
             if src == "unset":
                 reason = (
                     "no default and no tfvars value"
@@ -2163,21 +2163,55 @@ def _tfvars_rank(path: str) -> int | None:
 
 
 def _convert_type(value: Any, blk: dict[str, Any]) -> Any:
+    """Apply a variable's type constraint the way Terraform converts input values: primitive
+    conversions (``"5"`` → 5 for ``number``) and ``optional(type, default)`` attributes of
+    object types filled in (also inside ``list``/``set``/``map`` of objects)."""
     a = blk["attrs"].get("type")
     if a is None or isinstance(value, Unresolved):
         return value
-    t = a["expr"]
-    tname = t[1] if t[0] in ("var", "lit") else None
     try:
+        return _conform(value, a["expr"], 0)
+    except (RecursionError, ValueError, TypeError):
+        return value
+
+
+_OPT_EVAL = Evaluator()
+
+
+def _conform(value: Any, t: Node, depth: int) -> Any:  # noqa: PLR0911
+    if depth > 32 or isinstance(value, Unresolved) or value is None:
+        return value
+    if t[0] in ("var", "lit"):
+        tname = t[1]
         if tname == "number" and isinstance(value, str):
             f = float(value)
             return int(f) if f.is_integer() else f
         if tname == "bool" and value in ("true", "false"):
             return value == "true"
-        if tname == "string" and isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-    except ValueError:
+        if tname == "string" and isinstance(value, int | float | bool):
+            return ("true" if value else "false") if isinstance(value, bool) else str(value)
         return value
+    if t[0] != "call" or not t[2]:
+        return value
+    name, inner = t[1], t[2][0]
+    if name in ("list", "set") and isinstance(value, list):
+        return [_conform(x, inner, depth + 1) for x in value]
+    if name == "map" and isinstance(value, dict):
+        return {k: _conform(x, inner, depth + 1) for k, x in value.items()}
+    if name == "object" and isinstance(value, dict) and inner[0] == "object":
+        out = dict(value)
+        for knode, tnode in inner[1]:
+            if knode[0] != "lit":
+                continue
+            key = str(knode[1])
+            if tnode[0] == "call" and tnode[1] == "optional" and tnode[2]:
+                attr_t = tnode[2][0]
+                if out.get(key) is None:
+                    out[key] = _OPT_EVAL.eval(tnode[2][1], Context()) if len(tnode[2]) > 1 else None
+                out[key] = _conform(out[key], attr_t, depth + 1)
+            elif key in out:
+                out[key] = _conform(out[key], tnode, depth + 1)
+        return out
     return value
 
 

@@ -545,3 +545,15 @@ def test_override_files_merge_and_legacy_module_providers():
     q = rg["module.legacy.aws_sqs_queue.q"]
     assert q.meta["provider_address"] == "module.legacy.provider.aws"
     assert rg[q.meta["provider_address"]].attrs["region"] == "ap-south-1"
+
+
+def test_optional_object_attributes_and_type_conversion():
+    rg, diags = load("optional_attrs")
+    assert diags == []
+    svc = rg["module.svc.aws_ecs_service.this"]
+    assert svc.attrs["name"] == "api"
+    assert svc.attrs["desired_count"] == 2
+    assert svc.attrs["tags"] == {}
+    assert svc.attrs["launch_type"] == "FARGATE"
+    assert svc.attrs["load_balancer"] == [{"container_port": 443, "tls": True}]
+    assert rg["module.svc.output.first_port"].attrs["value"] == 81
