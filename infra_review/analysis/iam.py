@@ -170,7 +170,8 @@ class Statement:
             "NotResource": show(self.not_resources),
             "Principal": show(self.principals),
             "NotPrincipal": show(self.not_principals),
-            "Condition": "present" if self.condition and not isinstance(self.condition, Unresolved)
+            "Condition": "present"
+            if self.condition and not isinstance(self.condition, Unresolved)
             else show(self.condition),
         }
         return {k: v for k, v in out.items() if v is not None}
@@ -275,7 +276,9 @@ def _principals_from_json(p: Any) -> Any:
     if isinstance(p, str):
         return (Principal("*" if p == "*" else "AWS", (p,)),)
     if isinstance(p, Mapping):
-        return tuple(Principal(str(k), _as_tuple(v) if not isinstance(v, Unresolved) else (v,)) for k, v in p.items())
+        return tuple(
+            Principal(str(k), _as_tuple(v) if not isinstance(v, Unresolved) else (v,)) for k, v in p.items()
+        )
     return Unresolved(str(p), reason="unexpected principal shape")
 
 
@@ -387,7 +390,9 @@ def statements_from_document_block(attrs: Mapping[str, Any]) -> list[Statement] 
     out: list[Statement] = []
     for i, b in enumerate(blocks or []):
         if isinstance(b, Unresolved):
-            out.append(Statement(effect=Unresolved(b.expr, b.refs, "dynamic statement"), path=f"statement[{i}]"))
+            out.append(
+                Statement(effect=Unresolved(b.expr, b.refs, "dynamic statement"), path=f"statement[{i}]")
+            )
             continue
         if not isinstance(b, Mapping):
             continue
@@ -435,7 +440,8 @@ def statements_from_document_block(attrs: Mapping[str, Any]) -> list[Statement] 
 
 def _policy_doc_refs(v: Unresolved, rg: ResourceGraph) -> list[str]:
     return [
-        r for r in v.refs
+        r
+        for r in v.refs
         if (res := rg.get(r)) is not None and res.kind == "aws_iam_policy_document" and res.block == "data"
     ]
 
@@ -472,8 +478,16 @@ def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
                         continue
                 parsed = parse_policy_json(value, attr)
                 if isinstance(parsed, Unresolved):
-                    docs.append(PolicyDocument(res.address, attr, pkind, (), parsed.reason or
-                                               f"policy value {parsed} is not known statically", resource=res))
+                    docs.append(
+                        PolicyDocument(
+                            res.address,
+                            attr,
+                            pkind,
+                            (),
+                            parsed.reason or f"policy value {parsed} is not known statically",
+                            resource=res,
+                        )
+                    )
                 else:
                     docs.append(PolicyDocument(res.address, attr, pkind, tuple(parsed), resource=res))
     for res in rg.resources("aws_iam_policy_document", block="data"):
@@ -483,8 +497,11 @@ def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
         parsed = statements_from_document_block(res.attrs)
         users = tuple((a, at) for a, at, _ in used)
         if isinstance(parsed, Unresolved):
-            docs.append(PolicyDocument(res.address, "statement", pkind, (), "statements are not known statically",
-                                       users, res))
+            docs.append(
+                PolicyDocument(
+                    res.address, "statement", pkind, (), "statements are not known statically", users, res
+                )
+            )
         else:
             docs.append(PolicyDocument(res.address, "statement", pkind, tuple(parsed), "", users, res))
     rg.cache["iam.policy_documents"] = tuple(docs)
@@ -569,35 +586,74 @@ def assess_statement(stmt: Statement, kind: str = "identity") -> list[IamIssue]:
         cond = stmt.condition
         if public is not False and not (cond and not isinstance(cond, Unresolved)):
             sev = Severity.CRITICAL if kind == "trust" else Severity.HIGH
-            what = "anyone can assume this role" if kind == "trust" else "anyone (Principal \"*\") is granted access"
-            issues.append(IamIssue("public_principal", sev, f"Allow with Principal \"*\" and no Condition: {what}",
-                                   known and public is True and not isinstance(cond, Unresolved)))
+            what = (
+                "anyone can assume this role"
+                if kind == "trust"
+                else 'anyone (Principal "*") is granted access'
+            )
+            issues.append(
+                IamIssue(
+                    "public_principal",
+                    sev,
+                    f'Allow with Principal "*" and no Condition: {what}',
+                    known and public is True and not isinstance(cond, Unresolved),
+                )
+            )
 
     if stmt.not_actions is not None:
-        issues.append(IamIssue("not_action", Severity.HIGH,
-                               "Allow with NotAction grants every action except the listed ones", known))
+        issues.append(
+            IamIssue(
+                "not_action",
+                Severity.HIGH,
+                "Allow with NotAction grants every action except the listed ones",
+                known,
+            )
+        )
 
     admin_actions = [a for a in actions if a in ("*", "*:*")]
     if admin_actions and res_maybe_all:
-        issues.append(IamIssue("admin", Severity.CRITICAL, 'Allow of action "*" on resource "*" (full administrator)',
-                               known and all_resources))
+        issues.append(
+            IamIssue(
+                "admin",
+                Severity.CRITICAL,
+                'Allow of action "*" on resource "*" (full administrator)',
+                known and all_resources,
+            )
+        )
         return issues
     if admin_actions:
-        issues.append(IamIssue("wildcard_action", Severity.HIGH, 'Allow of every action ("*") on the listed resources',
-                               known))
+        issues.append(
+            IamIssue(
+                "wildcard_action", Severity.HIGH, 'Allow of every action ("*") on the listed resources', known
+            )
+        )
     svc = [a for a in actions if re.fullmatch(r"[A-Za-z0-9-]+:\*", a)]
     if svc and res_maybe_all:
         iam = any(a.lower().startswith(("iam:", "sts:", "organizations:")) for a in svc)
-        issues.append(IamIssue("service_wildcard", Severity.CRITICAL if iam else Severity.HIGH,
-                               f"Allow of {', '.join(sorted(svc))} on resource \"*\"", known and all_resources))
+        issues.append(
+            IamIssue(
+                "service_wildcard",
+                Severity.CRITICAL if iam else Severity.HIGH,
+                f'Allow of {", ".join(sorted(svc))} on resource "*"',
+                known and all_resources,
+            )
+        )
     esc = sorted({e for e in ESCALATION_ACTIONS for a in actions if _matches(a, e)})
     if esc and res_maybe_all and not svc and not admin_actions:
-        issues.append(IamIssue("escalation", Severity.HIGH,
-                               f"privilege-escalation action(s) {', '.join(esc)} on resource \"*\"",
-                               known and all_resources))
+        issues.append(
+            IamIssue(
+                "escalation",
+                Severity.HIGH,
+                f'privilege-escalation action(s) {", ".join(esc)} on resource "*"',
+                known and all_resources,
+            )
+        )
     if act_unknown and res_maybe_all and not issues:
-        issues.append(IamIssue("unknown_actions", Severity.HIGH, "actions are not known statically (resource \"*\")",
-                               False))
+        issues.append(
+            IamIssue(
+                "unknown_actions", Severity.HIGH, 'actions are not known statically (resource "*")', False
+            )
+        )
     return issues
 
 
@@ -683,8 +739,15 @@ def gcp_bindings(rg: ResourceGraph) -> list[Binding]:
                 if isinstance(parsed, Mapping):
                     for i, b in enumerate(parsed.get("bindings", []) or []):
                         if isinstance(b, Mapping):
-                            out.append(Binding(res, f"policy_data.bindings[{i}]", b.get("role"),
-                                               tuple(b.get("members") or ()), scope))
+                            out.append(
+                                Binding(
+                                    res,
+                                    f"policy_data.bindings[{i}]",
+                                    b.get("role"),
+                                    tuple(b.get("members") or ()),
+                                    scope,
+                                )
+                            )
     for res in rg.resources("google_iam_policy", block="data"):
         blocks = res.attrs.get("binding", [])
         if isinstance(blocks, Unresolved):
@@ -695,8 +758,15 @@ def gcp_bindings(rg: ResourceGraph) -> list[Binding]:
                 continue
             ms = b.get("members")
             members = (ms,) if isinstance(ms, Unresolved) else tuple(ms or ())
-            out.append(Binding(res, f"binding[{i}].members", b.get("role"), members,
-                               used_scope.get(res.address, "unknown")))
+            out.append(
+                Binding(
+                    res,
+                    f"binding[{i}].members",
+                    b.get("role"),
+                    members,
+                    used_scope.get(res.address, "unknown"),
+                )
+            )
     return out
 
 
@@ -713,7 +783,9 @@ def azure_role_definitions(rg: ResourceGraph) -> list[Binding]:
                 continue
             acts = p.get("actions")
             actions = (acts,) if isinstance(acts, Unresolved) else tuple(acts or ())
-            out.append(Binding(res, f"permissions[{i}].actions", res.attrs.get("name"), actions, "role_definition"))
+            out.append(
+                Binding(res, f"permissions[{i}].actions", res.attrs.get("name"), actions, "role_definition")
+            )
     return out
 
 

@@ -109,20 +109,39 @@ class SecretMatch:
 # -- token formats ---------------------------------------------------------------------------
 _TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("private_key", re.compile(r"-----BEGIN[ A-Z0-9_-]*PRIVATE KEY( BLOCK)?-----"), "PEM private key"),
-    ("aws_access_key_id", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])"),
-     "AWS access key id"),
-    ("github_token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
-     "GitHub token"),
+    (
+        "aws_access_key_id",
+        re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])"),
+        "AWS access key id",
+    ),
+    (
+        "github_token",
+        re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+        "GitHub token",
+    ),
     ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), "Slack token"),
-    ("slack_webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
-     "Slack webhook URL"),
+    (
+        "slack_webhook",
+        re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
+        "Slack webhook URL",
+    ),
     ("stripe_key", re.compile(r"\b[rs]k_(live|test)_[A-Za-z0-9]{16,}"), "Stripe secret key"),
     ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "Google API key"),
-    ("gcp_service_account", re.compile(r'"type"\s*:\s*"service_account"[\s\S]*"private_key"'),
-     "GCP service-account key JSON"),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"), "JSON web token"),
-    ("url_credentials", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:([^\s/@]{3,})@[^\s/]+"),
-     "URL with embedded password"),
+    (
+        "gcp_service_account",
+        re.compile(r'"type"\s*:\s*"service_account"[\s\S]*"private_key"'),
+        "GCP service-account key JSON",
+    ),
+    (
+        "jwt",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
+        "JSON web token",
+    ),
+    (
+        "url_credentials",
+        re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:([^\s/@]{3,})@[^\s/]+"),
+        "URL with embedded password",
+    ),
 )
 
 #: One pass over a value decides whether any token pattern can match (most values: no).
@@ -269,8 +288,9 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
             if kind == "url_credentials" and is_placeholder(m.group(1)):
                 continue
             secret = m.group(0)
-            return SecretMatch(kind, key, redact(secret), len(secret),
-                               round(shannon_entropy(secret), 2), desc)
+            return SecretMatch(
+                kind, key, redact(secret), len(secret), round(shannon_entropy(secret), 2), desc
+            )
     if is_placeholder(stripped):
         return None
     if "\n" in stripped or len(stripped) > 512:
@@ -281,8 +301,14 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
                 return m
         return None
     if is_secret_key(key):
-        return SecretMatch("keyword", key, redact(stripped), len(stripped),
-                           round(shannon_entropy(stripped), 2), f"literal value for secret-like key {key!r}")
+        return SecretMatch(
+            "keyword",
+            key,
+            redact(stripped),
+            len(stripped),
+            round(shannon_entropy(stripped), 2),
+            f"literal value for secret-like key {key!r}",
+        )
     if _DIGEST_KEY.search(key):
         return None
     if _WS.search(stripped):
@@ -292,13 +318,22 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
         if len(word) >= MIN_HEX_LEN and all(c in HEX_CHARS for c in word):
             ent = shannon_entropy(word, HEX_CHARS)
             if ent > HEX_LIMIT:
-                return SecretMatch("high_entropy_hex", key, redact(word), len(word), round(ent, 2),
-                                   "high-entropy hex string")
-        elif len(word) >= MIN_BASE64_LEN and any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+                return SecretMatch(
+                    "high_entropy_hex", key, redact(word), len(word), round(ent, 2), "high-entropy hex string"
+                )
+        elif (
+            len(word) >= MIN_BASE64_LEN and any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+        ):
             ent = shannon_entropy(word)
             if ent > BASE64_LIMIT:
-                return SecretMatch("high_entropy_base64", key, redact(word), len(word), round(ent, 2),
-                                   "high-entropy base64 string")
+                return SecretMatch(
+                    "high_entropy_base64",
+                    key,
+                    redact(word),
+                    len(word),
+                    round(ent, 2),
+                    "high-entropy base64 string",
+                )
     return None
 
 

@@ -41,12 +41,12 @@ from infra_review.rules._registry import Hit, rule
 
 __all__ = [
     "backend_of",
-    "terraform_roots",
     "file_resource",
     "read_repo_text",
     "repo_anchor",
     "repo_paths",
     "root_terraform_blocks",
+    "terraform_roots",
 ]
 
 # -- shared helpers (also used by red_flags) ---------------------------------------------------
@@ -57,8 +57,11 @@ def terraform_roots(rg: ResourceGraph) -> list[str]:
     cached = rg.cache.get("iac.roots")
     if isinstance(cached, list):
         return list(cached)
-    roots = {str(r.meta.get("root", ".")) for r in rg.all() if r.format in ("terraform", "plan")
-             and r.block != "synthetic"}
+    roots = {
+        str(r.meta.get("root", "."))
+        for r in rg.all()
+        if r.format in ("terraform", "plan") and r.block != "synthetic"
+    }
     out = sorted(roots, key=lambda d: (d != ".", d))
     rg.cache["iac.roots"] = out
     return out
@@ -86,24 +89,39 @@ def repo_anchor(rg: ResourceGraph, root: str | None = None) -> Resource:
     if tf:
         anchor = tf[0]
     if anchor is None:
-        provs = sorted((r for r in rg.resources(block="provider") if not r.module and _in_root(r, root)),
-                       key=_loc_key)
+        provs = sorted(
+            (r for r in rg.resources(block="provider") if not r.module and _in_root(r, root)), key=_loc_key
+        )
         anchor = provs[0] if provs else None
     if anchor is None:
-        res = sorted((r for r in rg.resources() if not r.module and r.format == "terraform" and _in_root(r, root)),
-                     key=_loc_key)
+        res = sorted(
+            (r for r in rg.resources() if not r.module and r.format == "terraform" and _in_root(r, root)),
+            key=_loc_key,
+        )
         anchor = res[0] if res else None
     if anchor is None:
-        anchor = Resource("repo:.", "repository", block="synthetic", format="synthetic", meta={"name": "repo"},
-                          source=SourceLocation("."))
+        anchor = Resource(
+            "repo:.",
+            "repository",
+            block="synthetic",
+            format="synthetic",
+            meta={"name": "repo"},
+            source=SourceLocation("."),
+        )
     rg.cache[key] = anchor
     return anchor
 
 
 def file_resource(path: str) -> Resource:
     """A synthetic resource standing for one repository file (``file:<path>``)."""
-    return Resource(f"file:{path}", "file", block="synthetic", format="synthetic",
-                    meta={"name": PurePosixPath(path).name}, source=SourceLocation(path))
+    return Resource(
+        f"file:{path}",
+        "file",
+        block="synthetic",
+        format="synthetic",
+        meta={"name": PurePosixPath(path).name},
+        source=SourceLocation(path),
+    )
 
 
 def _loc_key(r: Resource) -> tuple[str, int, str]:
@@ -112,7 +130,9 @@ def _loc_key(r: Resource) -> tuple[str, int, str]:
 
 def root_terraform_blocks(rg: ResourceGraph, root: str | None = None) -> list[Resource]:
     """The ``terraform`` blocks of the root module(s) (of one root directory when given), in file order."""
-    return sorted((r for r in rg.resources(block="terraform") if not r.module and _in_root(r, root)), key=_loc_key)
+    return sorted(
+        (r for r in rg.resources(block="terraform") if not r.module and _in_root(r, root)), key=_loc_key
+    )
 
 
 def repo_paths(rg: ResourceGraph) -> list[str]:
@@ -135,7 +155,7 @@ def read_repo_text(rg: ResourceGraph, rel: str, limit: int = 256 * 1024) -> str 
         return None
     try:
         base = Path(str(root)).resolve()
-        p = (base / rel)
+        p = base / rel
         st = p.lstat()
         if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
             return None
@@ -245,8 +265,13 @@ def classify_module_source(source: str) -> str:
     return "other"
 
 
-@rule("IAC001", area=Area.IAC, severity=Severity.MEDIUM, title="Module source not pinned to a version",
-      checkov=("CKV_TF_1", "CKV_TF_2"))
+@rule(
+    "IAC001",
+    area=Area.IAC,
+    severity=Severity.MEDIUM,
+    title="Module source not pinned to a version",
+    checkov=("CKV_TF_1", "CKV_TF_2"),
+)
 def module_source_not_pinned(rg: ResourceGraph) -> Iterator[Hit]:
     """A remote module is used without a fixed version.
 
@@ -286,22 +311,36 @@ def module_source_not_pinned(rg: ResourceGraph) -> Iterator[Hit]:
         if kind == "registry":
             version = mod.attrs.get("version")
             if version is None or (isinstance(version, str) and not version.strip()):
-                yield Hit(mod, "registry module has no `version` constraint", "source",
-                          evidence={"source": source})
+                yield Hit(
+                    mod, "registry module has no `version` constraint", "source", evidence={"source": source}
+                )
             elif isinstance(version, Unresolved):
                 yield Hit(mod, "module `version` is not known statically", "version", Status.UNKNOWN)
             elif isinstance(version, str) and re.fullmatch(r"\s*>=?\s*[\w.\-]+\s*", version):
-                yield Hit(mod, f"registry module version `{version.strip()}` has no upper bound", "version",
-                          severity=Severity.LOW, evidence={"source": source, "version": version})
+                yield Hit(
+                    mod,
+                    f"registry module version `{version.strip()}` has no upper bound",
+                    "version",
+                    severity=Severity.LOW,
+                    evidence={"source": source, "version": version},
+                )
         elif kind in ("git", "hg"):
             key = "ref" if kind == "git" else "rev"
             m = re.search(rf"[?&]{key}=([^&]+)", source)
             if not m:
-                yield Hit(mod, f"{kind} module source has no `?{key}=` pin", "source",
-                          evidence={"source": _strip_credentials(source)})
+                yield Hit(
+                    mod,
+                    f"{kind} module source has no `?{key}=` pin",
+                    "source",
+                    evidence={"source": _strip_credentials(source)},
+                )
             elif m.group(1).lower() in _BRANCH_REFS:
-                yield Hit(mod, f"{kind} module source is pinned to branch `{m.group(1)}`, not a tag or commit",
-                          "source", evidence={"source": _strip_credentials(source)})
+                yield Hit(
+                    mod,
+                    f"{kind} module source is pinned to branch `{m.group(1)}`, not a tag or commit",
+                    "source",
+                    evidence={"source": _strip_credentials(source)},
+                )
 
 
 def _strip_credentials(url: str) -> str:
@@ -310,8 +349,20 @@ def _strip_credentials(url: str) -> str:
 
 # -- IAC002 copy-paste -----------------------------------------------------------------------
 
-_IGNORED_FOR_HASH = frozenset({"tags", "tags_all", "name", "name_prefix", "bucket", "identifier", "description",
-                               "labels", "cidr_block", "availability_zone"})
+_IGNORED_FOR_HASH = frozenset(
+    {
+        "tags",
+        "tags_all",
+        "name",
+        "name_prefix",
+        "bucket",
+        "identifier",
+        "description",
+        "labels",
+        "cidr_block",
+        "availability_zone",
+    }
+)
 
 
 def _norm_value(v: Any) -> Any:
@@ -324,9 +375,15 @@ def _norm_value(v: Any) -> Any:
     return v
 
 
-@rule("IAC002", area=Area.IAC, severity=Severity.LOW, title="Copy-pasted resource blocks across root directories")
+@rule(
+    "IAC002",
+    area=Area.IAC,
+    severity=Severity.LOW,
+    title="Copy-pasted resource blocks across root directories",
+)
 def copy_pasted_resources(rg: ResourceGraph) -> Iterator[Hit]:
-    """Three or more resource blocks of the same type with the same attributes live in two or more directories.
+    """Three or more resource blocks of the same type with the same attributes live in two or more
+    directories.
 
     Attributes are compared after dropping names, tags and descriptions, with every reference
     replaced by a placeholder; blocks with fewer than three remaining attributes are too small
@@ -371,21 +428,35 @@ def copy_pasted_resources(rg: ResourceGraph) -> Iterator[Hit]:
         if len(members) >= 3 and len(dirs) >= 2:
             others = sorted(m.address for m in members)
             for m in members:
-                yield Hit(m, f"{kind} block repeated {len(members)} times across {len(dirs)} directories",
-                          evidence={"copies": [f"{o.address} ({o.file}:{o.line})" for o in members],
-                                    "directories": sorted(dirs), "cluster": others})
+                yield Hit(
+                    m,
+                    f"{kind} block repeated {len(members)} times across {len(dirs)} directories",
+                    evidence={
+                        "copies": [f"{o.address} ({o.file}:{o.line})" for o in members],
+                        "directories": sorted(dirs),
+                        "cluster": others,
+                    },
+                )
 
 
 # -- IAC003 module structure -----------------------------------------------------------------
 
 _ACCOUNT_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:")
-_REGION = re.compile(r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|"
-                     r"northwest|southwest)-\d$")
+_REGION = re.compile(
+    r"^(us|eu|ap|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|"
+    r"northwest|southwest)-\d$"
+)
 
 
-@rule("IAC003", area=Area.IAC, severity=Severity.LOW, title="Module not reusable or root not version-constrained")
+@rule(
+    "IAC003",
+    area=Area.IAC,
+    severity=Severity.LOW,
+    title="Module not reusable or root not version-constrained",
+)
 def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
-    """A child module configures a provider or hardcodes a region/account ARN; or the root lacks version constraints.
+    """A child module configures a provider or hardcodes a region/account ARN; or the root lacks version
+    constraints.
 
     Flags a ``provider`` block inside a called module, a literal region or a literal ARN with
     an account id in a module's resources, and a root module whose ``terraform`` block has no
@@ -417,9 +488,14 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
     """
     for prov in _dedupe_by_location(r for r in rg.resources(block="provider") if r.module):
         call = rg.get(prov.module)  # reported at the module call, located at the provider block
-        yield Hit(call or prov, f"provider `{prov.attrs.get('alias') or prov.kind}` configured inside child module "
-                                f"`{prov.module}`", "provider", evidence={"provider": prov.address},
-                  location=prov.source)
+        yield Hit(
+            call or prov,
+            f"provider `{prov.attrs.get('alias') or prov.kind}` configured inside child module "
+            f"`{prov.module}`",
+            "provider",
+            evidence={"provider": prov.address},
+            location=prov.source,
+        )
     flagged: set[tuple[str, int]] = set()
     for r in rg.resources(block="resource"):
         if not r.module or (r.file, r.line) in flagged:
@@ -432,8 +508,9 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
                     continue
                 flagged.add((r.file, r.line))
                 what = "ARN with a literal account id" if _ACCOUNT_ARN.search(value) else "literal region"
-                yield Hit(r, f"module resource hardcodes a {what} in `{path}`", path,
-                          evidence={"module": r.module})
+                yield Hit(
+                    r, f"module resource hardcodes a {what} in `{path}`", path, evidence={"module": r.module}
+                )
                 break
     for root in terraform_roots(rg):
         if not _has_root_terraform(rg, root):
@@ -444,8 +521,12 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
                 attrs.setdefault(k, v)
         missing = [k for k in ("required_version", "required_providers") if attrs.get(k) in (None, [], {})]
         if missing:
-            yield Hit(repo_anchor(rg, root), f"root module `{root}` does not declare "
-                      f"{' or '.join(f'`{m}`' for m in missing)}", missing[0], evidence={"missing": missing})
+            yield Hit(
+                repo_anchor(rg, root),
+                f"root module `{root}` does not declare {' or '.join(f'`{m}`' for m in missing)}",
+                missing[0],
+                evidence={"missing": missing},
+            )
 
 
 def _walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -464,8 +545,11 @@ def _is_from_variable(rg: ResourceGraph, r: Resource, path: str) -> bool:
     """True when the value at ``path`` came from a variable/local (the loader resolved it)."""
     for dep, data in rg.dependencies(r.address, kinds={"ref"}):
         attr = str(data.get("attr", ""))
-        if dep.block in ("variable", "local") and attr and (path == attr or path.startswith(attr + ".")
-                                                            or path.startswith(attr + "[")):
+        if (
+            dep.block in ("variable", "local")
+            and attr
+            and (path == attr or path.startswith((attr + ".", attr + "[")))
+        ):
             return True
     return False
 
@@ -476,8 +560,10 @@ _NATIVE_LOCKING = frozenset({"azurerm", "gcs", "consul", "pg", "kubernetes", "re
 
 
 def _has_root_terraform(rg: ResourceGraph, root: str | None = None) -> bool:
-    return any(not r.module and r.format in ("terraform", "plan") and _in_root(r, root)
-               for r in rg.resources(block="resource"))
+    return any(
+        not r.module and r.format in ("terraform", "plan") and _in_root(r, root)
+        for r in rg.resources(block="resource")
+    )
 
 
 @rule("IAC004", area=Area.IAC, severity=Severity.HIGH, title="No remote state backend")
@@ -516,8 +602,11 @@ def no_remote_backend(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         be = backend_of(rg, root)
         if be is None:
-            yield Hit(repo_anchor(rg, root), f"root module `{root}` has no `backend` or `cloud` block (state is local)",
-                      "backend")
+            yield Hit(
+                repo_anchor(rg, root),
+                f"root module `{root}` has no `backend` or `cloud` block (state is local)",
+                "backend",
+            )
         elif be[0] == "local":
             yield Hit(be[2], 'root module uses `backend "local"`', "backend")
         elif not be[0]:
@@ -526,7 +615,8 @@ def no_remote_backend(rg: ResourceGraph) -> Iterator[Hit]:
 
 @rule("IAC005", area=Area.IAC, severity=Severity.MEDIUM, title="State backend without locking or encryption")
 def backend_locking_encryption(rg: ResourceGraph) -> Iterator[Hit]:
-    """The S3 backend lacks locking (``use_lockfile``/``dynamodb_table``) or ``encrypt = true``; the in-repo state bucket lacks versioning or a public access block.
+    """The S3 backend lacks locking (``use_lockfile``/``dynamodb_table``) or ``encrypt = true``; the
+    in-repo state bucket lacks versioning or a public access block.
 
     A partial backend configuration (values passed with ``-backend-config``, a
     ``*.tfbackend`` file in the repository) gives UNKNOWN for what it may supply.  The HTTP
@@ -563,8 +653,12 @@ def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Re
     partial_files = [p for p in repo_paths(rg) if p.endswith((".tfbackend", "backend.hcl", "backend.conf"))]
     if btype == "http":
         if not cfg.get("lock_address"):
-            yield Hit(tf, "http backend has no `lock_address` (no state locking)", "backend.lock_address",
-                      Status.UNKNOWN if partial_files else Status.FAIL)
+            yield Hit(
+                tf,
+                "http backend has no `lock_address` (no state locking)",
+                "backend.lock_address",
+                Status.UNKNOWN if partial_files else Status.FAIL,
+            )
         return
     if btype != "s3":
         return
@@ -574,8 +668,13 @@ def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Re
         yield Hit(tf, "S3 backend locking is not known statically", "backend.use_lockfile", Status.UNKNOWN)
     elif _tri(lockfile) is not True and not ddb:
         status = Status.UNKNOWN if partial_files else Status.FAIL
-        yield Hit(tf, "S3 backend has no state locking (`use_lockfile = true`)", "backend.use_lockfile", status,
-                  evidence={"partial_config_files": partial_files} if partial_files else {})
+        yield Hit(
+            tf,
+            "S3 backend has no state locking (`use_lockfile = true`)",
+            "backend.use_lockfile",
+            status,
+            evidence={"partial_config_files": partial_files} if partial_files else {},
+        )
     enc = cfg.get("encrypt")
     if isinstance(enc, Unresolved):
         yield Hit(tf, "S3 backend `encrypt` is not known statically", "backend.encrypt", Status.UNKNOWN)
@@ -605,10 +704,16 @@ def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Re
 _STATE_FILE = re.compile(r"(^|/)(terraform\.tfstate\.d/.*|[^/]*\.tfstate(\.backup|\.\d+\.backup)?)$")
 
 
-@rule("IAC006", area=Area.IAC, severity=Severity.CRITICAL, title="Terraform state file tracked in git",
-      no_env_downgrade=True)
+@rule(
+    "IAC006",
+    area=Area.IAC,
+    severity=Severity.CRITICAL,
+    title="Terraform state file tracked in git",
+    no_env_downgrade=True,
+)
 def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
-    """A ``*.tfstate`` / ``*.tfstate.backup`` file is tracked by git (or sits in a tree that is not a git repository).
+    """A ``*.tfstate`` / ``*.tfstate.backup`` file is tracked by git (or sits in a tree that is not a git
+    repository).
 
     Uses the loader's repository facts (``rg.repo["git"]["tracked"]`` and ``rg.repo["paths"]``);
     git itself is never run.  Each state file is reported at ``file:<path>``.
@@ -643,19 +748,36 @@ def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
         loc = SourceLocation(p)
         if is_repo and tracked_set is not None:
             if p in tracked_set:
-                yield Hit(anchor, f"state file `{p}` is tracked in git", p, evidence={"path": p}, location=loc)
+                yield Hit(
+                    anchor, f"state file `{p}` is tracked in git", p, evidence={"path": p}, location=loc
+                )
         elif is_repo:
-            yield Hit(anchor, f"state file `{p}` is in the work tree; tracking status unknown", p,
-                      Status.UNKNOWN, evidence={"path": p}, location=loc)
+            yield Hit(
+                anchor,
+                f"state file `{p}` is in the work tree; tracking status unknown",
+                p,
+                Status.UNKNOWN,
+                evidence={"path": p},
+                location=loc,
+            )
         else:
-            yield Hit(anchor, f"state file `{p}` is in a tree that is not under version control", p,
-                      severity=Severity.HIGH, evidence={"path": p}, location=loc)
+            yield Hit(
+                anchor,
+                f"state file `{p}` is in a tree that is not under version control",
+                p,
+                severity=Severity.HIGH,
+                evidence={"path": p},
+                location=loc,
+            )
 
 
 # -- IAC007 / IAC008 variables ---------------------------------------------------------------
 
-_CONSTRAINED = re.compile(r"(^|_)(env|environment|stage|region|cidr|cidrs|cidr_block|port|ports|instance_type|"
-                          r"instance_class|node_type)($|_)", re.IGNORECASE)
+_CONSTRAINED = re.compile(
+    r"(^|_)(env|environment|stage|region|cidr|cidrs|cidr_block|port|ports|instance_type|"
+    r"instance_class|node_type)($|_)",
+    re.IGNORECASE,
+)
 
 
 def _variables(rg: ResourceGraph) -> Iterator[Resource]:
@@ -693,7 +815,8 @@ def variable_undocumented(rg: ResourceGraph) -> Iterator[Hit]:
 
 @rule("IAC008", area=Area.IAC, severity=Severity.LOW, title="Variable without validation or sensitive flag")
 def variable_unvalidated(rg: ResourceGraph) -> Iterator[Hit]:
-    """A constrained-domain variable (``*env*``, ``*region*``, ``*cidr*``, ``*port*``, ``*instance_type*``) has no ``validation``; a secret-like variable is not ``sensitive`` (medium).
+    """A constrained-domain variable (``*env*``, ``*region*``, ``*cidr*``, ``*port*``, ``*instance_type*``)
+    has no ``validation``; a secret-like variable is not ``sensitive`` (medium).
 
     Why it matters
     --------------
@@ -722,25 +845,48 @@ def variable_unvalidated(rg: ResourceGraph) -> Iterator[Hit]:
         if is_secret_key(name):
             sens = v.attrs.get("sensitive")
             if isinstance(sens, Unresolved):
-                yield Hit(v, f"`sensitive` of variable `{name}` is not known statically", "sensitive", Status.UNKNOWN)
+                yield Hit(
+                    v,
+                    f"`sensitive` of variable `{name}` is not known statically",
+                    "sensitive",
+                    Status.UNKNOWN,
+                )
             elif _tri(sens) is not True:
-                yield Hit(v, f"secret-like variable `{name}` is not marked `sensitive = true`", "sensitive",
-                          severity=Severity.MEDIUM)
+                yield Hit(
+                    v,
+                    f"secret-like variable `{name}` is not marked `sensitive = true`",
+                    "sensitive",
+                    severity=Severity.MEDIUM,
+                )
             continue
         if _CONSTRAINED.search(name) and not v.attrs.get("validation"):
-            yield Hit(v, f"variable `{name}` has a constrained domain but no `validation` block", "validation")
+            yield Hit(
+                v, f"variable `{name}` has a constrained domain but no `validation` block", "validation"
+            )
 
 
 # -- IAC009 outputs ----------------------------------------------------------------------------
 
-_SECRET_OUTPUT_ATTR = re.compile(r"\.(password|master_password|secret|secret_string|private_key\w*|auth_token|"
-                                 r"token|access_key|secret_access_key|ses_smtp_password_v4|result|"
-                                 r"connection_string\w*|primary_access_key|secondary_access_key|"
-                                 r"primary_connection_string|client_secret|kube_config\w*|key_material)\b")
-_SECRET_OUTPUT_KINDS = ("random_password", "random_string", "tls_private_key", "aws_iam_access_key",
-                        "aws_db_instance", "aws_rds_cluster", "aws_elasticache_replication_group",
-                        "aws_secretsmanager_secret_version", "azurerm_storage_account", "azurerm_kubernetes_cluster",
-                        "google_service_account_key", "aws_iam_user_login_profile")
+_SECRET_OUTPUT_ATTR = re.compile(
+    r"\.(password|master_password|secret|secret_string|private_key\w*|auth_token|"
+    r"token|access_key|secret_access_key|ses_smtp_password_v4|result|"
+    r"connection_string\w*|primary_access_key|secondary_access_key|"
+    r"primary_connection_string|client_secret|kube_config\w*|key_material)\b"
+)
+_SECRET_OUTPUT_KINDS = (
+    "random_password",
+    "random_string",
+    "tls_private_key",
+    "aws_iam_access_key",
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_elasticache_replication_group",
+    "aws_secretsmanager_secret_version",
+    "azurerm_storage_account",
+    "azurerm_kubernetes_cluster",
+    "google_service_account_key",
+    "aws_iam_user_login_profile",
+)
 
 
 def _output_secret_source(rg: ResourceGraph, out: Resource) -> str:
@@ -800,16 +946,24 @@ def output_undocumented(rg: ResourceGraph) -> Iterator[Hit]:
         sens = out.attrs.get("sensitive")
         if src and _tri(sens) is not True:
             status = Status.UNKNOWN if isinstance(sens, Unresolved) else Status.FAIL
-            yield Hit(out, f"output `{out.name}` exposes a secret ({src}) without `sensitive = true`", "sensitive",
-                      status, severity=Severity.MEDIUM, evidence={"source": src})
+            yield Hit(
+                out,
+                f"output `{out.name}` exposes a secret ({src}) without `sensitive = true`",
+                "sensitive",
+                status,
+                severity=Severity.MEDIUM,
+                evidence={"source": src},
+            )
         elif not out.attrs.get("description"):
             yield Hit(out, f"output `{out.name}` has no description", "description")
 
 
 # -- IAC010 cross-stack references -------------------------------------------------------------
 
-_LITERAL_ID = re.compile(r"^(vpc|subnet|sg|rtb|igw|nat|eni|vol|snap|eipalloc|tgw|pcx|vpce|acl|lt|i|db|cluster)-"
-                         r"[0-9a-f]{8}([0-9a-f]{9})?$")
+_LITERAL_ID = re.compile(
+    r"^(vpc|subnet|sg|rtb|igw|nat|eni|vol|snap|eipalloc|tgw|pcx|vpce|acl|lt|i|db|cluster)-"
+    r"[0-9a-f]{8}([0-9a-f]{9})?$"
+)
 
 
 def literal_ids(res: Resource) -> list[tuple[str, str]]:
@@ -836,7 +990,12 @@ def literal_ids_index(rg: ResourceGraph) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-@rule("IAC010", area=Area.IAC, severity=Severity.LOW, title="Literal resource ids instead of cross-stack references")
+@rule(
+    "IAC010",
+    area=Area.IAC,
+    severity=Severity.LOW,
+    title="Literal resource ids instead of cross-stack references",
+)
 def literal_resource_ids(rg: ResourceGraph) -> Iterator[Hit]:
     """A resource or data source hardcodes ids of other infrastructure (``vpc-…``, ``subnet-…``, ``sg-…``).
 
@@ -867,9 +1026,13 @@ def literal_resource_ids(rg: ResourceGraph) -> Iterator[Hit]:
     for r in _dedupe_by_location(rg[a] for a in index):
         ids = [(p, v) for p, v in index[r.address] if not _is_from_variable(rg, r, p)]
         if ids:
-            yield Hit(r, f"hardcoded id(s) {', '.join(sorted({v for _, v in ids}))} in "
-                         f"{', '.join(sorted({p for p, _ in ids}))}", ids[0][0],
-                      evidence={"ids": [{"attribute": p, "id": v} for p, v in ids]})
+            yield Hit(
+                r,
+                f"hardcoded id(s) {', '.join(sorted({v for _, v in ids}))} in "
+                f"{', '.join(sorted({p for p, _ in ids}))}",
+                ids[0][0],
+                evidence={"ids": [{"attribute": p, "id": v} for p, v in ids]},
+            )
 
 
 # -- IAC011 / IAC012 tagging -----------------------------------------------------------------------
@@ -932,19 +1095,36 @@ def missing_required_tags(rg: ResourceGraph) -> Iterator[Hit]:
         missing = missing_keys(et, req, TAG_ALIASES)
         if not missing:
             continue
-        attr = "metadata.labels" if r.block == "k8s" else ("labels" if r.kind.startswith("google_") else "tags")
+        attr = (
+            "metadata.labels" if r.block == "k8s" else ("labels" if r.kind.startswith("google_") else "tags")
+        )
         if et.is_unknown:
-            yield Hit(r, f"required tag(s) {', '.join(missing)} may come from values not known statically", attr,
-                      Status.UNKNOWN, evidence={"missing": missing, "unknown": list(et.unknown)})
+            yield Hit(
+                r,
+                f"required tag(s) {', '.join(missing)} may come from values not known statically",
+                attr,
+                Status.UNKNOWN,
+                evidence={"missing": missing, "unknown": list(et.unknown)},
+            )
         else:
-            yield Hit(r, f"missing required tag(s): {', '.join(missing)}", attr,
-                      evidence={"missing": missing, "effective_tags": sorted(et.tags)})
+            yield Hit(
+                r,
+                f"missing required tag(s): {', '.join(missing)}",
+                attr,
+                evidence={"missing": missing, "effective_tags": sorted(et.tags)},
+            )
 
 
-@rule("IAC012", area=Area.IAC, severity=Severity.LOW, title="Tags not propagated to launched instances",
-      checkov=("CKV_AWS_153",))
+@rule(
+    "IAC012",
+    area=Area.IAC,
+    severity=Severity.LOW,
+    title="Tags not propagated to launched instances",
+    checkov=("CKV_AWS_153",),
+)
 def tags_not_propagated(rg: ResourceGraph) -> Iterator[Hit]:
-    """An ASG ``tag`` has ``propagate_at_launch = false``, or a launch template has no ``tag_specifications`` for instances and volumes.
+    """An ASG ``tag`` has ``propagate_at_launch = false``, or a launch template has no
+    ``tag_specifications`` for instances and volumes.
 
     Why it matters
     --------------
@@ -981,14 +1161,24 @@ def tags_not_propagated(rg: ResourceGraph) -> Iterator[Hit]:
             elif _tri(p) is False:
                 bad.append(f"tag[{i}]")
         if bad:
-            yield Hit(asg, f"ASG tag(s) {', '.join(bad)} set `propagate_at_launch = false`", f"{bad[0]}.propagate_at_launch")
+            yield Hit(
+                asg,
+                f"ASG tag(s) {', '.join(bad)} set `propagate_at_launch = false`",
+                f"{bad[0]}.propagate_at_launch",
+            )
         elif unknown:
             yield Hit(asg, "ASG tag propagation is not known statically", "tag", Status.UNKNOWN)
     for lt in rg.resources("aws_launch_template"):
         specs = lt.attrs.get("tag_specifications")
-        if isinstance(specs, Unresolved) or (isinstance(specs, list) and any(isinstance(s, Unresolved) for s in specs)):
-            yield Hit(lt, "launch template `tag_specifications` not known statically", "tag_specifications",
-                      Status.UNKNOWN)
+        if isinstance(specs, Unresolved) or (
+            isinstance(specs, list) and any(isinstance(s, Unresolved) for s in specs)
+        ):
+            yield Hit(
+                lt,
+                "launch template `tag_specifications` not known statically",
+                "tag_specifications",
+                Status.UNKNOWN,
+            )
             continue
         types = set()
         unknown = False
@@ -1001,18 +1191,28 @@ def tags_not_propagated(rg: ResourceGraph) -> Iterator[Hit]:
                     types.add(rt)
         missing = [t for t in ("instance", "volume") if t not in types]
         if missing and unknown:
-            yield Hit(lt, "launch template `tag_specifications` not known statically", "tag_specifications",
-                      Status.UNKNOWN)
+            yield Hit(
+                lt,
+                "launch template `tag_specifications` not known statically",
+                "tag_specifications",
+                Status.UNKNOWN,
+            )
         elif missing:
-            yield Hit(lt, f"launch template has no `tag_specifications` for {' and '.join(missing)}",
-                      "tag_specifications", evidence={"missing": missing})
+            yield Hit(
+                lt,
+                f"launch template has no `tag_specifications` for {' and '.join(missing)}",
+                "tag_specifications",
+                evidence={"missing": missing},
+            )
 
 
 # -- IAC013 / IAC014 drift ---------------------------------------------------------------------------
 
-_DRIFT_SENSITIVE = re.compile(r"^(ingress|egress|policy|assume_role_policy|inline_policy|.*security_group.*|"
-                              r"cidr_blocks|publicly_accessible|acl|grant|.*_policy_arns?|"
-                              r"network_acl.*|route)$")
+_DRIFT_SENSITIVE = re.compile(
+    r"^(ingress|egress|policy|assume_role_policy|inline_policy|.*security_group.*|"
+    r"cidr_blocks|publicly_accessible|acl|grant|.*_policy_arns?|"
+    r"network_acl.*|route)$"
+)
 
 
 def _ignore_changes(res: Resource) -> Any:
@@ -1035,7 +1235,8 @@ def _name(v: Any) -> str:
 
 @rule("IAC013", area=Area.IAC, severity=Severity.MEDIUM, title="Drift hidden by lifecycle.ignore_changes")
 def drift_ignored(rg: ResourceGraph) -> Iterator[Hit]:
-    """``lifecycle { ignore_changes = all }``, or ``ignore_changes`` on security-relevant attributes (``ingress``, ``egress``, ``policy``, ``*security_group*``...).
+    """``lifecycle { ignore_changes = all }``, or ``ignore_changes`` on security-relevant attributes
+    (``ingress``, ``egress``, ``policy``, ``*security_group*``...).
 
     Why it matters
     --------------
@@ -1063,22 +1264,35 @@ def drift_ignored(rg: ResourceGraph) -> Iterator[Hit]:
         items = ic if isinstance(ic, list | tuple) else [ic]
         names = [_name(x) for x in items]
         if any(n == "all" for n in names):
-            yield Hit(r, "`lifecycle.ignore_changes = all`: every drift is hidden", "lifecycle.ignore_changes")
+            yield Hit(
+                r, "`lifecycle.ignore_changes = all`: every drift is hidden", "lifecycle.ignore_changes"
+            )
             continue
         hidden = [n for n in names if _DRIFT_SENSITIVE.match(n.split(".")[0].split("[")[0])]
         if hidden:
-            yield Hit(r, f"`ignore_changes` hides drift of security-relevant {', '.join(hidden)}",
-                      "lifecycle.ignore_changes", evidence={"ignored": names})
+            yield Hit(
+                r,
+                f"`ignore_changes` hides drift of security-relevant {', '.join(hidden)}",
+                "lifecycle.ignore_changes",
+                evidence={"ignored": names},
+            )
 
 
-_CI_FILES = re.compile(r"^(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/.*\.ya?ml|Jenkinsfile.*|"
-                       r"azure-pipelines\.ya?ml|\.circleci/config\.ya?ml|bitbucket-pipelines\.ya?ml|"
-                       r"\.buildkite/.*\.ya?ml|atlantis\.ya?ml|\.spacelift/.*|env0\.ya?ml|\.drone\.ya?ml)$")
-_SCHEDULE = re.compile(r"(^|\s)(schedule:|cron:|- cron|triggers:\s*\n\s*cron|pipelines:\s*\n\s*custom|"
-                       r"\bperiodic\b|when:\s*schedule|CI_PIPELINE_SOURCE\s*==\s*[\"']schedule)", re.MULTILINE)
-_DRIFT_CMD = re.compile(r"terraform\s+plan\b[^\n]*(-detailed-exitcode|-refresh-only)|"
-                        r"terraform\s+apply\s+-refresh-only|driftctl|terraform-drift|tfdrift|drift[-_]detect",
-                        re.IGNORECASE)
+_CI_FILES = re.compile(
+    r"^(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/.*\.ya?ml|Jenkinsfile.*|"
+    r"azure-pipelines\.ya?ml|\.circleci/config\.ya?ml|bitbucket-pipelines\.ya?ml|"
+    r"\.buildkite/.*\.ya?ml|atlantis\.ya?ml|\.spacelift/.*|env0\.ya?ml|\.drone\.ya?ml)$"
+)
+_SCHEDULE = re.compile(
+    r"(^|\s)(schedule:|cron:|- cron|triggers:\s*\n\s*cron|pipelines:\s*\n\s*custom|"
+    r"\bperiodic\b|when:\s*schedule|CI_PIPELINE_SOURCE\s*==\s*[\"']schedule)",
+    re.MULTILINE,
+)
+_DRIFT_CMD = re.compile(
+    r"terraform\s+plan\b[^\n]*(-detailed-exitcode|-refresh-only)|"
+    r"terraform\s+apply\s+-refresh-only|driftctl|terraform-drift|tfdrift|drift[-_]detect",
+    re.IGNORECASE,
+)
 
 
 def drift_detection_evidence(rg: ResourceGraph) -> dict[str, Any]:
@@ -1100,13 +1314,19 @@ def drift_detection_evidence(rg: ResourceGraph) -> dict[str, Any]:
     for st in rg.resources("aws_config_configuration_recorder_status"):
         if _tri(st.attrs.get("is_enabled")) is True:
             enabled.append(st.address)
-    return {"ci_files": ci, "drift_jobs": drift_jobs, "scheduled_drift_jobs": scheduled,
-            "config_recorders": recorders, "config_recorders_enabled": enabled}
+    return {
+        "ci_files": ci,
+        "drift_jobs": drift_jobs,
+        "scheduled_drift_jobs": scheduled,
+        "config_recorders": recorders,
+        "config_recorders_enabled": enabled,
+    }
 
 
 @rule("IAC014", area=Area.IAC, severity=Severity.LOW, title="No drift detection")
 def no_drift_detection(rg: ResourceGraph) -> Iterator[Hit]:
-    """Neither a scheduled CI drift check (``terraform plan -detailed-exitcode`` / ``-refresh-only``) nor an enabled AWS Config recorder exists.
+    """Neither a scheduled CI drift check (``terraform plan -detailed-exitcode`` / ``-refresh-only``) nor
+    an enabled AWS Config recorder exists.
 
     CI definitions (``.github/workflows``, ``.gitlab-ci.yml``, Jenkins, Azure Pipelines,
     CircleCI, Bitbucket, Buildkite, Atlantis) are read as text, without executing anything;
@@ -1140,6 +1360,8 @@ def no_drift_detection(rg: ResourceGraph) -> Iterator[Hit]:
         return
     anchor = repo_anchor(rg)
     if ev["drift_jobs"] or ev["config_recorders"]:
-        yield Hit(anchor, "drift checks exist but none is scheduled or enabled", "", Status.UNKNOWN, evidence=ev)
+        yield Hit(
+            anchor, "drift checks exist but none is scheduled or enabled", "", Status.UNKNOWN, evidence=ev
+        )
     else:
         yield Hit(anchor, "no scheduled drift detection in CI and no AWS Config recorder", "", evidence=ev)

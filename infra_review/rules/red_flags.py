@@ -52,7 +52,14 @@ from infra_review.analysis.iam import (
 from infra_review.analysis.iam import (
     assess_statement as _assess_statement,
 )
-from infra_review.analysis.secrets import SecretMatch, is_placeholder, iter_secrets, redact, scan_text, scan_value
+from infra_review.analysis.secrets import (
+    SecretMatch,
+    is_placeholder,
+    iter_secrets,
+    redact,
+    scan_text,
+    scan_value,
+)
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
 from infra_review.rules._registry import RULES, Hit, rule
@@ -98,8 +105,9 @@ def _addresses_of(res: Resource) -> set[str]:
     return out
 
 
-def linked(rg: ResourceGraph, target: Resource, kinds: Iterable[str], attr: str = "bucket",
-           name_attr: str = "bucket") -> list[Resource]:
+def linked(
+    rg: ResourceGraph, target: Resource, kinds: Iterable[str], attr: str = "bucket", name_attr: str = "bucket"
+) -> list[Resource]:
     """Resources of ``kinds`` whose ``attr`` points at ``target``.
 
     Followed, in order: ``ref`` edges recorded on ``attr``, the ``refs`` of an
@@ -147,7 +155,9 @@ def _pab_flags(res: Resource) -> dict[str, bool | None]:
     return out
 
 
-def bucket_public_access_block(rg: ResourceGraph, bucket: Resource) -> tuple[bool | None, dict[str, bool | None]]:
+def bucket_public_access_block(
+    rg: ResourceGraph, bucket: Resource
+) -> tuple[bool | None, dict[str, bool | None]]:
     """Is the bucket covered by an all-true public access block?  ``(covered, flags)``.
 
     ``covered`` is True (bucket- or account-level block with all four flags true), False,
@@ -155,8 +165,10 @@ def bucket_public_access_block(rg: ResourceGraph, bucket: Resource) -> tuple[boo
     true when either level sets it).
     """
     flags: dict[str, bool | None] = dict.fromkeys(_PAB_FLAGS, False)
-    sources = [*linked(rg, bucket, ["aws_s3_bucket_public_access_block"]),
-               *rg.resources("aws_s3_account_public_access_block")]
+    sources = [
+        *linked(rg, bucket, ["aws_s3_bucket_public_access_block"]),
+        *rg.resources("aws_s3_account_public_access_block"),
+    ]
     for src in sources:
         for f, v in _pab_flags(src).items():
             if flags[f] is True:
@@ -191,8 +203,11 @@ def bucket_versioning(rg: ResourceGraph, bucket: Resource) -> bool | None:
     return _tri(enabled) is True
 
 
-_PUBLIC_ACLS = {"public-read": "public read", "public-read-write": "public read/write",
-                "authenticated-read": "any AWS account"}
+_PUBLIC_ACLS = {
+    "public-read": "public read",
+    "public-read-write": "public read/write",
+    "authenticated-read": "any AWS account",
+}
 _PUBLIC_GRANTEE = re.compile(r"acs\.amazonaws\.com/groups/global/(AllUsers|AuthenticatedUsers)")
 
 
@@ -267,7 +282,8 @@ _TF_IMPORT = re.compile(r"\bterraform\s+import\b")
 
 @rule("RED001", area=Area.RED_FLAGS, severity=Severity.MEDIUM, title="Signs of manual infrastructure changes")
 def manual_changes(rg: ResourceGraph) -> Iterator[Hit]:
-    """Evidence that infrastructure was changed by hand: ``import`` blocks, ``terraform import`` in scripts, literal resource ids (flag at ≥5), drift hidden by ``ignore_changes``, no drift detection.
+    """Evidence that infrastructure was changed by hand: ``import`` blocks, ``terraform import`` in
+    scripts, literal resource ids (flag at ≥5), drift hidden by ``ignore_changes``, no drift detection.
 
     Each ``import`` block is reported (info): the resource was created outside Terraform.
     When five or more literal resource ids (``vpc-…``, ``subnet-…``, ``sg-…``) are written in
@@ -308,11 +324,18 @@ def manual_changes(rg: ResourceGraph) -> Iterator[Hit]:
         target = None
         if isinstance(to, str):
             full = f"{imp.module}.{to}" if imp.module else to
-            target = rg.get(full) or next((r for r in rg.resources() if r.meta.get("base_address") == full), None)
+            target = rg.get(full) or next(
+                (r for r in rg.resources() if r.meta.get("base_address") == full), None
+            )
         # reported on the imported resource when it is in the graph, located at the import block
-        yield Hit(target or imp, f"resource {to if isinstance(to, str) else imp.address} was imported "
-                                 "(created outside Terraform)", "import", severity=Severity.INFO,
-                  evidence={**context, "import_block": imp.address}, location=imp.source)
+        yield Hit(
+            target or imp,
+            f"resource {to if isinstance(to, str) else imp.address} was imported (created outside Terraform)",
+            "import",
+            severity=Severity.INFO,
+            evidence={**context, "import_block": imp.address},
+            location=imp.source,
+        )
     holders: list[tuple[Resource, list[tuple[str, str]]]] = []
     seen: set[tuple[str, int]] = set()
     for addr, ids in literal_ids_index(rg).items():
@@ -324,24 +347,39 @@ def manual_changes(rg: ResourceGraph) -> Iterator[Hit]:
     total = sum(len(ids) for _, ids in holders)
     if total >= 5:
         for r, ids in holders:
-            yield Hit(r, f"{len(ids)} literal resource id(s) of {total} in the configuration "
-                         "(objects created or looked up by hand)", ids[0][0],
-                      evidence={**context, "ids": [{"attribute": p, "id": v} for p, v in ids],
-                                "total_literal_ids": total})
+            yield Hit(
+                r,
+                f"{len(ids)} literal resource id(s) of {total} in the configuration "
+                "(objects created or looked up by hand)",
+                ids[0][0],
+                evidence={
+                    **context,
+                    "ids": [{"attribute": p, "id": v} for p, v in ids],
+                    "total_literal_ids": total,
+                },
+            )
 
 
 # -- RED002 version control ------------------------------------------------------------------
 
 _GITIGNORE_NEEDS = {
     ".terraform/": re.compile(r"^\s*(\*\*/)?\.terraform(/\*{0,2})?\s*$", re.MULTILINE),
-    "*.tfstate": re.compile(r"^\s*(\*\*/)?\*\.tfstate(\*|\.\*)?\s*$|^\s*(\*\*/)?\*\.tfstate\*?\s*$", re.MULTILINE),
+    "*.tfstate": re.compile(
+        r"^\s*(\*\*/)?\*\.tfstate(\*|\.\*)?\s*$|^\s*(\*\*/)?\*\.tfstate\*?\s*$", re.MULTILINE
+    ),
 }
 
 
-@rule("RED002", area=Area.RED_FLAGS, severity=Severity.HIGH, title="Infrastructure code not under version control",
-      no_env_downgrade=True)
+@rule(
+    "RED002",
+    area=Area.RED_FLAGS,
+    severity=Severity.HIGH,
+    title="Infrastructure code not under version control",
+    no_env_downgrade=True,
+)
 def no_version_control(rg: ResourceGraph) -> Iterator[Hit]:
-    """The repository is not a git work tree, ``.tf`` files are untracked, the lock file is untracked, ``.gitignore`` misses ``.terraform/``/``*.tfstate``, or state is tracked (IAC006).
+    """The repository is not a git work tree, ``.tf`` files are untracked, the lock file is untracked,
+    ``.gitignore`` misses ``.terraform/``/``*.tfstate``, or state is tracked (IAC006).
 
     Uses the loader's git facts (``rg.repo["git"]``: ``is_repo``, ``tracked``), never git
     itself.  Untracked ``.tf`` files and an untracked ``.terraform.lock.hcl`` are reported
@@ -382,12 +420,23 @@ def no_version_control(rg: ResourceGraph) -> Iterator[Hit]:
         # something in the tree (a state file) makes it a definite problem.
         ev = {"git_note": str(git.get("note", "")), "state_files": [h.attribute for h in state_hits]}
         if state_hits:
-            yield Hit(anchor, "no git work tree at the reviewed root, and state file(s) "
-                              f"{', '.join(f'`{h.attribute}`' for h in state_hits)} lie in the tree", "",
-                      evidence=ev, location=state_hits[0].location)
+            yield Hit(
+                anchor,
+                "no git work tree at the reviewed root, and state file(s) "
+                f"{', '.join(f'`{h.attribute}`' for h in state_hits)} lie in the tree",
+                "",
+                evidence=ev,
+                location=state_hits[0].location,
+            )
         else:
-            yield Hit(anchor, "no git work tree at the reviewed root: not under version control, or a "
-                              "sub-directory of a repository (check before sign-off)", "", Status.UNKNOWN, evidence=ev)
+            yield Hit(
+                anchor,
+                "no git work tree at the reviewed root: not under version control, or a "
+                "sub-directory of a repository (check before sign-off)",
+                "",
+                Status.UNKNOWN,
+                evidence=ev,
+            )
         return
     tracked = git.get("tracked")
     if isinstance(tracked, list | tuple | set | frozenset):
@@ -397,26 +446,45 @@ def no_version_control(rg: ResourceGraph) -> Iterator[Hit]:
                 yield Hit(anchor, f"`{p}` is not tracked by git", p, location=SourceLocation(p))
         for p in sorted(repo_paths(rg)):
             if p.rsplit("/", 1)[-1] == ".terraform.lock.hcl" and p not in tset:
-                yield Hit(anchor, f"dependency lock file `{p}` is not tracked by git", p,
-                          severity=Severity.MEDIUM, location=SourceLocation(p))
+                yield Hit(
+                    anchor,
+                    f"dependency lock file `{p}` is not tracked by git",
+                    p,
+                    severity=Severity.MEDIUM,
+                    location=SourceLocation(p),
+                )
     if tf_files:
         text = read_repo_text(rg, ".gitignore", limit=64 * 1024) if ".gitignore" in repo_paths(rg) else None
         missing = [k for k, rx in _GITIGNORE_NEEDS.items() if not (text and rx.search(text))]
         if missing:
-            yield Hit(anchor, f"`.gitignore` does not ignore {', '.join(f'`{m}`' for m in missing)}", ".gitignore",
-                      severity=Severity.LOW, evidence={"missing": missing},
-                      location=SourceLocation(".gitignore") if text is not None else None)
+            yield Hit(
+                anchor,
+                f"`.gitignore` does not ignore {', '.join(f'`{m}`' for m in missing)}",
+                ".gitignore",
+                severity=Severity.LOW,
+                evidence={"missing": missing},
+                location=SourceLocation(".gitignore") if text is not None else None,
+            )
     for h in state_hits:
-        yield Hit(h.resource, f"IAC006: {h.message}", h.attribute, h.status, dict(h.evidence),
-                  Severity.CRITICAL, h.location)
+        yield Hit(
+            h.resource,
+            f"IAC006: {h.message}",
+            h.attribute,
+            h.status,
+            dict(h.evidence),
+            Severity.CRITICAL,
+            h.location,
+        )
 
 
 # -- RED003 hardcoded secrets --------------------------------------------------------------------
 
 #: Attributes where a secret (even one from a variable) ends up readable in plain text.
-_PLAIN_SINKS = re.compile(r"^(user_data|user_data_base64|custom_data|metadata_startup_script|container_definitions|"
-                          r"environment|tags|labels|description|metadata|app_settings|template_body|"
-                          r"inline|command|args|parameters)($|[.\[])")
+_PLAIN_SINKS = re.compile(
+    r"^(user_data|user_data_base64|custom_data|metadata_startup_script|container_definitions|"
+    r"environment|tags|labels|description|metadata|app_settings|template_body|"
+    r"inline|command|args|parameters)($|[.\[])"
+)
 _SKIP_BLOCKS = frozenset({"synthetic", "output", "moved", "import", "terraform"})
 _ENCRYPTED_KINDS = frozenset({"k8s:SealedSecret", "k8s:ExternalSecret", "k8s:SecretProviderClass"})
 
@@ -470,8 +538,9 @@ def _variable_value(v: Resource) -> list[tuple[str, Any, SourceLocation | None, 
     return out
 
 
-def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch, dict[str, Any],
-                                                    SourceLocation | None]]:
+def secret_findings(
+    rg: ResourceGraph,
+) -> list[tuple[Resource, str, SecretMatch, dict[str, Any], SourceLocation | None]]:
     """Every hardcoded secret in the graph: ``(resource, attribute, match, evidence, location)``.
 
     Variables and locals are judged under their own name (``db_password = "..."``); a
@@ -485,8 +554,11 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
     out: list[tuple[Resource, str, SecretMatch, dict[str, Any], SourceLocation | None]] = []
     secret_vars: dict[str, SecretMatch] = {}
     for v in rg.resources(block=("variable", "local")):
-        values = _variable_value(v) if v.block == "variable" else [("value", v.attrs.get("value", dict(v.attrs)),
-                                                                     None, "local")]
+        values = (
+            _variable_value(v)
+            if v.block == "variable"
+            else [("value", v.attrs.get("value", dict(v.attrs)), None, "local")]
+        )
         for attr, value, loc, origin in values:
             if isinstance(value, str):
                 m = scan_value(v.name, value)
@@ -514,8 +586,15 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
             src = _from_source(path, sources)
             if src is not None:
                 if src.address in secret_vars and _PLAIN_SINKS.match(path):
-                    out.append((res, path, secret_vars[src.address],
-                                {"via": src.address, **secret_vars[src.address].to_dict()}, None))
+                    out.append(
+                        (
+                            res,
+                            path,
+                            secret_vars[src.address],
+                            {"via": src.address, **secret_vars[src.address].to_dict()},
+                            None,
+                        )
+                    )
                     reported_paths.add(path)
                 continue
             out.append((res, path, m, m.to_dict(), None))
@@ -525,19 +604,34 @@ def secret_findings(rg: ResourceGraph) -> list[tuple[Resource, str, SecretMatch,
             if ptype == "SecureString" and isinstance(value, str) and not is_placeholder(value):
                 src = _from_source("value", sources)
                 if src is None:
-                    m2 = SecretMatch("keyword", "value", redact(value), len(value), 0.0,
-                                     "literal value of a SecureString parameter")
+                    m2 = SecretMatch(
+                        "keyword",
+                        "value",
+                        redact(value),
+                        len(value),
+                        0.0,
+                        "literal value of a SecureString parameter",
+                    )
                     out.append((res, "value", m2, m2.to_dict(), None))
                     reported_paths.add("value")
                 elif src.address in secret_vars:
                     pass  # reported at the variable
         # a secret variable flowing into a plain-text sink the walk could not see (unknown value)
         for attr, dep in sources:
-            if dep.address in secret_vars and _PLAIN_SINKS.match(attr) and not any(
-                p == attr or p.startswith((attr + ".", attr + "[")) for p in reported_paths
+            if (
+                dep.address in secret_vars
+                and _PLAIN_SINKS.match(attr)
+                and not any(p == attr or p.startswith((attr + ".", attr + "[")) for p in reported_paths)
             ):
-                out.append((res, attr, secret_vars[dep.address],
-                            {"via": dep.address, **secret_vars[dep.address].to_dict()}, None))
+                out.append(
+                    (
+                        res,
+                        attr,
+                        secret_vars[dep.address],
+                        {"via": dep.address, **secret_vars[dep.address].to_dict()},
+                        None,
+                    )
+                )
                 reported_paths.add(attr)
     rg.cache["red.secrets"] = tuple(out)
     return out
@@ -549,16 +643,26 @@ def _what(m: SecretMatch) -> str:
     return m.description or m.kind
 
 
-_SECRET_FILES = re.compile(r"(^|/)(\.env(\.[\w-]+)?|id_rsa|id_dsa|id_ecdsa|id_ed25519|[^/]+\.pem|[^/]+\.p12|"
-                           r"[^/]+\.pfx|[^/]+\.key|\.npmrc|\.pypirc|credentials(\.json)?|[^/]*service[-_]account[^/]*"
-                           r"\.json)$")
+_SECRET_FILES = re.compile(
+    r"(^|/)(\.env(\.[\w-]+)?|id_rsa|id_dsa|id_ecdsa|id_ed25519|[^/]+\.pem|[^/]+\.p12|"
+    r"[^/]+\.pfx|[^/]+\.key|\.npmrc|\.pypirc|credentials(\.json)?|[^/]*service[-_]account[^/]*"
+    r"\.json)$"
+)
 _SECRET_FILE_OK = re.compile(r"(\.example|\.sample|\.template|\.dist|\.tpl)$|(^|/)\.env\.example$")
 
 
-@rule("RED003", area=Area.RED_FLAGS, severity=Severity.CRITICAL, title="Hardcoded secrets or credentials",
-      checkov=("CKV_AWS_41", "CKV_AWS_45", "CKV_AWS_46", "CKV_SECRET_2", "CKV_SECRET_6"), no_env_downgrade=True)
+@rule(
+    "RED003",
+    area=Area.RED_FLAGS,
+    severity=Severity.CRITICAL,
+    title="Hardcoded secrets or credentials",
+    checkov=("CKV_AWS_41", "CKV_AWS_45", "CKV_AWS_46", "CKV_SECRET_2", "CKV_SECRET_6"),
+    no_env_downgrade=True,
+)
 def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
-    """A secret is written in the repository: provider keys, literal passwords/tokens, secret variable defaults or tfvars values, SecureString parameter values, secrets in container environments (CTR005–007), committed key files.
+    """A secret is written in the repository: provider keys, literal passwords/tokens, secret variable
+    defaults or tfvars values, SecureString parameter values, secrets in container environments
+    (CTR005–007), committed key files.
 
     Detection (:mod:`infra_review.analysis.secrets`): known token formats (AWS key ids, PEM
     private keys, GitHub/Slack/Stripe/Google tokens), literal values under secret-like keys
@@ -611,8 +715,15 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
             if h.resource.address in own_addresses and h.resource.block != "dockerfile":
                 continue  # already reported from the same object by the scan above
             seen.add(key)
-            yield Hit(h.resource, f"{rid}: {h.message}", h.attribute, h.status,
-                      {"via_rule": rid, **dict(h.evidence)}, Severity.CRITICAL, h.location)
+            yield Hit(
+                h.resource,
+                f"{rid}: {h.message}",
+                h.attribute,
+                h.status,
+                {"via_rule": rid, **dict(h.evidence)},
+                Severity.CRITICAL,
+                h.location,
+            )
     for p in sorted(repo_paths(rg)):
         if not _SECRET_FILES.search(p) or _SECRET_FILE_OK.search(p):
             continue
@@ -622,19 +733,39 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
         found = scan_text(text)
         if found:
             line, m = found[0]
-            yield Hit(repo_anchor(rg), f"committed file `{p}` holds {len(found)} secret(s) "
-                                       f"({m.description or m.kind}: {m.redacted})", p,
-                      evidence={"count": len(found), "first": m.to_dict()}, location=SourceLocation(p, line))
+            yield Hit(
+                repo_anchor(rg),
+                f"committed file `{p}` holds {len(found)} secret(s) "
+                f"({m.description or m.kind}: {m.redacted})",
+                p,
+                evidence={"count": len(found), "first": m.to_dict()},
+                location=SourceLocation(p, line),
+            )
 
 
 # -- RED004 monitoring ---------------------------------------------------------------------------
 
-_COMPUTE_DATA = frozenset({
-    "aws_instance", "aws_autoscaling_group", "aws_ecs_service", "aws_eks_node_group", "aws_lambda_function",
-    "aws_db_instance", "aws_rds_cluster", "aws_elasticache_cluster", "aws_elasticache_replication_group",
-    "aws_dynamodb_table", "aws_opensearch_domain", "aws_elasticsearch_domain", "aws_redshift_cluster",
-    "aws_msk_cluster", "aws_docdb_cluster", "aws_mq_broker", "aws_efs_file_system",
-})
+_COMPUTE_DATA = frozenset(
+    {
+        "aws_instance",
+        "aws_autoscaling_group",
+        "aws_ecs_service",
+        "aws_eks_node_group",
+        "aws_lambda_function",
+        "aws_db_instance",
+        "aws_rds_cluster",
+        "aws_elasticache_cluster",
+        "aws_elasticache_replication_group",
+        "aws_dynamodb_table",
+        "aws_opensearch_domain",
+        "aws_elasticsearch_domain",
+        "aws_redshift_cluster",
+        "aws_msk_cluster",
+        "aws_docdb_cluster",
+        "aws_mq_broker",
+        "aws_efs_file_system",
+    }
+)
 
 
 def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
@@ -643,9 +774,15 @@ def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
     return not environment_marker(res, rg)
 
 
-@rule("RED004", area=Area.RED_FLAGS, severity=Severity.HIGH, title="Production compute or data without monitoring")
+@rule(
+    "RED004",
+    area=Area.RED_FLAGS,
+    severity=Severity.HIGH,
+    title="Production compute or data without monitoring",
+)
 def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
-    """Production compute/data resources have no alarm, and monitoring is weak overall: no alarm at all, alarm coverage below 50%, or alarms that notify nobody (MON006).
+    """Production compute/data resources have no alarm, and monitoring is weak overall: no alarm at all,
+    alarm coverage below 50%, or alarms that notify nobody (MON006).
 
     Coverage comes from :func:`infra_review.analysis.coverage_monitoring.alarm_coverage`
     (alarm dimensions matched to resources).  When the overall condition holds, every
@@ -699,8 +836,13 @@ def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
         if r.address in cov.monitored or not _is_prod(rg, r):
             continue
         if r.address in unknown:
-            yield Hit(r, "no alarm found; an alarm with unknown dimensions may cover it", "", Status.UNKNOWN,
-                      evidence={**ev, "maybe": unknown[r.address]})
+            yield Hit(
+                r,
+                "no alarm found; an alarm with unknown dimensions may cover it",
+                "",
+                Status.UNKNOWN,
+                evidence={**ev, "maybe": unknown[r.address]},
+            )
         elif r.address in uncovered or r.kind not in _monitored_kinds():
             yield Hit(r, f"production {r.kind} has no alarm ({'; '.join(reasons)})", "", evidence=ev)
 
@@ -779,19 +921,38 @@ def no_backups(rg: ResourceGraph) -> Iterator[Hit]:
         if covered is True:
             continue
         status = Status.UNKNOWN if covered is None else Status.FAIL
-        yield Hit(r, f"no automated backups and no backup plan ({h.message})", h.attribute, status,
-                  {"via_rule": "BAK001", "backup_plans": [p.address for p in rg.resources("aws_backup_plan")]})
+        yield Hit(
+            r,
+            f"no automated backups and no backup plan ({h.message})",
+            h.attribute,
+            status,
+            {"via_rule": "BAK001", "backup_plans": [p.address for p in rg.resources("aws_backup_plan")]},
+        )
 
 
 # -- RED006 public storage / databases -------------------------------------------------------------
 
-_PUBLIC_DB_KINDS = ("aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster",
-                    "aws_dms_replication_instance", "aws_mq_broker", "aws_docdb_cluster_instance")
+_PUBLIC_DB_KINDS = (
+    "aws_db_instance",
+    "aws_rds_cluster_instance",
+    "aws_redshift_cluster",
+    "aws_dms_replication_instance",
+    "aws_mq_broker",
+    "aws_docdb_cluster_instance",
+)
 _GCP_PUBLIC = frozenset({"allUsers", "allAuthenticatedUsers"})
-_AZ_FIREWALL = ("azurerm_mssql_firewall_rule", "azurerm_sql_firewall_rule", "azurerm_postgresql_firewall_rule",
-                "azurerm_mysql_firewall_rule", "azurerm_mariadb_firewall_rule",
-                "azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule",
-                "azurerm_synapse_firewall_rule", "azurerm_redis_firewall_rule", "azurerm_cosmosdb_account")
+_AZ_FIREWALL = (
+    "azurerm_mssql_firewall_rule",
+    "azurerm_sql_firewall_rule",
+    "azurerm_postgresql_firewall_rule",
+    "azurerm_mysql_firewall_rule",
+    "azurerm_mariadb_firewall_rule",
+    "azurerm_postgresql_flexible_server_firewall_rule",
+    "azurerm_mysql_flexible_server_firewall_rule",
+    "azurerm_synapse_firewall_rule",
+    "azurerm_redis_firewall_rule",
+    "azurerm_cosmosdb_account",
+)
 
 
 def _s3_public(rg: ResourceGraph, bucket: Resource) -> Iterator[Hit]:
@@ -834,20 +995,32 @@ def _s3_public(rg: ResourceGraph, bucket: Resource) -> Iterator[Hit]:
         ev["statements"] = [s.to_evidence() for _, s in public_stmts]
     if reasons:
         blocked_unknown = any(v is None for v in flags.values())
-        yield Hit(bucket, f"S3 bucket is public: {'; '.join(reasons)}", attribute,
-                  Status.UNKNOWN if blocked_unknown else Status.FAIL, evidence=ev)
+        yield Hit(
+            bucket,
+            f"S3 bucket is public: {'; '.join(reasons)}",
+            attribute,
+            Status.UNKNOWN if blocked_unknown else Status.FAIL,
+            evidence=ev,
+        )
         return
     if covered is True:
         return
-    if covered is None or unknown_parts:
-        if covered is None:
-            yield Hit(bucket, "public access block flags are not known statically", "public_access_block",
-                      Status.UNKNOWN, evidence={**ev, "unknown": unknown_parts})
-            return
+    if (covered is None or unknown_parts) and covered is None:
+        yield Hit(
+            bucket,
+            "public access block flags are not known statically",
+            "public_access_block",
+            Status.UNKNOWN,
+            evidence={**ev, "unknown": unknown_parts},
+        )
+        return
     off = [f for f, v in flags.items() if v is not True]
     has_pab = bool(linked(rg, bucket, ["aws_s3_bucket_public_access_block"]))
-    msg = (f"public access block leaves {', '.join(off)} off" if has_pab
-           else "no aws_s3_bucket_public_access_block and no account-level block")
+    msg = (
+        f"public access block leaves {', '.join(off)} off"
+        if has_pab
+        else "no aws_s3_bucket_public_access_block and no account-level block"
+    )
     yield Hit(bucket, msg, "public_access_block", severity=Severity.HIGH, evidence={**ev, "off": off})
 
 
@@ -870,17 +1043,41 @@ def _cloud_sql_public(res: Resource) -> Iterator[Hit]:
                 if isinstance(v, Unresolved):
                     yield Hit(res, "authorized network not known statically", path, Status.UNKNOWN)
                 elif v in ("0.0.0.0/0", "::/0"):
-                    yield Hit(res, f"Cloud SQL instance accepts connections from {v}", path,
-                              evidence={"authorized_network": v})
+                    yield Hit(
+                        res,
+                        f"Cloud SQL instance accepts connections from {v}",
+                        path,
+                        evidence={"authorized_network": v},
+                    )
                     return
 
 
-@rule("RED006", area=Area.RED_FLAGS, severity=Severity.CRITICAL, title="Public storage bucket or database",
-      checkov=("CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_57", "CKV_AWS_20",
-               "CKV_AWS_70", "CKV_AWS_17", "CKV_GCP_28", "CKV_GCP_11", "CKV_AZURE_34", "CKV_AZURE_11"),
-      no_env_downgrade=True)
+@rule(
+    "RED006",
+    area=Area.RED_FLAGS,
+    severity=Severity.CRITICAL,
+    title="Public storage bucket or database",
+    checkov=(
+        "CKV2_AWS_6",
+        "CKV_AWS_53",
+        "CKV_AWS_54",
+        "CKV_AWS_55",
+        "CKV_AWS_56",
+        "CKV_AWS_57",
+        "CKV_AWS_20",
+        "CKV_AWS_70",
+        "CKV_AWS_17",
+        "CKV_GCP_28",
+        "CKV_GCP_11",
+        "CKV_AZURE_34",
+        "CKV_AZURE_11",
+    ),
+    no_env_downgrade=True,
+)
 def public_data(rg: ResourceGraph) -> Iterator[Hit]:
-    """Data is reachable by anyone: a public S3 bucket (ACL or policy not neutralised by an all-true public access block, or no block at all), a publicly accessible database, a public GCS bucket or Cloud SQL network, a public Azure container or an all-open SQL firewall.
+    """Data is reachable by anyone: a public S3 bucket (ACL or policy not neutralised by an all-true public
+    access block, or no block at all), a publicly accessible database, a public GCS bucket or Cloud SQL
+    network, a public Azure container or an all-open SQL firewall.
 
     S3, both styles: legacy ``acl``/``grant``/``policy`` on ``aws_s3_bucket``, and the v5
     split resources ``aws_s3_bucket_acl`` / ``aws_s3_bucket_policy`` /
@@ -925,7 +1122,9 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
     for db in rg.resources(*_PUBLIC_DB_KINDS):
         v = db.attrs.get("publicly_accessible")
         if isinstance(v, Unresolved):
-            yield Hit(db, "`publicly_accessible` is not known statically", "publicly_accessible", Status.UNKNOWN)
+            yield Hit(
+                db, "`publicly_accessible` is not known statically", "publicly_accessible", Status.UNKNOWN
+            )
         elif _tri(v) is True:
             yield Hit(db, f"{db.kind} is `publicly_accessible = true`", "publicly_accessible")
     # GCP
@@ -937,11 +1136,19 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
         if enforced[gb.address] is True:
             continue
         if isinstance(ubla, Unresolved):
-            yield Hit(gb, "`uniform_bucket_level_access` is not known statically", "uniform_bucket_level_access",
-                      Status.UNKNOWN)
+            yield Hit(
+                gb,
+                "`uniform_bucket_level_access` is not known statically",
+                "uniform_bucket_level_access",
+                Status.UNKNOWN,
+            )
         elif _tri(ubla) is not True:
-            yield Hit(gb, "bucket without uniform bucket-level access: object ACLs can make objects public",
-                      "uniform_bucket_level_access", severity=Severity.MEDIUM)
+            yield Hit(
+                gb,
+                "bucket without uniform bucket-level access: object ACLs can make objects public",
+                "uniform_bucket_level_access",
+                severity=Severity.MEDIUM,
+            )
     for bnd in gcp_bindings(rg):
         if bnd.scope not in ("bucket",) and not (bnd.resource.block == "data" and bnd.scope == "unknown"):
             continue
@@ -953,22 +1160,44 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         targets = linked(rg, bnd.resource, ["google_storage_bucket"], attr="bucket", name_attr="name")
         bucket_refs = bnd.resource.attrs.get("bucket")
-        prevention = [enforced.get(a) for a in (bucket_refs.refs if isinstance(bucket_refs, Unresolved) else ())]
+        prevention = [
+            enforced.get(a) for a in (bucket_refs.refs if isinstance(bucket_refs, Unresolved) else ())
+        ]
         del targets
         if prevention and all(p is True for p in prevention):
             continue
         if public:
-            yield Hit(bnd.resource, f"GCS bucket role {bnd.role} granted to {', '.join(public)}", bnd.attribute,
-                      evidence={"role": bnd.role if isinstance(bnd.role, str) else str(bnd.role), "members": public})
+            yield Hit(
+                bnd.resource,
+                f"GCS bucket role {bnd.role} granted to {', '.join(public)}",
+                bnd.attribute,
+                evidence={
+                    "role": bnd.role if isinstance(bnd.role, str) else str(bnd.role),
+                    "members": public,
+                },
+            )
         else:
             yield Hit(bnd.resource, "bucket IAM members not known statically", bnd.attribute, Status.UNKNOWN)
-    for acl in rg.resources("google_storage_bucket_acl", "google_storage_default_object_acl",
-                            "google_storage_bucket_access_control", "google_storage_default_object_access_control",
-                            "google_storage_object_access_control", "google_storage_object_acl"):
+    for acl in rg.resources(
+        "google_storage_bucket_acl",
+        "google_storage_default_object_acl",
+        "google_storage_bucket_access_control",
+        "google_storage_default_object_access_control",
+        "google_storage_object_access_control",
+        "google_storage_object_acl",
+    ):
         entities = acl.attrs.get("role_entity") or [acl.attrs.get("entity")]
-        hits = [e for e in entities if isinstance(e, str) and re.search(r"(^|:)(allUsers|allAuthenticatedUsers)$", e)]
+        hits = [
+            e
+            for e in entities
+            if isinstance(e, str) and re.search(r"(^|:)(allUsers|allAuthenticatedUsers)$", e)
+        ]
         if hits:
-            yield Hit(acl, f"GCS ACL grants {', '.join(hits)}", "role_entity" if "role_entity" in acl.attrs else "entity")
+            yield Hit(
+                acl,
+                f"GCS ACL grants {', '.join(hits)}",
+                "role_entity" if "role_entity" in acl.attrs else "entity",
+            )
     for sql in rg.resources("google_sql_database_instance"):
         yield from _cloud_sql_public(sql)
     # Azure
@@ -979,24 +1208,34 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
     for c in rg.resources("azurerm_storage_container"):
         t = c.attrs.get("container_access_type", "private")
         if isinstance(t, Unresolved):
-            yield Hit(c, "`container_access_type` is not known statically", "container_access_type", Status.UNKNOWN)
+            yield Hit(
+                c, "`container_access_type` is not known statically", "container_access_type", Status.UNKNOWN
+            )
             continue
         if t not in ("blob", "container"):
             continue
-        accts = [a for a in (linked(rg, c, ["azurerm_storage_account"], attr="storage_account_name", name_attr="name")
-                             + linked(rg, c, ["azurerm_storage_account"], attr="storage_account_id"))]
+        accts = list(
+            linked(rg, c, ["azurerm_storage_account"], attr="storage_account_name", name_attr="name")
+            + linked(rg, c, ["azurerm_storage_account"], attr="storage_account_id")
+        )
         refs: set[str] = set()
         for k in ("storage_account_name", "storage_account_id"):
             v = c.attrs.get(k)
             if isinstance(v, Unresolved):
                 refs |= set(v.refs)
-        states = [accounts_public.get(a) for a in refs if a in accounts_public] or \
-                 [accounts_public.get(a.address) for a in accts]
+        states = [accounts_public.get(a) for a in refs if a in accounts_public] or [
+            accounts_public.get(a.address) for a in accts
+        ]
         if states and all(s is False for s in states):
             continue
         status = Status.FAIL if states and any(s is True for s in states) else Status.UNKNOWN
-        yield Hit(c, f"container allows anonymous {'listing and ' if t == 'container' else ''}reads "
-                     f"(`container_access_type = \"{t}\"`)", "container_access_type", status)
+        yield Hit(
+            c,
+            f"container allows anonymous {'listing and ' if t == 'container' else ''}reads "
+            f'(`container_access_type = "{t}"`)',
+            "container_access_type",
+            status,
+        )
     for fw in rg.resources(*_AZ_FIREWALL):
         if fw.kind == "azurerm_cosmosdb_account":
             continue
@@ -1004,11 +1243,18 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
         if isinstance(start, Unresolved) or isinstance(end, Unresolved):
             yield Hit(fw, "firewall range not known statically", "start_ip_address", Status.UNKNOWN)
         elif start == "0.0.0.0" and end == "255.255.255.255":
-            yield Hit(fw, "database firewall allows every IPv4 address (0.0.0.0–255.255.255.255)",
-                      "start_ip_address")
+            yield Hit(
+                fw,
+                "database firewall allows every IPv4 address (0.0.0.0–255.255.255.255)",
+                "start_ip_address",
+            )
         elif start == "0.0.0.0" and end == "0.0.0.0":
-            yield Hit(fw, "\"Allow Azure services\" rule: any Azure tenant's resources can connect",
-                      "start_ip_address", severity=Severity.MEDIUM)
+            yield Hit(
+                fw,
+                '"Allow Azure services" rule: any Azure tenant\'s resources can connect',
+                "start_ip_address",
+                severity=Severity.MEDIUM,
+            )
 
 
 # -- RED007 permissive IAM -------------------------------------------------------------------------
@@ -1016,11 +1262,31 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
 _S3_POLICY_KINDS = frozenset({"aws_s3_bucket", "aws_s3_bucket_policy"})
 
 
-@rule("RED007", area=Area.RED_FLAGS, severity=Severity.CRITICAL, title="Overly permissive IAM policy",
-      checkov=("CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_49", "CKV_AWS_63", "CKV_AWS_355", "CKV_AWS_286", "CKV_AWS_274",
-               "CKV_AWS_60", "CKV2_AWS_40", "CKV_GCP_117", "CKV_AZURE_39", "CKV_K8S_49"))
+@rule(
+    "RED007",
+    area=Area.RED_FLAGS,
+    severity=Severity.CRITICAL,
+    title="Overly permissive IAM policy",
+    checkov=(
+        "CKV_AWS_1",
+        "CKV_AWS_62",
+        "CKV_AWS_49",
+        "CKV_AWS_63",
+        "CKV_AWS_355",
+        "CKV_AWS_286",
+        "CKV_AWS_274",
+        "CKV_AWS_60",
+        "CKV2_AWS_40",
+        "CKV_GCP_117",
+        "CKV_AZURE_39",
+        "CKV_K8S_49",
+    ),
+)
 def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
-    """An IAM grant far beyond least privilege: ``Action "*"`` on ``Resource "*"``, ``service:*`` on ``*``, ``Allow`` + ``NotAction``, privilege-escalation actions on ``*``, a trust policy open to ``Principal "*"``, ``AdministratorAccess`` attached, GCP ``roles/owner``/``roles/editor`` or public members, Azure ``*`` role actions, Kubernetes ``*``/``*`` roles and ``cluster-admin`` bindings.
+    """An IAM grant far beyond least privilege: ``Action "*"`` on ``Resource "*"``, ``service:*`` on ``*``,
+    ``Allow`` + ``NotAction``, privilege-escalation actions on ``*``, a trust policy open to ``Principal
+    "*"``, ``AdministratorAccess`` attached, GCP ``roles/owner``/``roles/editor`` or public members,
+    Azure ``*`` role actions, Kubernetes ``*``/``*`` roles and ``cluster-admin`` bindings.
 
     Policies are read from ``data.aws_iam_policy_document`` statements, ``jsonencode(...)``
     values and JSON strings/heredocs (:mod:`infra_review.analysis.iam`); a policy built from
@@ -1054,10 +1320,15 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
         if res is None:
             continue
         s3_only = res.kind in _S3_POLICY_KINDS or (
-            doc.used_by and all((rg.get(a) or res).kind in _S3_POLICY_KINDS for a, _ in doc.used_by))
+            doc.used_by and all((rg.get(a) or res).kind in _S3_POLICY_KINDS for a, _ in doc.used_by)
+        )
         if doc.unknown:
-            yield Hit(res, f"policy `{doc.attribute}` is not known statically ({doc.unknown})", doc.attribute,
-                      Status.UNKNOWN)
+            yield Hit(
+                res,
+                f"policy `{doc.attribute}` is not known statically ({doc.unknown})",
+                doc.attribute,
+                Status.UNKNOWN,
+            )
             continue
         for stmt, issues in assess_policy(doc):
             issues = [i for i in issues if not (s3_only and i.code == "public_principal")]
@@ -1068,12 +1339,21 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
             sev = max(i.severity for i in use)
             where = f"{doc.attribute}.{stmt.path}" if doc.attribute == "statement" else stmt.path
             where = stmt.path if stmt.path.startswith(doc.attribute) else where
-            ev: dict[str, Any] = {"statement": stmt.to_evidence(), "policy_kind": doc.kind,
-                                  "issues": [i.code for i in use]}
+            ev: dict[str, Any] = {
+                "statement": stmt.to_evidence(),
+                "policy_kind": doc.kind,
+                "issues": [i.code for i in use],
+            }
             if doc.used_by:
                 ev["used_by"] = [f"{a}.{at}" for a, at in doc.used_by]
-            yield Hit(res, "; ".join(i.message for i in use), where,
-                      Status.FAIL if known else Status.UNKNOWN, ev, sev)
+            yield Hit(
+                res,
+                "; ".join(i.message for i in use),
+                where,
+                Status.FAIL if known else Status.UNKNOWN,
+                ev,
+                sev,
+            )
     for res, attr, arn in managed_policy_attachments(rg):
         if isinstance(arn, Unresolved):
             if any((rg.get(r) or res).kind == "aws_iam_policy" for r in arn.refs):
@@ -1085,8 +1365,13 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         name = arn.rsplit("/", 1)[-1]
         if ":aws:policy/" in arn and name in ADMIN_MANAGED_POLICIES:
-            yield Hit(res, f"AWS managed policy `{name}` attached", attr, severity=ADMIN_MANAGED_POLICIES[name],
-                      evidence={"policy_arn": arn})
+            yield Hit(
+                res,
+                f"AWS managed policy `{name}` attached",
+                attr,
+                severity=ADMIN_MANAGED_POLICIES[name],
+                evidence={"policy_arn": arn},
+            )
     yield from _gcp_azure_iam(rg)
     yield from _k8s_rbac(rg)
 
@@ -1099,32 +1384,59 @@ def _gcp_azure_iam(rg: ResourceGraph) -> Iterator[Hit]:
         public = [m for m in b.members if isinstance(m, str) and m in _GCP_PUBLIC]
         if isinstance(role, Unresolved):
             if public:
-                yield Hit(b.resource, f"unknown role granted to {', '.join(public)}", b.attribute, Status.UNKNOWN)
+                yield Hit(
+                    b.resource, f"unknown role granted to {', '.join(public)}", b.attribute, Status.UNKNOWN
+                )
             continue
         if public:
-            yield Hit(b.resource, f"{role} granted to {', '.join(public)} at {b.scope} level", b.attribute,
-                      evidence={"role": role, "members": public, "scope": b.scope})
+            yield Hit(
+                b.resource,
+                f"{role} granted to {', '.join(public)} at {b.scope} level",
+                b.attribute,
+                evidence={"role": role, "members": public, "scope": b.scope},
+            )
         elif role in ("roles/owner", "roles/editor"):
             sev = Severity.CRITICAL if b.scope in ("organization", "folder") else Severity.HIGH
             members = [str(m) for m in b.members]
-            yield Hit(b.resource, f"primitive role {role} granted at {b.scope} level to {', '.join(members)}",
-                      b.attribute, severity=sev, evidence={"role": role, "members": members, "scope": b.scope})
+            yield Hit(
+                b.resource,
+                f"primitive role {role} granted at {b.scope} level to {', '.join(members)}",
+                b.attribute,
+                severity=sev,
+                evidence={"role": role, "members": members, "scope": b.scope},
+            )
     for d in azure_role_definitions(rg):
         acts = [a for a in d.members if isinstance(a, str)]
         if any(isinstance(a, Unresolved) for a in d.members) and not acts:
             yield Hit(d.resource, "role actions not known statically", d.attribute, Status.UNKNOWN)
         elif "*" in acts:
-            yield Hit(d.resource, 'custom role allows every action ("*")', d.attribute, evidence={"actions": acts})
+            yield Hit(
+                d.resource, 'custom role allows every action ("*")', d.attribute, evidence={"actions": acts}
+            )
         elif any(a.lower() in ("microsoft.authorization/*", "microsoft.authorization/*/write") for a in acts):
-            yield Hit(d.resource, "custom role can manage role assignments (Microsoft.Authorization/*)", d.attribute,
-                      severity=Severity.HIGH, evidence={"actions": acts})
+            yield Hit(
+                d.resource,
+                "custom role can manage role assignments (Microsoft.Authorization/*)",
+                d.attribute,
+                severity=Severity.HIGH,
+                evidence={"actions": acts},
+            )
     for ra in rg.resources("azurerm_role_assignment"):
         name, scope = ra.attrs.get("role_definition_name"), ra.attrs.get("scope")
-        if name in ("Owner", "User Access Administrator") and isinstance(scope, str) and (
-            re.fullmatch(r"/subscriptions/[^/]+/?", scope) or "managementGroups" in scope or scope == "/"
+        if (
+            name in ("Owner", "User Access Administrator")
+            and isinstance(scope, str)
+            and (
+                re.fullmatch(r"/subscriptions/[^/]+/?", scope) or "managementGroups" in scope or scope == "/"
+            )
         ):
-            yield Hit(ra, f"`{name}` assigned at subscription/management-group scope", "role_definition_name",
-                      severity=Severity.HIGH, evidence={"scope": scope})
+            yield Hit(
+                ra,
+                f"`{name}` assigned at subscription/management-group scope",
+                "role_definition_name",
+                severity=Severity.HIGH,
+                evidence={"scope": scope},
+            )
 
 
 def _k8s_rbac(rg: ResourceGraph) -> Iterator[Hit]:
@@ -1135,8 +1447,13 @@ def _k8s_rbac(rg: ResourceGraph) -> Iterator[Hit]:
             verbs, resources = r.get("verbs") or [], r.get("resources") or []
             if "*" in verbs and "*" in resources:
                 sev = Severity.CRITICAL if role.kind == "k8s:ClusterRole" else Severity.HIGH
-                yield Hit(role, f"{role.kind.split(':')[1]} grants every verb on every resource", f"rules[{i}]",
-                          severity=sev, evidence={"rule": {k: r.get(k) for k in ("apiGroups", "resources", "verbs")}})
+                yield Hit(
+                    role,
+                    f"{role.kind.split(':')[1]} grants every verb on every resource",
+                    f"rules[{i}]",
+                    severity=sev,
+                    evidence={"rule": {k: r.get(k) for k in ("apiGroups", "resources", "verbs")}},
+                )
                 break
     for b in rg.resources("k8s:ClusterRoleBinding", "k8s:RoleBinding"):
         ref = b.attrs.get("roleRef") or {}
@@ -1145,9 +1462,13 @@ def _k8s_rbac(rg: ResourceGraph) -> Iterator[Hit]:
             names = [f"{s.get('kind')}/{s.get('name')}" for s in subjects]
             if any(s.get("name") == "system:masters" for s in subjects) and len(subjects) == 1:
                 continue
-            yield Hit(b, f"cluster-admin bound to {', '.join(names) or 'subjects'}", "roleRef",
-                      severity=Severity.HIGH if b.kind == "k8s:RoleBinding" else Severity.CRITICAL,
-                      evidence={"subjects": names})
+            yield Hit(
+                b,
+                f"cluster-admin bound to {', '.join(names) or 'subjects'}",
+                "roleRef",
+                severity=Severity.HIGH if b.kind == "k8s:RoleBinding" else Severity.CRITICAL,
+                evidence={"subjects": names},
+            )
 
 
 # -- RED008 container limits -------------------------------------------------------------------------
@@ -1158,8 +1479,10 @@ def _namespace_has_memory_default(rg: ResourceGraph, ns: str) -> bool:
         if str(lr.meta.get("namespace", "default")) != ns:
             continue
         for lim in (lr.attrs.get("spec") or {}).get("limits") or []:
-            if isinstance(lim, Mapping) and lim.get("type") == "Container" and (
-                (lim.get("default") or {}).get("memory") or (lim.get("max") or {}).get("memory")
+            if (
+                isinstance(lim, Mapping)
+                and lim.get("type") == "Container"
+                and ((lim.get("default") or {}).get("memory") or (lim.get("max") or {}).get("memory"))
             ):
                 return True
     return False
@@ -1189,10 +1512,16 @@ def _ecs_containers(td: Resource) -> tuple[list[Mapping[str, Any]] | None, bool]
     return [c for c in data if isinstance(c, Mapping)], False
 
 
-@rule("RED008", area=Area.RED_FLAGS, severity=Severity.HIGH, title="Containers without memory limits",
-      checkov=("CKV_K8S_11", "CKV_K8S_13"))
+@rule(
+    "RED008",
+    area=Area.RED_FLAGS,
+    severity=Severity.HIGH,
+    title="Containers without memory limits",
+    checkov=("CKV_K8S_11", "CKV_K8S_13"),
+)
 def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
-    """A container can use unbounded memory: a Kubernetes container without ``resources.limits.memory``, an ECS task without task or container memory, a Compose service without a memory limit.
+    """A container can use unbounded memory: a Kubernetes container without ``resources.limits.memory``, an
+    ECS task without task or container memory, a Compose service without a memory limit.
 
     High when the namespace has no ``LimitRange`` supplying a default memory limit, medium
     when one does (the default may not fit); Compose services are medium (usually local).
@@ -1228,11 +1557,14 @@ def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
             if mem:
                 continue
             name = c.get("name", "?")
-            yield Hit(w, f"container `{name}` has no memory limit" + (" (namespace LimitRange sets a default)"
-                                                                        if has_default else ""),
-                      f"{path}.resources.limits.memory",
-                      severity=Severity.MEDIUM if has_default else None,
-                      location=SourceLocation(w.file, line) if w.file else None)
+            yield Hit(
+                w,
+                f"container `{name}` has no memory limit"
+                + (" (namespace LimitRange sets a default)" if has_default else ""),
+                f"{path}.resources.limits.memory",
+                severity=Severity.MEDIUM if has_default else None,
+                location=SourceLocation(w.file, line) if w.file else None,
+            )
             break
     for td in rg.resources("aws_ecs_task_definition"):
         task_mem = td.attrs.get("memory")
@@ -1240,12 +1572,18 @@ def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         ctrs, unknown = _ecs_containers(td)
         if unknown:
-            yield Hit(td, "container definitions not known statically", "container_definitions", Status.UNKNOWN)
+            yield Hit(
+                td, "container definitions not known statically", "container_definitions", Status.UNKNOWN
+            )
             continue
         for i, c in enumerate(ctrs or []):
             if c.get("memory") in (None, "") and c.get("memoryReservation") in (None, ""):
-                yield Hit(td, f"task has no `memory` and container `{c.get('name', i)}` sets neither memory "
-                              "nor memoryReservation", f"container_definitions[{i}].memory")
+                yield Hit(
+                    td,
+                    f"task has no `memory` and container `{c.get('name', i)}` sets neither memory "
+                    "nor memoryReservation",
+                    f"container_definitions[{i}].memory",
+                )
                 break
     for svc in rg.resources("compose:service"):
         a = svc.attrs
@@ -1253,17 +1591,27 @@ def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
         lim = ((deploy.get("resources") or {}).get("limits") or {}) if isinstance(deploy, Mapping) else {}
         if a.get("mem_limit") or (isinstance(lim, Mapping) and lim.get("memory")):
             continue
-        yield Hit(svc, "Compose service has no memory limit (`deploy.resources.limits.memory`/`mem_limit`)",
-                  "deploy.resources.limits.memory", severity=Severity.MEDIUM)
+        yield Hit(
+            svc,
+            "Compose service has no memory limit (`deploy.resources.limits.memory`/`mem_limit`)",
+            "deploy.resources.limits.memory",
+            severity=Severity.MEDIUM,
+        )
 
 
 # -- RED009 SPOFs ranked ---------------------------------------------------------------------------
 
 
-@rule("RED009", area=Area.RED_FLAGS, severity=Severity.HIGH, title="Single points of failure, ranked by blast radius",
-      checkov=("CKV_AWS_157", "CKV2_AWS_50"))
+@rule(
+    "RED009",
+    area=Area.RED_FLAGS,
+    severity=Severity.HIGH,
+    title="Single points of failure, ranked by blast radius",
+    checkov=("CKV_AWS_157", "CKV2_AWS_50"),
+)
 def spofs_ranked(rg: ResourceGraph) -> Iterator[Hit]:
-    """Every single point of failure found by the SPOF analyses (RULES.md §10), one finding per resource, ranked by blast radius.
+    """Every single point of failure found by the SPOF analyses (RULES.md §10), one finding per resource,
+    ranked by blast radius.
 
     Uses :func:`infra_review.analysis.blast.rank_spofs` (score = Σ tier weight × prod
     multiplier over what fails with the node); structural singletons reported as info by
@@ -1309,12 +1657,26 @@ def spofs_ranked(rg: ResourceGraph) -> Iterator[Hit]:
         br = top.blast
         rules = sorted({e.rule_id for e in entries})
         msgs = "; ".join(f"{e.rule_id}: {e.spof.message}" for e in entries)
-        yield Hit(res, f"SPOF #{rank} of {total} (blast score {top.score}, {len(br.down)} resources down): {msgs}",
-                  entries[0].spof.attribute, evidence={
-                      "rank": rank, "of": total, "score": top.score, "spof_rules": rules,
-                      "blast": {"down": len(br.down), "by_tier": dict(br.by_tier), "by_type": dict(br.by_type),
-                                "azs": list(br.azs), "entry_points": list(br.entry_points),
-                                "data_stores": list(br.data_stores), "prod": br.prod}})
+        yield Hit(
+            res,
+            f"SPOF #{rank} of {total} (blast score {top.score}, {len(br.down)} resources down): {msgs}",
+            entries[0].spof.attribute,
+            evidence={
+                "rank": rank,
+                "of": total,
+                "score": top.score,
+                "spof_rules": rules,
+                "blast": {
+                    "down": len(br.down),
+                    "by_tier": dict(br.by_tier),
+                    "by_type": dict(br.by_type),
+                    "azs": list(br.azs),
+                    "entry_points": list(br.entry_points),
+                    "data_stores": list(br.data_stores),
+                    "prod": br.prod,
+                },
+            },
+        )
 
 
 # -- RED010 documentation ------------------------------------------------------------------------
@@ -1334,7 +1696,8 @@ def _module_dir(call: Resource) -> str | None:
 
 @rule("RED010", area=Area.RED_FLAGS, severity=Severity.MEDIUM, title="No documentation or runbooks")
 def no_documentation(rg: ResourceGraph) -> Iterator[Hit]:
-    """No root README, a local module directory without a README, no runbooks (``docs/runbooks``, ``runbooks/``, ``*runbook*``), or more than half of the alarms without a runbook link (MON009).
+    """No root README, a local module directory without a README, no runbooks (``docs/runbooks``,
+    ``runbooks/``, ``*runbook*``), or more than half of the alarms without a runbook link (MON009).
 
     Repository-level gaps are reported at the repository anchor; a module without a README at
     its (first) module call.
@@ -1371,20 +1734,29 @@ def no_documentation(rg: ResourceGraph) -> Iterator[Hit]:
         if d is None or d in seen_dirs or d in (".", ""):
             continue
         seen_dirs.add(d)
-        has = any(p.startswith(d + "/") and _README.search(p) and p.count("/") == d.count("/") + 1 for p in pathset)
+        has = any(
+            p.startswith(d + "/") and _README.search(p) and p.count("/") == d.count("/") + 1 for p in pathset
+        )
         if not has:
             yield Hit(call, f"local module `{d}` has no README", "source", evidence={"module_dir": d})
-    if not any(re.search(r"(^|/)runbooks?(/|$)|runbook", p, re.IGNORECASE) for p in paths):
-        if any(True for _ in rg.resources(block="resource")):
-            yield Hit(anchor, "no runbooks in the repository (docs/runbooks, runbooks/)", "", severity=Severity.LOW)
+    no_runbooks = not any(re.search(r"(^|/)runbooks?(/|$)|runbook", p, re.IGNORECASE) for p in paths)
+    if no_runbooks and any(True for _ in rg.resources(block="resource")):
+        yield Hit(
+            anchor, "no runbooks in the repository (docs/runbooks, runbooks/)", "", severity=Severity.LOW
+        )
     mon9 = _run_rule(rg, "MON009")
-    alarms = [a for a in rg.resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm",
-                                      "k8s:PrometheusRule")]
+    alarms = list(
+        rg.resources("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm", "k8s:PrometheusRule")
+    )
     if mon9 and alarms:
         bad = {h.resource.address for h in mon9 if h.status is Status.FAIL}
         if len(bad) * 2 > len(alarms):
-            yield Hit(anchor, f"{len(bad)} of {len(alarms)} alarms link no runbook (MON009)", "",
-                      evidence={"alarms_without_runbook": sorted(bad)})
+            yield Hit(
+                anchor,
+                f"{len(bad)} of {len(alarms)} alarms link no runbook (MON009)",
+                "",
+                evidence={"alarms_without_runbook": sorted(bad)},
+            )
 
 
 _ = (drift_detection_evidence,)

@@ -30,7 +30,11 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # AWS documentation exa
         ("DB_PASSWORD", "hunter2", "keyword"),
         ("clientSecret", "abc123def", "keyword"),
         ("some_value", AWS_SECRET, "high_entropy_base64"),
-        ("some_value", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "high_entropy_hex"),
+        (
+            "some_value",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "high_entropy_hex",
+        ),
     ],
 )
 def test_detects(key, value, kind):
@@ -85,7 +89,7 @@ def test_redact_prefix_and_length():
     assert redact("short") == "…(redacted, 5 chars)"
     assert redact("0123456789ab") == "01…(redacted, 12 chars)"
     assert redact(AWS_SECRET) == "wJal…(redacted, 40 chars)"
-    assert redact("-----BEGIN RSA PRIVATE KEY-----\nxyz") .startswith("…(redacted")
+    assert redact("-----BEGIN RSA PRIVATE KEY-----\nxyz").startswith("…(redacted")
 
 
 def test_secret_key_names():

@@ -23,7 +23,12 @@ def test_default_tags_per_alias():
 
 def test_resource_tags_win_and_sources():
     rg = _rg(
-        Resource("provider.aws", "aws", block="provider", attrs={"default_tags": [{"tags": {"env": "prod", "o": "x"}}]}),
+        Resource(
+            "provider.aws",
+            "aws",
+            block="provider",
+            attrs={"default_tags": [{"tags": {"env": "prod", "o": "x"}}]},
+        ),
         Resource("aws_vpc.v", "aws_vpc", provider="aws", attrs={"tags": {"env": "dev"}}),
     )
     et = effective_tags(rg, rg["aws_vpc.v"])
@@ -33,7 +38,9 @@ def test_resource_tags_win_and_sources():
 
 def test_unknown_parts():
     rg = _rg(
-        Resource("provider.aws", "aws", block="provider", attrs={"default_tags": [{"tags": Unresolved("var.t")}]}),
+        Resource(
+            "provider.aws", "aws", block="provider", attrs={"default_tags": [{"tags": Unresolved("var.t")}]}
+        ),
         Resource("aws_vpc.v", "aws_vpc", provider="aws", attrs={"tags": Unresolved("local.tags")}),
     )
     et = effective_tags(rg, rg["aws_vpc.v"])
@@ -44,8 +51,12 @@ def test_unknown_parts():
 def test_asg_tag_blocks_and_no_default_tags():
     rg = _rg(
         Resource("provider.aws", "aws", block="provider", attrs={"default_tags": [{"tags": {"owner": "a"}}]}),
-        Resource("aws_autoscaling_group.g", "aws_autoscaling_group", provider="aws",
-                 attrs={"tag": [{"key": "Environment", "value": "prod", "propagate_at_launch": True}]}),
+        Resource(
+            "aws_autoscaling_group.g",
+            "aws_autoscaling_group",
+            provider="aws",
+            attrs={"tag": [{"key": "Environment", "value": "prod", "propagate_at_launch": True}]},
+        ),
     )
     assert effective_tags(rg, rg["aws_autoscaling_group.g"]).tags == {"Environment": "prod"}
 
@@ -53,13 +64,24 @@ def test_asg_tag_blocks_and_no_default_tags():
 def test_google_labels_and_default_labels():
     rg = _rg(
         Resource("provider.google", "google", block="provider", attrs={"default_labels": {"owner": "a"}}),
-        Resource("google_storage_bucket.b", "google_storage_bucket", provider="google", attrs={"labels": {"env": "x"}}),
+        Resource(
+            "google_storage_bucket.b",
+            "google_storage_bucket",
+            provider="google",
+            attrs={"labels": {"env": "x"}},
+        ),
     )
     assert effective_tags(rg, rg["google_storage_bucket.b"]).tags == {"owner": "a", "env": "x"}
 
 
 def test_missing_keys_normalised_and_empty_values():
-    rg = _rg(Resource("aws_vpc.v", "aws_vpc", attrs={"tags": {"CostCenter": "42", "Owner": "", "env": Unresolved("var.e")}}))
+    rg = _rg(
+        Resource(
+            "aws_vpc.v",
+            "aws_vpc",
+            attrs={"tags": {"CostCenter": "42", "Owner": "", "env": Unresolved("var.e")}},
+        )
+    )
     et = effective_tags(rg, rg["aws_vpc.v"])
     assert missing_keys(et, ["owner", "environment", "cost-center"], {"environment": ["env"]}) == ["owner"]
     assert normalise_key("cost_center") == normalise_key("Cost-Center")
