@@ -1490,7 +1490,19 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
         if best is not None:
             offer(best)
 
-    # breadth-first: LB chain, then lateral SG hops
+    # breadth-first: LB chain, then lateral SG hops.  Index: which SGs admit a given SG, and
+    # which SGs have CIDR-sourced ingress (candidates for lateral hops by address range)
+    admitters: dict[str, set[str]] = defaultdict(set)
+    cidr_sgs: set[str] = set()
+    for sg, rules in m.sg_rules.items():
+        for r in rules:
+            if r.direction == "ingress" and r.action == "allow":
+                if r.source_kind == "sg":
+                    admitters[r.source].add(sg)
+                elif r.source_kind == "self":
+                    admitters[sg].add(sg)
+                elif r.source_kind == "cidr":
+                    cidr_sgs.add(sg)
     while queue:
         cur = queue.popleft()
         if found.get(cur.target) is not cur or cur.hops >= 6:
@@ -1530,9 +1542,13 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
             continue
         if node.kind not in COMPUTE_KINDS:
             continue  # data stores and gateways do not originate connections
+        candidates: set[str] = set()
         for sg in m.sgs.get(cur.target, ()):
-            pass
-        for other, osgs in m.sgs.items():
+            for tsg in admitters.get(sg, ()):
+                candidates.update(m.sg_members.get(tsg, ()))
+        for tsg in cidr_sgs:
+            candidates.update(m.sg_members.get(tsg, ()))
+        for other in sorted(candidates):
             if other == cur.target or other in found and found[other].hops <= cur.hops + 1:
                 continue
             onode = rg.get(other)
