@@ -30,6 +30,7 @@ import os
 import pickle
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,8 @@ class ParseCache:
             self.misses += 1
             return None
         self.hits += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune()
         return value
 
     def put(self, key: str, parsed: ParsedFile) -> None:
@@ -214,3 +217,51 @@ class ParseCache:
         except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
         self.writes += 1
+
+    def prune(
+        self,
+        *,
+        max_bytes: int = 1 << 30,
+        max_age_s: float = 30 * 86400,
+        every_s: float = 86400,
+        now: float | None = None,
+    ) -> int:
+        """Delete entries unused for ``max_age_s``, then the oldest beyond ``max_bytes``.
+
+        Runs at most once per ``every_s`` (a marker file records the last run), so calling it
+        after every load costs one ``stat``.  Returns the number of entries removed.
+        """
+        if not self.enabled:
+            return 0
+        base = self.directory / f"v{CACHE_FORMAT}"
+        marker = base / ".last-prune"
+        now = time.time() if now is None else now
+        try:
+            if now - marker.stat().st_mtime < every_s:
+                return 0
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return 0
+        with contextlib.suppress(OSError):
+            marker.touch()
+            os.utime(marker, (now, now))
+        entries: list[tuple[float, int, Path]] = []
+        for sub in base.iterdir() if base.is_dir() else ():
+            if not sub.is_dir() or sub.is_symlink():
+                continue
+            for path in sub.glob("*.pkl"):
+                with contextlib.suppress(OSError):
+                    st = path.lstat()
+                    entries.append((st.st_mtime, st.st_size, path))
+        removed = 0
+        entries.sort()
+        total = sum(size for _, size, _ in entries)
+        for mtime, size, path in entries:
+            if now - mtime < max_age_s and total <= max_bytes:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+                total -= size
+        return removed

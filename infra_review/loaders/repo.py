@@ -19,7 +19,6 @@ never raises for a bad file (``strict=True`` raises :class:`IncompleteLoadError`
 when anything failed or was skipped for a problem).
 """
 
-# ruff: noqa: PTH116, PTH119
 
 from __future__ import annotations
 
@@ -448,6 +447,8 @@ def load_repo(
             )
             if parse_cache is not None and key is not None and not transient:
                 parse_cache.put(key, pf)
+    if parse_cache is not None and parse_cache.writes:
+        parse_cache.prune()
     timings["parse"] = time.perf_counter() - t
 
     for w in work:

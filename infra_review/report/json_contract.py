@@ -13,7 +13,10 @@ keys may be added at any time):
     ``{"is_repo", "head_commit", "branch"}`` read from ``.git`` without running git.
 ``coverage``
     ``{"files_total", "parsed", "partial", "skipped", "failed", "by_reason", "problems",
-    "complete"}``: every path under the root is counted once.
+    "complete"}``: every path under the root is counted once (an ignored directory such as
+    ``.git`` or ``.terraform`` is one entry; what is inside it is not listed).  ``problems``
+    counts files that failed, were partly parsed, or were skipped for a problem (too large,
+    unreadable, symlink out of the root, ...); ``complete`` is ``problems == 0``.
 ``files``
     ``[{"path", "kind", "status", "reason", "diagnostics"}]`` sorted by path.
 ``diagnostics``

@@ -175,3 +175,18 @@ def test_cache_version_tracks_the_loader_sources_only():
     names = {p.name for p in _source_files(terraform)}
     assert {"terraform.py", "hcl_expr.py", "hcl_eval.py", "base.py", "model.py"} <= names
     assert not names & {"repo.py", "walk.py", "isolation.py", "cache.py", "scan.py"}
+
+
+def test_prune_removes_old_and_excess_entries(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    now = 2_000_000_000.0
+    keys = [ParseCache.key(f"f{i}.tf", "terraform", "m", "1", f"{i:064x}") for i in range(6)]
+    for i, key in enumerate(keys):
+        cache.put(key, ParsedFile(f"f{i}.tf", "terraform", data={"pad": "x" * 1000}))
+        path = cache._path(key)
+        age = 40 * 86400 if i == 0 else (10 - i) * 60  # f0 unused for 40 days
+        os.utime(path, (now - age, now - age))
+    size = cache._path(keys[1]).stat().st_size
+    assert cache.prune(max_bytes=size * 3, now=now) == 3  # f0 (old), then f1, f2 (oldest)
+    assert [cache.get(k) is not None for k in keys] == [False, False, False, True, True, True]
+    assert cache.prune(max_bytes=0, now=now + 60) == 0  # at most once a day
