@@ -19,6 +19,7 @@ never raises for a bad file (``strict=True`` raises :class:`IncompleteLoadError`
 when anything failed or was skipped for a problem).
 """
 
+# ruff: noqa: PTH116, PTH119
 
 from __future__ import annotations
 
