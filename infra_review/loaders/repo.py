@@ -102,7 +102,6 @@ _CI_PATTERNS = (
     re.compile(r"^\.spacelift/config\.ya?ml$"),
 )
 
-# ruff: noqa: PTH116, PTH119
 
 def is_problem(record: FileRecord) -> bool:
     """True when a file counts against complete coverage (failed, partial, or skipped for a problem)."""
