@@ -2178,7 +2178,7 @@ def _convert_type(value: Any, blk: dict[str, Any]) -> Any:
 _OPT_EVAL = Evaluator()
 
 
-def _conform(value: Any, t: Node, depth: int) -> Any:  # noqa: PLR0911
+def _conform(value: Any, t: Node, depth: int) -> Any:
     if depth > 32 or isinstance(value, Unresolved) or value is None:
         return value
     if t[0] in ("var", "lit"):
