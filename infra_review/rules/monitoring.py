@@ -449,7 +449,9 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
     ``enabled = false``; CloudFront without ``logging_config``; an API Gateway stage without
     ``access_log_settings``; EKS without ``enabled_cluster_log_types``; RDS
     (``aws_db_instance``, ``aws_rds_cluster``) without ``enabled_cloudwatch_logs_exports``; an
-    ECS container definition without ``logConfiguration``.
+    ECS container definition without ``logConfiguration``; an EKS cluster whose repository
+    deploys Kubernetes workloads but no log shipper (Fluent Bit/Fluentd/Vector/Promtail/...
+    DaemonSet or Helm chart, ``amazon-cloudwatch-observability``/``adot`` add-on; info).
 
     Why it matters
     --------------
@@ -509,6 +511,13 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(r, f"`{attr}` is not known statically", attr, Status.UNKNOWN)
         elif not v:
             yield Hit(r, f"{what} are not exported (`{attr}` empty)", attr)
+    if any(True for _ in workloads(rg)) and not _log_shippers(rg):
+        for r in _managed(rg, "aws_eks_cluster"):
+            yield Hit(
+                r,
+                "no log-shipper DaemonSet, Helm chart or observability add-on for the cluster's pods",
+                severity=Severity.INFO,
+            )
     for r in _managed(rg, "aws_ecs_task_definition"):
         defs = _container_defs(r)
         if defs is None:
@@ -528,6 +537,32 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
                     f"container {name} has no `logConfiguration`: its stdout is lost",
                     f"container_definitions[{i}].logConfiguration",
                 )
+
+
+_SHIPPER = re.compile(
+    r"(fluent-?bit|fluentd|vector|promtail|grafana/alloy|filebeat|elastic-agent|otel|opentelemetry|"
+    r"aws-for-fluent-bit|cloudwatch-agent|datadog|newrelic|splunk|logstash)",
+    re.I,
+)
+
+
+def _log_shippers(rg: ResourceGraph) -> list[str]:
+    """Cluster log collection: a shipper DaemonSet, Helm release or EKS observability add-on."""
+    out = []
+    for w in _managed(rg, "k8s:DaemonSet"):
+        if any(
+            isinstance(c.get("image"), str) and _SHIPPER.search(c["image"]) for c, _p, _l in containers(w)
+        ):
+            out.append(w.address)
+    for r in _managed(rg, "helm_release"):
+        chart = r.attrs.get("chart")
+        if isinstance(chart, str) and _SHIPPER.search(chart):
+            out.append(r.address)
+    for r in _managed(rg, "aws_eks_addon"):
+        name = r.attrs.get("addon_name")
+        if isinstance(name, str) and name in ("amazon-cloudwatch-observability", "adot"):
+            out.append(r.address)
+    return out
 
 
 def _access_logs(r: Resource, default_enabled: bool) -> Iterator[Hit]:

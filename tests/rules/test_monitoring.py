@@ -8,7 +8,7 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import load_repo
-from infra_review.model import FileStatus, Resource, Status, Unresolved
+from infra_review.model import FileStatus, Resource, Severity, Status, Unresolved
 from infra_review.rules import RULES
 from infra_review.rules import monitoring as mon
 
@@ -214,3 +214,23 @@ def test_mon003_envfrom_configmap_and_infrastructure_images():
     assert mon.evidence_apm(rg)["workloads"] == {
         "k8s:apps/Deployment/shop/api": "env OTEL_EXPORTER_OTLP_ENDPOINT"
     }
+
+
+def test_mon004_log_shipper_for_eks_workloads():
+    rg = ResourceGraph()
+    rg.add(
+        Resource("aws_eks_cluster.main", "aws_eks_cluster", attrs={"enabled_cluster_log_types": ["audit"]})
+    )
+    assert list(mon.logs_missing(rg)) == []  # no workloads in this repository: nothing to ship
+    rg.add(
+        Resource(
+            "k8s:apps/Deployment/default/api",
+            "k8s:Deployment",
+            block="k8s",
+            attrs={"spec": {"template": {"spec": {"containers": [{"name": "a", "image": "acme/api:1"}]}}}},
+        )
+    )
+    [hit] = mon.logs_missing(rg)
+    assert hit.severity is Severity.INFO
+    rg.add(Resource("helm_release.logs", "helm_release", attrs={"chart": "fluent-bit"}))
+    assert list(mon.logs_missing(rg)) == []
