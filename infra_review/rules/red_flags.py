@@ -553,6 +553,15 @@ def secret_findings(
         return list(cached)
     out: list[tuple[Resource, str, SecretMatch, dict[str, Any], SourceLocation | None]] = []
     secret_vars: dict[str, SecretMatch] = {}
+    # Every *.tfvars file is scanned as text too: -var-file files (envs/prod.tfvars) are not
+    # auto-loaded, so their values never reach a variable node; the scan also gives line numbers.
+    tfvars_hits: dict[tuple[str, str], tuple[int, SecretMatch]] = {}
+    for p in repo_paths(rg):
+        if p.endswith((".tfvars", ".tfvars.json")):
+            text = read_repo_text(rg, p, limit=512 * 1024)
+            for line, m in scan_text(text or ""):
+                tfvars_hits.setdefault((p, m.key), (line, m))
+    used: set[tuple[str, str]] = set()
     for v in rg.resources(block=("variable", "local")):
         values = (
             _variable_value(v)
@@ -567,6 +576,9 @@ def secret_findings(
                 found = list(iter_secrets(value, attr))
             for path, m in found:
                 secret_vars.setdefault(v.address, m)
+                if loc is not None and (loc.file, v.name) in tfvars_hits:
+                    used.add((loc.file, v.name))
+                    loc = SourceLocation(loc.file, tfvars_hits[(loc.file, v.name)][0])
                 out.append((v, path, m, {"origin": origin, **m.to_dict()}, loc))
                 break
             if v.address in secret_vars:
@@ -633,6 +645,11 @@ def secret_findings(
                     )
                 )
                 reported_paths.add(attr)
+    anchor = repo_anchor(rg)
+    for (p, key), (line, m) in sorted(tfvars_hits.items(), key=lambda kv: (kv[0][0], kv[1][0])):
+        if (p, key) in used:
+            continue
+        out.append((anchor, f"{p}:{key}", m, {"origin": p, **m.to_dict()}, SourceLocation(p, line)))
     rg.cache["red.secrets"] = tuple(out)
     return out
 

@@ -252,3 +252,13 @@ def test_red010_root_readme_and_runbooks():
     }
     repo = {"has_readme": True, "paths": ["main.tf", "README.md", "docs/runbooks/db.md"]}
     assert _hits("RED010", _rg(TF, BUCKET, repo=repo)) == []
+
+
+def test_red003_var_file_not_auto_loaded(tmp_path):
+    (tmp_path / "envs").mkdir()
+    (tmp_path / "envs" / "prod.tfvars").write_text('region = "eu-west-1"\n\ndb_password = "Prod-Secret-2024!"\n')
+    rg = _rg(TF, repo={"root": str(tmp_path), "paths": ["envs/prod.tfvars", "main.tf"]})
+    (hit,) = _hits("RED003", rg)
+    assert hit.resource.address == "terraform"
+    assert (hit.location.file, hit.location.line) == ("envs/prod.tfvars", 3)
+    assert "Prod-Secret" not in hit.message
