@@ -256,7 +256,9 @@ def test_red010_root_readme_and_runbooks():
 
 def test_red003_var_file_not_auto_loaded(tmp_path):
     (tmp_path / "envs").mkdir()
-    (tmp_path / "envs" / "prod.tfvars").write_text('region = "eu-west-1"\n\ndb_password = "Prod-Secret-2024!"\n')
+    (tmp_path / "envs" / "prod.tfvars").write_text(
+        'region = "eu-west-1"\n\ndb_password = "Prod-Secret-2024!"\n'
+    )
     rg = _rg(TF, repo={"root": str(tmp_path), "paths": ["envs/prod.tfvars", "main.tf"]})
     (hit,) = _hits("RED003", rg)
     assert hit.resource.address == "terraform"
