@@ -2175,9 +2175,6 @@ def _convert_type(value: Any, blk: dict[str, Any]) -> Any:
         return value
 
 
-_OPT_EVAL = Evaluator()
-
-
 def _conform(value: Any, t: Node, depth: int) -> Any:
     if depth > 32 or isinstance(value, Unresolved) or value is None:
         return value
@@ -2207,7 +2204,7 @@ def _conform(value: Any, t: Node, depth: int) -> Any:
             if tnode[0] == "call" and tnode[1] == "optional" and tnode[2]:
                 attr_t = tnode[2][0]
                 if out.get(key) is None:
-                    out[key] = _OPT_EVAL.eval(tnode[2][1], Context()) if len(tnode[2]) > 1 else None
+                    out[key] = Evaluator().eval(tnode[2][1], Context()) if len(tnode[2]) > 1 else None
                 out[key] = _conform(out[key], attr_t, depth + 1)
             elif key in out:
                 out[key] = _conform(out[key], tnode, depth + 1)
@@ -2223,6 +2220,14 @@ def build(
 
     ``read_text(rel_path)`` (optional) returns the text of a file under the reviewed root for
     ``templatefile``/``file``, or None; without it those calls stay ``Unresolved``.
+
+    >>> pf = parse_file("main.tf", 'resource "aws_subnet" "a" {\n  count = 2\n  cidr_block = '
+    ...                 'cidrsubnet("10.0.0.0/16", 8, count.index)\n}\n', "terraform")
+    >>> rg = ResourceGraph()
+    >>> build([pf], rg)
+    []
+    >>> [(r.address, r.attrs["cidr_block"], r.line) for r in rg.resources()]
+    [('aws_subnet.a[0]', '10.0.0.0/24', 1), ('aws_subnet.a[1]', '10.0.1.0/24', 1)]
     """
     b = _Builder(rg, read_text)
     prev = _BUILDER.b
