@@ -673,8 +673,18 @@ def managed_policy_attachments(rg: ResourceGraph) -> list[tuple[Resource, str, A
     for res in rg.resources(*_ATTACHMENT_KINDS):
         if "policy_arn" in res.attrs:
             out.append((res, "policy_arn", res.attrs["policy_arn"]))
-    for res in rg.resources("aws_iam_role", "aws_iam_role_policy_attachments_exclusive"):
-        attr = "managed_policy_arns" if res.kind == "aws_iam_role" else "policy_arns"
+    for res in rg.resources("aws_ssoadmin_managed_policy_attachment"):
+        if "managed_policy_arn" in res.attrs:
+            out.append((res, "managed_policy_arn", res.attrs["managed_policy_arn"]))
+    list_kinds = {
+        "aws_iam_role": "managed_policy_arns",
+        "aws_iam_role_policy_attachments_exclusive": "policy_arns",
+        "aws_iam_user_policy_attachments_exclusive": "policy_arns",
+        "aws_iam_group_policy_attachments_exclusive": "policy_arns",
+        "aws_ssoadmin_managed_policy_attachments_exclusive": "managed_policy_arns",
+    }
+    for res in rg.resources(*list_kinds):
+        attr = list_kinds[res.kind]
         arns = res.attrs.get(attr)
         if isinstance(arns, Unresolved):
             out.append((res, attr, arns))
