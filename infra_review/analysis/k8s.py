@@ -44,6 +44,7 @@ __all__ = [
     "pod_spec",
     "replicas",
     "selected_workloads",
+    "workload_index",
     "workloads",
 ]
 
@@ -165,27 +166,38 @@ def match_label_selector(selector: Any, labels: Mapping[str, str]) -> bool:
     return True
 
 
-def selected_workloads(rg: ResourceGraph, res: Resource) -> list[Resource]:
+def workload_index(rg: ResourceGraph) -> dict[str, list[tuple[Resource, dict[str, str]]]]:
+    """Workloads by namespace with their pod labels (pass to :func:`selected_workloads` in loops)."""
+    index: dict[str, list[tuple[Resource, dict[str, str]]]] = {}
+    for w in workloads(rg):
+        index.setdefault(namespace_of(w), []).append((w, pod_labels(w)))
+    return index
+
+
+def selected_workloads(
+    rg: ResourceGraph,
+    res: Resource,
+    index: Mapping[str, list[tuple[Resource, dict[str, str]]]] | None = None,
+) -> list[Resource]:
     """Workloads in ``res``'s namespace selected by a Service, NetworkPolicy or PDB.
 
-    HPAs select their ``scaleTargetRef`` by kind and name.
+    HPAs select their ``scaleTargetRef`` by kind and name.  ``index`` (from
+    :func:`workload_index`) avoids re-reading every workload when called in a loop.
     """
     ns = namespace_of(res)
-    out: list[Resource] = []
+    candidates = (index if index is not None else workload_index(rg)).get(ns, [])
     if res.kind == "k8s:HorizontalPodAutoscaler":
         ref = get_path(res.attrs, "spec.scaleTargetRef") or {}
-        if isinstance(ref, Mapping):
-            for w in workloads(rg):
-                if (
-                    namespace_of(w) == ns
-                    and w.meta.get("k8s_kind") == ref.get("kind")
-                    and w.meta.get("name") == ref.get("name")
-                ):
-                    out.append(w)
-        return out
+        if not isinstance(ref, Mapping):
+            return []
+        return [
+            w
+            for w, _ in candidates
+            if w.meta.get("k8s_kind") == ref.get("kind") and w.meta.get("name") == ref.get("name")
+        ]
     if res.kind == "k8s:Service":
         sel = get_path(res.attrs, "spec.selector")
-        return [w for w in workloads(rg) if namespace_of(w) == ns and match_map_selector(sel, pod_labels(w))]
+        return [w for w, labels in candidates if match_map_selector(sel, labels)]
     if res.kind == "k8s:NetworkPolicy":
         sel = get_path(res.attrs, "spec.podSelector")
         if sel is None:
@@ -193,8 +205,8 @@ def selected_workloads(rg: ResourceGraph, res: Resource) -> list[Resource]:
     elif res.kind == "k8s:PodDisruptionBudget":
         sel = get_path(res.attrs, "spec.selector")
     else:
-        return out
-    return [w for w in workloads(rg) if namespace_of(w) == ns and match_label_selector(sel, pod_labels(w))]
+        return []
+    return [w for w, labels in candidates if match_label_selector(sel, labels)]
 
 
 def hpa_for(rg: ResourceGraph, workload: Resource) -> list[Resource]:

@@ -51,6 +51,7 @@ from infra_review.analysis.k8s import (
     namespace_of,
     pod_spec,
     selected_workloads,
+    workload_index,
     workloads,
 )
 from infra_review.graph import ResourceGraph
@@ -132,6 +133,7 @@ def dockerfile_for_image(rg: ResourceGraph, image: str) -> tuple[Resource | None
 
 
 def _link_selectors(rg: ResourceGraph) -> None:
+    index = workload_index(rg)
     for kind in (
         "k8s:Service",
         "k8s:NetworkPolicy",
@@ -139,7 +141,7 @@ def _link_selectors(rg: ResourceGraph) -> None:
         "k8s:HorizontalPodAutoscaler",
     ):
         for res in list(rg.resources(kind)):
-            for w in selected_workloads(rg, res):
+            for w in selected_workloads(rg, res, index):
                 rg.add_edge(res.address, w.address, "selects")
 
 
