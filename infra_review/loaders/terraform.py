@@ -2221,8 +2221,8 @@ def build(
     ``read_text(rel_path)`` (optional) returns the text of a file under the reviewed root for
     ``templatefile``/``file``, or None; without it those calls stay ``Unresolved``.
 
-    >>> pf = parse_file("main.tf", 'resource "aws_subnet" "a" {\n  count = 2\n  cidr_block = '
-    ...                 'cidrsubnet("10.0.0.0/16", 8, count.index)\n}\n', "terraform")
+    >>> pf = parse_file("main.tf", 'resource "aws_subnet" "a" {\\n  count = 2\\n  cidr_block = '
+    ...                 'cidrsubnet("10.0.0.0/16", 8, count.index)\\n}\\n', "terraform")
     >>> rg = ResourceGraph()
     >>> build([pf], rg)
     []
