@@ -111,16 +111,22 @@ def _ecr_repos(rg: ResourceGraph) -> dict[str, Resource]:
     return out
 
 
-def dockerfile_for_image(rg: ResourceGraph, image: str) -> tuple[Resource | None, str, str, Resource | None]:
+def dockerfile_for_image(
+    rg: ResourceGraph, image: str, _context: tuple[Any, Any, Any] | None = None
+) -> tuple[Resource | None, str, str, Resource | None]:
     """``(dockerfile stage, confidence, via, ecr_repository)`` for an image reference."""
+    compose_index, by_dir, ecr_repos = _context or (
+        _image_index(rg),
+        _dirs_with_dockerfile(rg),
+        _ecr_repos(rg),
+    )
     ref = parse_image_ref(image)
     repo = ref["repository"]
-    hit = _image_index(rg).get(repo)
+    hit = compose_index.get(repo)
     if hit:
         return hit[0], hit[1], hit[2], None
-    by_dir = _dirs_with_dockerfile(rg)
     m = _ECR_HOST.match(repo)
-    ecr = _ecr_repos(rg).get(m.group(1)) if m else None
+    ecr = ecr_repos.get(m.group(1)) if m else None
     if ecr is not None:
         cands = by_dir.get(m.group(1).rsplit("/", 1)[-1].lower(), []) if m else []
         if len(cands) == 1:
@@ -199,9 +205,11 @@ def _link_rbac(rg: ResourceGraph) -> None:
 def _link_images(rg: ResourceGraph) -> None:
     cache: dict[str, tuple[Resource | None, str, str, Resource | None]] = {}
 
+    context = (_image_index(rg), _dirs_with_dockerfile(rg), _ecr_repos(rg))
+
     def lookup(image: str) -> tuple[Resource | None, str, str, Resource | None]:
         if image not in cache:
-            cache[image] = dockerfile_for_image(rg, image)
+            cache[image] = dockerfile_for_image(rg, image, context)
         return cache[image]
 
     for w in list(workloads(rg)):
