@@ -126,14 +126,15 @@ def linked(
                 names[n].append(t.address)
         for res in rg.resources(*kinds):
             targets: set[str] = set()
-            for dep, data in rg.dependencies(res.address, kinds={"ref"}):
-                if str(data.get("attr", "")).split(".")[0].split("[")[0] == attr:
-                    targets |= _addresses_of(dep) | {dep.address}
             v = res.attrs.get(attr)
-            if isinstance(v, Unresolved):
-                targets |= set(v.refs)
-            elif isinstance(v, str):
-                targets |= set(names.get(v, ()))
+            if isinstance(v, Unresolved) and v.refs:
+                targets |= set(v.refs)  # exact (instance) addresses: the most precise link
+            else:
+                for dep, data in rg.dependencies(res.address, kinds={"ref"}):
+                    if str(data.get("attr", "")).split(".")[0].split("[")[0] == attr:
+                        targets.add(dep.address)
+                if isinstance(v, str):
+                    targets |= set(names.get(v, ()))
             for t in targets:
                 index[t].append(res)
         rg.cache[key] = index

@@ -264,3 +264,38 @@ def test_red003_var_file_not_auto_loaded(tmp_path):
     assert hit.resource.address == "terraform"
     assert (hit.location.file, hit.location.line) == ("envs/prod.tfvars", 3)
     assert "Prod-Secret" not in hit.message
+
+
+def test_red006_count_instances_linked_exactly():
+    flags = dict.fromkeys(
+        ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"), True
+    )
+    b0 = Resource(
+        "aws_s3_bucket.m[0]",
+        "aws_s3_bucket",
+        attrs={"bucket": "m-0"},
+        meta={"base_address": "aws_s3_bucket.m"},
+    )
+    b1 = Resource(
+        "aws_s3_bucket.m[1]",
+        "aws_s3_bucket",
+        attrs={"bucket": "m-1"},
+        meta={"base_address": "aws_s3_bucket.m"},
+    )
+    pab = Resource(
+        "aws_s3_bucket_public_access_block.p",
+        "aws_s3_bucket_public_access_block",
+        attrs={"bucket": Unresolved("aws_s3_bucket.m[0].id", refs=("aws_s3_bucket.m[0]",)), **flags},
+    )
+    rg = _rg(b0, b1, pab)
+    # the loader may add coarse edges to every instance; the exact refs win
+    rg.add_edge(pab.address, b0.address, "ref", attr="bucket")
+    rg.add_edge(pab.address, b1.address, "ref", attr="bucket")
+    assert [h.resource.address for h in _hits("RED006", rg)] == ["aws_s3_bucket.m[1]"]
+    # a reference to the whole collection (unexpanded count) covers every instance
+    pab_all = Resource(
+        "aws_s3_bucket_public_access_block.q",
+        "aws_s3_bucket_public_access_block",
+        attrs={"bucket": Unresolved("aws_s3_bucket.m.id", refs=("aws_s3_bucket.m",)), **flags},
+    )
+    assert _hits("RED006", _rg(b0, b1, pab_all)) == []
