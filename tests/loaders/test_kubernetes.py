@@ -285,3 +285,26 @@ def test_kustomize_patches_are_not_full_objects(tmp_path):
     kz = next(rg.resources("k8s:Kustomization"))
     assert kz.name == "app.overlays.prod"
     assert rg.has_edge(patches[1], "k8s:apps/Deployment/default/api", "ref")
+
+
+def test_hostile_yaml_through_load_repo(tmp_path):
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        laughs.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    (tmp_path / "laughs.yaml").write_text("apiVersion: v1\nkind: ConfigMap\n" + "\n".join(laughs) + "\n")
+    (tmp_path / "deep.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\ndata: " + "[" * 5000 + "]" * 5000 + "\n"
+    )
+    (tmp_path / "evil.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\ndata: !!python/object/apply:os.system ['id']\n"
+    )
+    (tmp_path / "ok.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\n")
+    result = load_repo(tmp_path, cache=False)
+    files = {f.path: f for f in result.graph.files}
+    assert files["laughs.yaml"].status == FileStatus.FAILED
+    assert [d.code for d in files["laughs.yaml"].diagnostics] == [DiagnosticCode.ALIAS_LIMIT]
+    assert [d.code for d in files["deep.yaml"].diagnostics] == [DiagnosticCode.DEPTH_LIMIT]
+    assert files["evil.yaml"].status == FileStatus.FAILED
+    assert "k8s:core/ConfigMap/default/fine" in result.graph
+    assert len(list(result.graph.resources(block="k8s"))) == 1
