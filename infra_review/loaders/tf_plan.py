@@ -16,6 +16,7 @@ Only the documented, stable parts of the format (``format_version`` 1.x) are rea
   resource's ``expressions`` (at any depth, nested blocks included), ``count_expression``,
   ``for_each_expression`` and ``depends_on`` become ``ref``/``depends_on`` edges from each
   planned instance of that resource to the referenced resource instances.
+* ``planned_values.outputs`` gives ``output.<name>`` nodes (``value`` when the plan knows it).
 * ``configuration.provider_config`` gives ``provider.<key>`` nodes (``expressions``' constant
   values as attrs) and ``Resource.provider``.
 
@@ -216,6 +217,31 @@ class _Plan:
             for m in members:
                 self.rg.add_edge(maddr, m, "module")
         self._edges()
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """Root outputs of ``planned_values.outputs`` (value when known, else Unresolved)."""
+        for name, out in (self.plan.get("outputs") or {}).items():
+            if not isinstance(out, dict) or not isinstance(name, str):
+                continue
+            addr = f"output.{name}"
+            value = out["value"] if "value" in out else Unresolved(addr, (), "known after apply")
+            attrs = {"value": value, "sensitive": bool(out.get("sensitive", False))}
+            old = self.rg.get(addr)
+            source = old.source if old is not None and old.source is not None else SourceLocation(self.path)
+            self.rg.add(
+                Resource(
+                    addr,
+                    "output",
+                    "output",
+                    attrs,
+                    source,
+                    "",
+                    "",
+                    "plan",
+                    {"name": name, "plan_file": self.path},
+                )
+            )
 
     def _index_config(self, root: dict[str, Any], prefix: str) -> None:
         stack = [(root, prefix)]

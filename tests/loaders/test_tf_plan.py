@@ -103,3 +103,9 @@ def test_plan_over_configuration_keeps_file_and_line():
     assert vpc.format == "plan"
     assert vpc.attrs["cidr_block"] == "10.0.0.0/16"
     assert (vpc.file, vpc.line) == ("main.tf", 1)
+
+
+def test_plan_outputs():
+    rg = load_plan()
+    assert rg["output.region"].attrs == {"value": "us-east-1", "sensitive": False}
+    assert isinstance(rg["output.vpc_id"].attrs["value"], Unresolved)
