@@ -833,7 +833,9 @@ def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
     from infra_review.analysis.coverage_monitoring import alarm_coverage
 
     cov = alarm_coverage(rg)
-    candidates = [r for r in rg.resources(*sorted(_COMPUTE_DATA)) if r.block == "resource"]
+    # only kinds the coverage analysis can match an alarm to (others would be reported blindly)
+    kinds = sorted(_COMPUTE_DATA & _monitored_kinds())
+    candidates = [r for r in rg.resources(*kinds) if r.block == "resource"]
     if not candidates:
         return
     silent = [h.resource.address for h in (_run_rule(rg, "MON006") or []) if h.status is Status.FAIL]
@@ -861,7 +863,7 @@ def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
                 Status.UNKNOWN,
                 evidence={**ev, "maybe": unknown[r.address]},
             )
-        elif r.address in uncovered or r.kind not in _monitored_kinds():
+        elif r.address in uncovered:
             yield Hit(r, f"production {r.kind} has no alarm ({'; '.join(reasons)})", "", evidence=ev)
 
 
