@@ -233,7 +233,8 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
     if isinstance(cached, BackupCoverage):
         return cached
     stateful = list(_managed(rg, *STATEFUL_KINDS))
-    tags = {r.address: effective_tags(rg, r).tags for r in stateful}
+    ets = {r.address: effective_tags(rg, r) for r in stateful}
+    tags = {a: et.tags for a, et in ets.items()}
     plans_of: dict[str, list[str]] = defaultdict(list)
     unknown: dict[str, str] = {}
     scheduled: set[str] = set()
@@ -276,6 +277,10 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
                 results = [_tag_match(rtags, k, v, like) for k, v, like in cond_rules]
                 arn_hit = False if False in results else (None if None in results else True)
             tag_results = [_tag_match(rtags, k, v, like) for k, v, like in tag_rules]
+            if ets[r.address].is_unknown:  # a tag we cannot see may be the one selected on
+                tag_results = [None if x is False else x for x in tag_results]
+                if arn_hit is False and cond_rules and (r.address in direct or literals):
+                    arn_hit = None
             hit: bool | None
             if arn_hit or True in tag_results:
                 hit = True

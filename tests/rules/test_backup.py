@@ -182,3 +182,22 @@ def test_evidence_functions_have_summaries():
     assert ev["plans"]["aws_backup_plan.fail_untested"] == ["DynamoDB", "RDS"]
     for fn in (bak.evidence_restore_testing, bak.evidence_rto_rpo, bak.evidence_dr):
         assert fn(rg)["summary"]
+
+
+def test_unknown_resource_tags_make_tag_selection_unknown():
+    rg = ResourceGraph()
+    rg.add(
+        _r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "d", "schedule": "cron(0 3 * * ? *)"}])
+    )
+    rg.add(
+        _r(
+            "aws_backup_selection.s",
+            "aws_backup_selection",
+            plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
+            selection_tag=[{"type": "STRINGEQUALS", "key": "backup", "value": "daily"}],
+        )
+    )
+    rg.add(_r("aws_ebs_volume.var_tags", "aws_ebs_volume", tags=Unresolved("var.tags")))
+    rg.add(_r("aws_ebs_volume.no_tags", "aws_ebs_volume"))
+    got = {h.resource.name: h.status for h in bak.not_in_backup_plan(rg)}
+    assert got == {"var_tags": Status.UNKNOWN, "no_tags": Status.FAIL}
