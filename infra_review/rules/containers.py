@@ -1152,7 +1152,20 @@ def _workload_namespaces(rg: ResourceGraph) -> dict[str, list[Resource]]:
 
 
 def _namespace_objects(rg: ResourceGraph) -> dict[str, Resource]:
-    return {str(n.meta.get("name")): n for n in rg.resources("k8s:Namespace")}
+    """Namespace name → the object declaring it: a manifest, else a Terraform ``kubernetes_namespace``."""
+    out: dict[str, Resource] = {}
+    for n in rg.resources("kubernetes_namespace", "kubernetes_namespace_v1"):
+        name = first_block(n, "metadata").get("name")
+        if isinstance(name, str):
+            out[name] = n
+    out.update({str(n.meta.get("name")): n for n in rg.resources("k8s:Namespace")})
+    return out
+
+
+def _namespace_labels(obj: Resource) -> Any:
+    if obj.block == "k8s":
+        return k8s.get_path(obj.attrs, "metadata.labels") or {}
+    return first_block(obj, "metadata").get("labels") or {}
 
 
 @rule(
@@ -1161,9 +1174,10 @@ def _namespace_objects(rg: ResourceGraph) -> dict[str, Resource]:
 def pod_security_admission(rg: ResourceGraph) -> Iterator[Hit]:
     """A namespace running workloads does not enforce a Pod Security Standard.
 
-    FAIL when its ``Namespace`` object lacks the label ``pod-security.kubernetes.io/enforce``
-    or sets it to ``privileged``; UNKNOWN (on its first workload) when the namespace is not
-    defined in the repository; FAIL for any ``PodSecurityPolicy`` (removed in Kubernetes 1.25).
+    FAIL when its ``Namespace`` object (a manifest, or a Terraform ``kubernetes_namespace``)
+    lacks the label ``pod-security.kubernetes.io/enforce`` or sets it to ``privileged``; UNKNOWN
+    (on its first workload) when the namespace is not defined in the repository; FAIL for any
+    ``PodSecurityPolicy`` (removed in Kubernetes 1.25).
 
     Why it matters
     --------------
@@ -1197,9 +1211,21 @@ def pod_security_admission(rg: ResourceGraph) -> Iterator[Hit]:
                 evidence={"namespace": ns},
             )
             continue
-        labels = k8s.get_path(obj.attrs, "metadata.labels") or {}
+        labels = _namespace_labels(obj)
+        if isinstance(labels, Unresolved):
+            yield Hit(
+                obj, f"labels of namespace {ns} are not statically known", "metadata.labels", Status.UNKNOWN
+            )
+            continue
         level = labels.get(_ENFORCE) if isinstance(labels, Mapping) else None
-        if level is None:
+        if isinstance(level, Unresolved):
+            yield Hit(
+                obj,
+                f"{_ENFORCE} of namespace {ns} is not statically known",
+                "metadata.labels",
+                Status.UNKNOWN,
+            )
+        elif level is None:
             yield Hit(
                 obj,
                 f"namespace {ns} runs {len(ws)} workload(s) without {_ENFORCE}",
