@@ -50,14 +50,30 @@ RULE_IDS: frozenset[str] = frozenset(
 )
 
 AREAS = frozenset(
-    ["iac", "containers", "deployment", "network_security", "monitoring", "backup", "cost",
-     "red_flags", "spof"]
+    [
+        "iac",
+        "containers",
+        "deployment",
+        "network_security",
+        "monitoring",
+        "backup",
+        "cost",
+        "red_flags",
+        "spof",
+    ]
 )
 LEVELS = ("beginner", "intermediate", "advanced")
 
 _PREFIX_AREA = {
-    "IAC": "iac", "CTR": "containers", "DEP": "deployment", "NET": "network_security",
-    "MON": "monitoring", "BAK": "backup", "COST": "cost", "RED": "red_flags", "SPOF": "spof",
+    "IAC": "iac",
+    "CTR": "containers",
+    "DEP": "deployment",
+    "NET": "network_security",
+    "MON": "monitoring",
+    "BAK": "backup",
+    "COST": "cost",
+    "RED": "red_flags",
+    "SPOF": "spof",
 }
 
 
@@ -299,8 +315,14 @@ def _k8s_objects(root: str) -> frozenset[str]:
 
 
 _CLUSTER_KINDS = {
-    "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
-    "CustomResourceDefinition", "PriorityClass", "IngressClass",
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "IngressClass",
 }
 
 

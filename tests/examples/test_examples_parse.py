@@ -100,7 +100,8 @@ def test_expected_tables(path: Path) -> None:
         assert key not in seen, f"duplicate row {key}"
         seen.add(key)
     for row in exp.spofs:
-        assert row["Rule"] in RULE_IDS and row["Rule"].startswith("SPOF"), row
+        assert row["Rule"] in RULE_IDS, row
+        assert row["Rule"].startswith("SPOF"), row
         assert (row["Rule"], row["Address"]) in seen, f"SPOF {row} has no Findings row"
     for row in exp.paths:
         hops = [h.strip() for h in row["Path"].split("→")]

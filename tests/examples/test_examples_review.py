@@ -25,18 +25,7 @@ from infra_review.rules._registry import RULES  # noqa: E402
 EXPECTED_FILES = sorted(EXAMPLES.glob("*/EXPECTED.md"))
 
 #: (example, rule, address) rows the rules do not detect yet, with the reason.
-KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    ("three-tier-aws", "CTR007", "aws_launch_template.web"): (
-        "user_data = templatefile(..., { db_password = var.db_password }): the secret reaches "
-        "user_data through a template variable"
-    ),
-    ("three-tier-aws", "BAK009", "aws_ebs_volume.admin_data"): (
-        "an aws_ebs_volume is stateful data and has no prevent_destroy"
-    ),
-    ("three-tier-aws", "COST007", "aws_security_group.temp_debug"): (
-        "RULES.md COST007 lists unattached security groups as unused resources"
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 _RUNS: dict[str, dict[tuple[str, str], object]] = {}
 
@@ -45,9 +34,7 @@ def _fails(root: Path) -> dict[tuple[str, str], object]:
     if root.name not in _RUNS:
         res = repo_loader.load_repo(root, cache=False)
         run = review_mod.run_review(res.graph)
-        _RUNS[root.name] = {
-            (f.rule_id, f.address): f for f in run.findings if f.status == Status.FAIL
-        }
+        _RUNS[root.name] = {(f.rule_id, f.address): f for f in run.findings if f.status == Status.FAIL}
     return _RUNS[root.name]
 
 

@@ -150,9 +150,9 @@ resource "aws_elasticache_replication_group" "sessions" {
   port                 = 6379
   parameter_group_name = "default.redis7"
 
-  num_cache_clusters         = 3
-  automatic_failover_enabled = true
-  multi_az_enabled           = true
+  num_cache_clusters          = 3
+  automatic_failover_enabled  = true
+  multi_az_enabled            = true
   preferred_cache_cluster_azs = var.azs
 
   subnet_group_name  = aws_elasticache_subnet_group.main.name

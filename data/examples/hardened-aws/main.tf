@@ -33,9 +33,9 @@ provider "aws" {
 module "network" {
   source = "./modules/network"
 
-  name                     = local.name
-  vpc_cidr                 = var.vpc_cidr
-  azs                      = var.azs
-  single_nat_gateway       = false
-  flow_log_retention_days  = 365
+  name                    = local.name
+  vpc_cidr                = var.vpc_cidr
+  azs                     = var.azs
+  single_nat_gateway      = false
+  flow_log_retention_days = 365
 }
