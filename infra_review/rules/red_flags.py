@@ -833,9 +833,7 @@ def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
     from infra_review.analysis.coverage_monitoring import alarm_coverage
 
     cov = alarm_coverage(rg)
-    # only kinds the coverage analysis can match an alarm to (others would be reported blindly)
-    kinds = sorted(_COMPUTE_DATA & _monitored_kinds())
-    candidates = [r for r in rg.resources(*kinds) if r.block == "resource"]
+    candidates = [r for r in rg.resources(*sorted(_COMPUTE_DATA)) if r.block == "resource"]
     if not candidates:
         return
     silent = [h.resource.address for h in (_run_rule(rg, "MON006") or []) if h.status is Status.FAIL]
@@ -863,8 +861,17 @@ def missing_monitoring(rg: ResourceGraph) -> Iterator[Hit]:
                 Status.UNKNOWN,
                 evidence={**ev, "maybe": unknown[r.address]},
             )
-        elif r.address in uncovered:
+        elif r.address in uncovered or (r.kind not in _monitored_kinds() and not _alarm_refers_to(rg, r)):
             yield Hit(r, f"production {r.kind} has no alarm ({'; '.join(reasons)})", "", evidence=ev)
+
+
+_ALARM_KINDS = ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm")
+
+
+def _alarm_refers_to(rg: ResourceGraph, res: Resource) -> bool:
+    """For kinds the coverage analysis does not match: does any alarm reference the resource?"""
+    targets = {res.address, str(res.meta.get("base_address", res.address))}
+    return any(t in rg and rg.referrers(t, *_ALARM_KINDS) for t in targets)
 
 
 def _monitored_kinds() -> frozenset[str]:
