@@ -36,7 +36,17 @@ SEVERITIES = ("none", "info", "low", "medium", "high", "critical")
 def _render_json(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
     from infra_review.report.json_contract import scan_document
 
-    return json.dumps(scan_document(result, findings), indent=2, ensure_ascii=False) + "\n"
+    doc = scan_document(result, findings)
+    run = _review_run(args)
+    if run is not None:  # additive: which rules ran, which crashed, how long they took
+        doc["review"] = {
+            "rules": run.rule_ids,
+            "errors": [e.to_dict() for e in run.errors],
+            "complete": not run.errors,
+            "baseline": getattr(args, "baseline", None),
+            "seconds": round(sum(run.timings.values()), 3),
+        }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def _render_table(result: Any, findings: list[Any], args: argparse.Namespace) -> str:

@@ -79,7 +79,11 @@ def test_junit_and_markdown(repo, capsys):
 
 def test_select_ignore_and_unknown_ids(repo, capsys):
     rc, out, _ = _scan(capsys, repo, "--format", "json", "--select", "IAC007,IAC008", "--fail-on", "none")
-    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"IAC007", "IAC008"}
+    doc = json.loads(out)
+    assert {f["rule_id"] for f in doc["findings"]} == {"IAC007", "IAC008"}
+    assert doc["review"]["rules"] == ["IAC007", "IAC008"]
+    assert doc["review"]["errors"] == []
+    assert doc["review"]["complete"] is True
     rc, out, _ = _scan(
         capsys,
         repo,
