@@ -875,7 +875,6 @@ _SECRET_OUTPUT_ATTR = re.compile(
 )
 _SECRET_OUTPUT_KINDS = (
     "random_password",
-    "random_string",
     "tls_private_key",
     "aws_iam_access_key",
     "aws_db_instance",
@@ -908,7 +907,7 @@ def _output_secret_source(rg: ResourceGraph, out: Resource) -> str:
             for ref in value.refs:
                 res = rg.get(ref)
                 kind = res.kind if res else ref.split(".")[0]
-                if attr == "result" and kind not in ("random_password", "random_string"):
+                if attr == "result" and kind != "random_password":
                     continue
                 if kind in _SECRET_OUTPUT_KINDS or attr not in ("result",):
                     return f"{ref}.{attr}"

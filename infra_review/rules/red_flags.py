@@ -1551,7 +1551,7 @@ def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
     ECS task without task or container memory, a Compose service without a memory limit.
 
     High when the namespace has no ``LimitRange`` supplying a default memory limit, medium
-    when one does (the default may not fit); Compose services are medium (usually local).
+    when one does (the default may not fit); Compose services are low (usually local development).
     Mirrors CTR011/CTR012, computed here from the graph so the flag stands on its own.
 
     Why it matters
@@ -1622,7 +1622,7 @@ def no_container_limits(rg: ResourceGraph) -> Iterator[Hit]:
             svc,
             "Compose service has no memory limit (`deploy.resources.limits.memory`/`mem_limit`)",
             "deploy.resources.limits.memory",
-            severity=Severity.MEDIUM,
+            severity=Severity.LOW,
         )
 
 
