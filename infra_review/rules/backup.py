@@ -209,6 +209,18 @@ def _tag_match(tags: Mapping[str, Any], key: Any, value: Any, like: bool = False
     return fnmatch.fnmatchcase(str(have), str(value)) if like else str(have) == str(value)
 
 
+_CONDITION_OPS = (
+    ("string_equals", False, False),
+    ("string_like", True, False),
+    ("string_not_equals", False, True),
+    ("string_not_like", True, True),
+)
+
+
+def _negate(value: bool | None, negate: bool) -> bool | None:
+    return value if value is None or not negate else not value
+
+
 def _arn_matches(arn: str, r: Resource) -> bool:
     if arn == "*":
         return True
@@ -263,8 +275,8 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
         tag_rules = [(t.get("key"), t.get("value"), False) for t in block(sel.attrs, "selection_tag")]
         cond_rules = []
         for cond in block(sel.attrs, "condition"):
-            for op, like in (("string_equals", False), ("string_like", True)):
-                cond_rules += [(c.get("key"), c.get("value"), like) for c in block(cond, op)]
+            for op, like, negate in _CONDITION_OPS:
+                cond_rules += [(c.get("key"), c.get("value"), like, negate) for c in block(cond, op)]
         has_resources = bool(direct or literals or opaque)
         for r in stateful:
             if r.address in excluded:
@@ -274,7 +286,7 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
             if not has_resources and cond_rules:
                 arn_hit = True
             if arn_hit and cond_rules:
-                results = [_tag_match(rtags, k, v, like) for k, v, like in cond_rules]
+                results = [_negate(_tag_match(rtags, k, v, like), neg) for k, v, like, neg in cond_rules]
                 arn_hit = False if False in results else (None if None in results else True)
             tag_results = [_tag_match(rtags, k, v, like) for k, v, like in tag_rules]
             if ets[r.address].is_unknown:  # a tag we cannot see may be the one selected on
@@ -295,16 +307,28 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
                     r.address, f"{sel.address} selects resources that are not known statically"
                 )
     dlm_of: dict[str, list[str]] = defaultdict(list)
+    attached: dict[str, set[str]] = defaultdict(set)  # instance -> volumes attached to it
+    for att in _managed(rg, "aws_volume_attachment"):
+        vols = {a for ref in refs_of(att.attrs.get("volume_id")) for a in resolve(rg, ref)}
+        for inst in {a for ref in refs_of(att.attrs.get("instance_id")) for a in resolve(rg, ref)}:
+            attached[inst] |= vols
     for pol in _managed(rg, "aws_dlm_lifecycle_policy"):
         for det in block(pol.attrs, "policy_details"):
             tt = det.get("target_tags")
             if not isinstance(tt, Mapping):
                 continue
+            types = det.get("resource_types")
+            types = [str(t) for t in types] if isinstance(types, list) else ["VOLUME"]
             for r in stateful:
-                if r.kind != "aws_ebs_volume":
+                if r.kind not in ("aws_ebs_volume", "aws_instance"):
                     continue
-                if all(_tag_match(tags[r.address], k, v) for k, v in tt.items()):
+                if not all(_tag_match(tags[r.address], k, v) for k, v in tt.items()):
+                    continue
+                if r.kind == "aws_ebs_volume" and "VOLUME" in types:
                     dlm_of[r.address].append(pol.address)
+                elif r.kind == "aws_instance" and "INSTANCE" in types:
+                    for vol in attached.get(r.address, ()):
+                        dlm_of[vol].append(pol.address)
     plan_types: dict[str, set[str]] = defaultdict(set)
     for addr, plans in plans_of.items():
         for p in plans:
@@ -501,7 +525,10 @@ def not_in_backup_plan(rg: ResourceGraph) -> Iterator[Hit]:
     ``aws_backup_plan`` with a scheduled (or continuous) rule.  For EBS an
     ``aws_dlm_lifecycle_policy`` whose ``target_tags`` match also counts.  RDS read replicas
     are exempt.  A selection whose resources or tags are not known statically makes the
-    outcome UNKNOWN.
+    outcome UNKNOWN.  ``condition`` operators ``string_equals``/``string_like`` and their
+    ``string_not_*`` negations are AND'ed with ``resources``; ``selection_tag`` is OR'ed.
+    DLM policies with ``resource_types = ["INSTANCE"]`` cover the volumes attached (via
+    ``aws_volume_attachment``) to the instances they target.
 
     Why it matters
     --------------

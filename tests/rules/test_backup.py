@@ -201,3 +201,41 @@ def test_unknown_resource_tags_make_tag_selection_unknown():
     rg.add(_r("aws_ebs_volume.no_tags", "aws_ebs_volume"))
     got = {h.resource.name: h.status for h in bak.not_in_backup_plan(rg)}
     assert got == {"var_tags": Status.UNKNOWN, "no_tags": Status.FAIL}
+
+
+def test_negated_conditions_and_dlm_instance_policies():
+    rg = ResourceGraph()
+    rg.add(
+        _r("aws_backup_plan.p", "aws_backup_plan", rule=[{"rule_name": "d", "schedule": "cron(0 3 * * ? *)"}])
+    )
+    rg.add(
+        _r(
+            "aws_backup_selection.s",
+            "aws_backup_selection",
+            plan_id=Unresolved("aws_backup_plan.p.id", ("aws_backup_plan.p",)),
+            resources=["arn:aws:elasticfilesystem:*:*:file-system/*"],
+            condition=[{"string_not_equals": [{"key": "aws:ResourceTag/backup", "value": "none"}]}],
+        )
+    )
+    rg.add(_r("aws_efs_file_system.kept", "aws_efs_file_system"))
+    rg.add(_r("aws_efs_file_system.opted_out", "aws_efs_file_system", tags={"backup": "none"}))
+    rg.add(_r("aws_instance.db", "aws_instance", tags={"snap": "yes"}))
+    rg.add(_r("aws_ebs_volume.data", "aws_ebs_volume"))
+    rg.add(
+        _r(
+            "aws_volume_attachment.a",
+            "aws_volume_attachment",
+            volume_id=Unresolved("aws_ebs_volume.data.id", ("aws_ebs_volume.data",)),
+            instance_id=Unresolved("aws_instance.db.id", ("aws_instance.db",)),
+        )
+    )
+    rg.add(
+        _r(
+            "aws_dlm_lifecycle_policy.p",
+            "aws_dlm_lifecycle_policy",
+            policy_details=[{"resource_types": ["INSTANCE"], "target_tags": {"snap": "yes"}}],
+        )
+    )
+    fails = {h.resource.name for h in bak.not_in_backup_plan(rg) if h.status is Status.FAIL}
+    assert fails == {"opted_out"}
+    assert bak.backup_coverage(rg).dlm_of["aws_ebs_volume.data"] == ("aws_dlm_lifecycle_policy.p",)
