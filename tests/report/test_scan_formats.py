@@ -199,3 +199,30 @@ def test_sarif_uri_prefix_option(repo, capsys):
         for r in json.loads(out)["runs"][0]["results"]
     }
     assert uris == {"infra/main.tf"}
+
+
+def test_crashing_rule_is_reported_and_strict_fails(repo, capsys, monkeypatch):
+    from infra_review.model import Area, Severity
+    from infra_review.rules import RULES
+    from infra_review.rules._registry import rule
+
+    def crash(rg):
+        raise ValueError("secret-ish value from the repo")
+        yield  # pragma: no cover
+
+    crash.__doc__ = "Crashes.\n\nRemediation\n-----------\nNone.\n"
+    monkeypatch.setitem(
+        RULES,
+        "TST900",
+        rule("TST900", area=Area.IAC, severity=Severity.LOW, title="crash", register=False)(crash).rule,
+    )
+    rc, out, err = _scan(capsys, repo, "--format", "json", "--select", "TST900,IAC007")
+    assert rc == 0
+    assert "warning: rule TST900 failed: ValueError in crash" in err
+    assert "secret-ish" not in err + out
+    doc = json.loads(out)
+    assert doc["review"]["complete"] is False
+    assert doc["review"]["errors"][0]["rule_id"] == "TST900"
+    rc, _, err = _scan(capsys, repo, "--format", "json", "--select", "TST900", "--strict")
+    assert rc == 2
+    assert "1 rule(s) failed to run: TST900" in err
