@@ -101,6 +101,10 @@ class Namespace:
     def plain(self) -> Any:
         return {k: plain(self.attr(k)) for k in self.names()}
 
+    def as_collection(self) -> Any:
+        """What a ``for`` expression or ``for_each`` iterates over (a dict, or an Unresolved)."""
+        return {k: self.attr(k) for k in self.names()}
+
 
 class Context:
     """Resolves root names that are not local (for-expression) variables.
@@ -582,7 +586,7 @@ class Evaluator:
         _, kv, vv, coll_n, key_n, val_n, cond_n, group = node
         coll = self._ev(coll_n, ctx, env)
         if isinstance(coll, Namespace):
-            coll = {k: coll.attr(k) for k in coll.names()}
+            coll = coll.as_collection()
         if _is_unknown(coll) or not isinstance(coll, list | dict):
             if coll is None or not _is_unknown(coll):
                 return _unk(to_text(node), reason="for expression over a non-collection")

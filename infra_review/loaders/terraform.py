@@ -824,6 +824,9 @@ class _UnexpandedModuleNS(Namespace):
     def plain(self) -> Any:
         return Unresolved(self.expr, (), "module count/for_each not statically known")
 
+    def as_collection(self) -> Any:
+        return self.plain()
+
 
 class _RemoteModuleNS(Namespace):
     def __init__(self, expr: str, ref: str, reason: str) -> None:
@@ -837,6 +840,9 @@ class _RemoteModuleNS(Namespace):
 
     def plain(self) -> Any:
         return Unresolved(self.expr, (self.ref,), self.reason)
+
+    def as_collection(self) -> Any:
+        return self.plain()
 
 
 class _DataNS(Namespace):
@@ -1293,7 +1299,7 @@ class _Builder:
         elif "for_each" in blk["attrs"]:
             v = self._eval(blk["attrs"]["for_each"]["expr"], ctx)
             if isinstance(v, Namespace):
-                v = {k: v.attr(k) for k in v.names()}
+                v = v.as_collection()
             if isinstance(v, dict):
                 res = ("for_each", v)
             elif isinstance(v, list) and all(isinstance(x, str) for x in v):
@@ -2065,6 +2071,7 @@ class _Builder:
             )
             self.pending.append((base, items, "module", ""))
             self._depends_on(base, blk, inst)
+            self._meta_arg_edges(base, blk, inst)
             members.append(base)
             return []
         if (kind == "count" and not items) or (kind == "for_each" and not items):
@@ -2081,6 +2088,7 @@ class _Builder:
                     {**meta, "instances": 0, "expanded": True, "declared_block": "module"},
                 )
             )
+            self._meta_arg_edges(base, blk, inst)
             members.append(base)
             return []
         out: list[_Inst] = []
@@ -2100,12 +2108,23 @@ class _Builder:
             elif kind == "unknown":
                 m["expanded"] = False
             self._depends_on(addr, blk, inst)
+            self._meta_arg_edges(addr, blk, inst)
             self.add_node(
                 Resource(addr, "module", "module", attrs, _loc(blk), inst.module, "", "terraform", m)
             )
             members.append(addr)
             out.append(child)
         return out
+
+    def _meta_arg_edges(self, addr: str, blk: dict[str, Any], inst: _Inst) -> None:
+        """``ref`` edges for what a block's ``count``/``for_each`` expression references."""
+        for meta_arg in ("count", "for_each"):
+            a = blk["attrs"].get(meta_arg)
+            if a is not None:
+                v = self._eval(a["expr"], _Ctx(inst, loc=(blk["file"], a["line"])))
+                self.edges_for_value(
+                    addr, meta_arg, plain(v) if isinstance(v, Unresolved) else None, a["expr"], inst
+                )
 
     def _unresolved_reason(self, blk: dict[str, Any]) -> str:
         for d in reversed(self.diags):

@@ -557,3 +557,18 @@ def test_optional_object_attributes_and_type_conversion():
     assert svc.attrs["launch_type"] == "FARGATE"
     assert svc.attrs["load_balancer"] == [{"container_port": 443, "tls": True}]
     assert rg["module.svc.output.first_port"].attrs["value"] == 81
+
+
+def test_module_with_unknown_for_each_is_one_unexpanded_instance():
+    rg, _ = load("module_unknown")
+    call = rg["module.queue"]
+    assert call.block == "module"
+    assert call.meta["expanded"] is False
+    q = rg["module.queue.aws_sqs_queue.this"]
+    assert q.meta["module_expanded"] is False
+    assert q.attrs["sqs_managed_sse_enabled"] is True
+    assert isinstance(q.attrs["name"], Unresolved)
+    assert isinstance(q.attrs["fifo_queue"], Unresolved)
+    assert isinstance(rg["output.arns"].attrs["value"], Unresolved)
+    assert ("var.queues", "for_each") in edges(rg, "module.queue")
+    assert rg.has_edge("module.queue", "module.queue.aws_sqs_queue.this", "module")
