@@ -58,8 +58,10 @@ Attributes
 ``attrs`` hold evaluated, plain values (see :mod:`hcl_eval`): nested blocks are lists of
 dicts (a labelled nested block such as ``provisioner "local-exec"`` carries ``_labels``),
 dynamic blocks are expanded into that list when their ``for_each`` is known (else the list
-holds an ``Unresolved``).  ``count``/``for_each``/``provider`` meta-arguments go to
-``meta``; ``depends_on`` stays as a list of address strings, ``lifecycle`` as a nested block.
+holds an ``Unresolved``).  The ``count``/``for_each``/``provider`` meta-arguments are not
+attributes (instances carry ``meta`` ``count.index``/``each.key``, the provider is
+``Resource.provider``); ``depends_on`` stays as a list of address strings, ``lifecycle`` as a
+nested block whose ``ignore_changes``/``replace_triggered_by`` keep their text.
 ``variable`` nodes hold ``default``, ``type`` (text), ``description``, ``sensitive`` and the
 resolved ``value`` (``meta["value_source"]``: ``tfvars:<file>``, ``default``, ``module call``
 or ``unset``); ``local``/``output`` nodes hold ``value``; module call nodes hold ``source``,
