@@ -29,7 +29,8 @@
     Compose service → the Dockerfile stage its ``build`` uses.
 ``hosted_on``
     every Kubernetes object → the Terraform cluster (``aws_eks_cluster``,
-    ``google_container_cluster``, ``azurerm_kubernetes_cluster``) that hosts it:
+    ``google_container_cluster``, ``azurerm_kubernetes_cluster``, or a call of the well-known
+    EKS/GKE/AKS module, see :func:`cluster_nodes`) that hosts it:
     ``argocd-application`` (high) when an Argo CD ``Application`` in the repository deploys the
     manifest's directory (``spec.source.path``) to a cluster named like a Terraform cluster
     (``spec.destination.name``);
@@ -58,7 +59,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.model import Diagnostic, Resource
 
-__all__ = ["CLUSTER_KINDS", "dockerfile_for_image", "link"]
+__all__ = ["CLUSTER_KINDS", "CLUSTER_MODULES", "cluster_nodes", "dockerfile_for_image", "link"]
 
 CLUSTER_KINDS = ("aws_eks_cluster", "google_container_cluster", "azurerm_kubernetes_cluster")
 _ECR_HOST = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(.+)$")
@@ -250,12 +251,35 @@ def _link_images(rg: ResourceGraph) -> None:
                 rg.add_edge(svc.address, stage.address, "runs_image", confidence=conf, via=via, container="")
 
 
+#: Well-known remote modules that create a Kubernetes cluster (registry address or git URL part).
+CLUSTER_MODULES = re.compile(
+    r"terraform-aws-modules/(terraform-aws-)?eks|terraform-google-modules/(terraform-google-)?kubernetes-engine|"
+    r"Azure/(terraform-azurerm-)?aks",
+    re.IGNORECASE,
+)
+
+
+def cluster_nodes(rg: ResourceGraph) -> list[Resource]:
+    """Terraform clusters: EKS/GKE/AKS resources, and calls of the well-known cluster modules.
+
+    A remote module is never fetched, so ``module "eks" { source =
+    "terraform-aws-modules/eks/aws" }`` stands for the cluster it creates.
+    """
+    out = list(rg.resources(*CLUSTER_KINDS))
+    for m in rg.resources(block="module"):
+        src = m.attrs.get("source") or m.meta.get("source")
+        if isinstance(src, str) and CLUSTER_MODULES.search(src):
+            out.append(m)
+    return out
+
+
 def _cluster_names(clusters: list[Resource]) -> dict[str, Resource]:
     names: dict[str, Resource] = {}
     for c in clusters:
-        n = c.attrs.get("name")
-        if isinstance(n, str):
-            names.setdefault(n.lower(), c)
+        for key in ("name", "cluster_name"):
+            n = c.attrs.get(key)
+            if isinstance(n, str):
+                names.setdefault(n.lower(), c)
         names.setdefault(c.name.lower(), c)
     return names
 
@@ -277,7 +301,7 @@ def _argocd_destinations(rg: ResourceGraph, names: Mapping[str, Resource]) -> li
 
 
 def _link_clusters(rg: ResourceGraph) -> None:
-    clusters = list(rg.resources(*CLUSTER_KINDS))
+    clusters = cluster_nodes(rg)
     if not clusters:
         return
     objects = list(rg.resources(block="k8s"))

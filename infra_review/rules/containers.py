@@ -24,6 +24,7 @@ from typing import Any
 from infra_review.analysis import k8s
 from infra_review.analysis.secrets import is_secret_key, scan_text, scan_value
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.crossformat import CLUSTER_MODULES
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.loaders.kubernetes import TEMPLATED
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
@@ -1500,6 +1501,62 @@ def network_policy_coverage(rg: ResourceGraph) -> Iterator[Hit]:
                 )
 
 
+def _network_policy_cfg(values: Any) -> bool | None:
+    """``enableNetworkPolicy`` in vpc-cni configuration values (``None`` when not known)."""
+    if isinstance(values, Unresolved):
+        return None
+    try:
+        cfg = json.loads(values) if isinstance(values, str) else (values or {})
+    except ValueError:
+        cfg = {}
+    return isinstance(cfg, Mapping) and str(cfg.get("enableNetworkPolicy", "")).lower() == "true"
+
+
+def _module_network_policy(rg: ResourceGraph, engines: list[Resource]) -> Iterator[Hit]:
+    """CTR017 for calls of the well-known cluster modules (never fetched, judged by their inputs)."""
+    for m in rg.resources(block="module"):
+        src = str(m.attrs.get("source") or m.meta.get("source") or "")
+        if not CLUSTER_MODULES.search(src):
+            continue
+        if "eks" in src.lower():
+            if engines:
+                continue
+            addons = m.attrs.get("cluster_addons", m.attrs.get("addons"))
+            if isinstance(addons, Unresolved):
+                yield Hit(m, "cluster add-ons are not statically known", "cluster_addons", Status.UNKNOWN)
+                continue
+            cni = addons.get("vpc-cni") if isinstance(addons, Mapping) else None
+            ok = _network_policy_cfg(cni.get("configuration_values")) if isinstance(cni, Mapping) else False
+            if ok is None:
+                yield Hit(
+                    m,
+                    "vpc-cni configuration_values are not statically known",
+                    "cluster_addons",
+                    Status.UNKNOWN,
+                )
+            elif not ok:
+                yield Hit(
+                    m,
+                    "EKS module without a vpc-cni add-on setting enableNetworkPolicy: NetworkPolicies "
+                    "are not enforced",
+                    "cluster_addons",
+                )
+        elif "kubernetes-engine" in src.lower():
+            if "autopilot" in src.lower() or m.attrs.get("datapath_provider") == "ADVANCED_DATAPATH":
+                continue
+            np = m.attrs.get("network_policy")
+            if isinstance(np, Unresolved):
+                yield Hit(m, "network_policy input is not statically known", "network_policy", Status.UNKNOWN)
+            elif not is_true(np):
+                yield Hit(m, "GKE module without network_policy = true or Dataplane V2", "network_policy")
+        else:
+            pol = m.attrs.get("network_policy")
+            if isinstance(pol, Unresolved):
+                yield Hit(m, "network_policy input is not statically known", "network_policy", Status.UNKNOWN)
+            elif not pol:
+                yield Hit(m, "AKS module without network_policy", "network_policy")
+
+
 # -- CTR017 ---------------------------------------------------------------------------------------
 _POLICY_CHARTS = re.compile(r"calico|tigera|cilium|antrea", re.IGNORECASE)
 
@@ -1526,7 +1583,11 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
     (``compute_config.enabled``) needs the ``kube-system/amazon-vpc-cni`` ConfigMap with
     ``enable-network-policy-controller: "true"`` in the manifests.  GKE:
     ``network_policy { enabled = true }``, ``datapath_provider = "ADVANCED_DATAPATH"`` or
-    Autopilot.  AKS: ``network_profile.network_policy`` set (or the Cilium data plane).
+    Autopilot.  AKS: ``network_profile.network_policy`` set (or the Cilium data plane).  Calls of
+    the well-known modules (``terraform-aws-modules/eks``: ``cluster_addons``/``addons``
+    ``vpc-cni.configuration_values``; ``terraform-google-modules/kubernetes-engine``:
+    ``network_policy``/``datapath_provider``; ``Azure/aks``: ``network_policy``) are judged by
+    their inputs.
 
     Why it matters
     --------------
@@ -1604,6 +1665,7 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
                 "vpc-cni addon does not set enableNetworkPolicy: NetworkPolicies are not enforced",
                 "configuration_values",
             )
+    yield from _module_network_policy(rg, engines)
     for gke in rg.resources("google_container_cluster"):
         if (
             is_true(gke.attrs.get("enable_autopilot"))

@@ -237,3 +237,15 @@ def test_argocd_application_decides_the_cluster(tmp_path):
     hosted = {e.source: (e.target, e.attrs["via"]) for e in rg.edges(["hosted_on"])}
     assert hosted[DEP] == ("aws_eks_cluster.staging", "argocd-application")
     assert "k8s:argoproj.io/Application/argocd/shop" not in hosted
+
+
+def test_remote_cluster_module_hosts_the_manifests(tmp_path):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (tmp_path / "main.tf").write_text(
+        'module "eks" {\n  source  = "terraform-aws-modules/eks/aws"\n  version = "~> 20.0"\n'
+        '  cluster_name = "prod"\n}\n'
+    )
+    rg = load_repo(tmp_path).graph
+    edges = [(e.source, e.target, e.attrs["via"]) for e in rg.edges(["hosted_on"])]
+    assert edges == [("k8s:core/ConfigMap/default/c", "module.eks", "single-cluster")]
