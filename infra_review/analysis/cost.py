@@ -369,15 +369,14 @@ class _Estimator:
         self.a = assumptions
         self.default_region = region or assumptions.default_region
         self.h = assumptions.hours_per_month
-        self._provider_cache: dict[str, tuple[str, PriceTable, tuple[str, ...], Mapping[str, str]]] = {}
+        self._provider_cache: dict[str, tuple[str, PriceTable, tuple[str, ...]]] = {}
         self.sources: dict[str, str] = {}
 
-    def _provider(self, key: str) -> tuple[str, PriceTable, tuple[str, ...], Mapping[str, str]]:
+    def _provider(self, key: str) -> tuple[str, PriceTable, tuple[str, ...]]:
         if key in self._provider_cache:
             return self._provider_cache[key]
         notes: list[str] = []
         region = self.default_region
-        default_tags: dict[str, str] = {}
         node = self.rg.get("provider." + key) if key else None
         if node is None:
             notes.append(f"region assumed {region} (no provider configuration)")
@@ -389,22 +388,20 @@ class _Estimator:
                 notes.append(f"region assumed {region} (provider region {_describe(value)} unresolved)")
             else:
                 notes.append(f"region assumed {region} (provider sets none)")
-            dt = _first(node.attrs.get("default_tags")).get("tags")
-            if isinstance(dt, Mapping):
-                default_tags = {str(k): str(v) for k, v in dt.items() if isinstance(v, str | int | float)}
         table = load_prices(region)
         if table is None:
             table = load_prices(_FALLBACK)
-            assert table is not None  # shipped with the package
+            if table is None:  # pragma: no cover - the fallback table ships with the package
+                msg = f"price table for {_FALLBACK} is missing from the installation"
+                raise FileNotFoundError(msg)
             notes.append(f"no price table for {region}: {_FALLBACK} list prices used")
         self.sources[table.region] = table.source
-        out = (region, table, tuple(notes), default_tags)
+        out = (region, table, tuple(notes))
         self._provider_cache[key] = out
         return out
 
     def region_of(self, r: Resource) -> tuple[str, PriceTable, tuple[str, ...]]:
-        region, table, notes, _ = self._provider(r.provider)
-        return region, table, notes
+        return self._provider(r.provider)
 
     def tags_of(self, r: Resource) -> Mapping[str, str]:
         et = effective_tags(self.rg, r)
@@ -910,9 +907,12 @@ def estimate(
         if not r.kind.startswith("aws_"):
             if _is_free(r.kind) or r.kind.endswith(("_group", "_network", "_subnetwork", "_firewall")):
                 continue
-            ctx = _Ctx(est, r)
-            ctx.skip(f"no price table for {r.kind.split('_', 1)[0]} resources")
-            lines.extend(ctx.lines)
+            cloud = r.kind.split("_", 1)[0]
+            lines.append(
+                CostLine(r.address, r.kind, _CATEGORY.get(r.kind, "other"),
+                         assumption=f"no price table for {cloud} resources", priced=False,
+                         tags=est.tags_of(r))
+            )  # fmt: skip
             continue
         lines.extend(est.price(r))
     return CostEstimate(tuple(lines), est.default_region, a, dict(est.sources))
