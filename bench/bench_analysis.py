@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_repo import generate  # noqa: E402
+from gen_repo import generate
 
-from infra_review.analysis.blast import rank_spofs  # noqa: E402
-from infra_review.analysis.network import network_model  # noqa: E402
-from infra_review.analysis.spof import find_spofs  # noqa: E402
-from infra_review.loaders.repo import load_repo  # noqa: E402
+from infra_review.analysis.blast import rank_spofs
+from infra_review.analysis.network import network_model
+from infra_review.analysis.spof import find_spofs
+from infra_review.loaders.repo import load_repo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         rg = result.graph
         t2 = time.perf_counter()
         managed = sum(1 for r in rg.resources() if r.block == "resource")
-        print(f"generated {args.resources} resources in {t1 - t0:.2f} s; loaded {len(rg)} nodes "
-              f"({managed} managed resources, {rg.g.number_of_edges()} edges) in {t2 - t1:.2f} s")
+        print(
+            f"generated {args.resources} resources in {t1 - t0:.2f} s; loaded {len(rg)} nodes "
+            f"({managed} managed resources, {rg.g.number_of_edges()} edges) in {t2 - t1:.2f} s"
+        )
 
         t3 = time.perf_counter()
         m = network_model(rg)
@@ -55,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         ranked = rank_spofs(rg, spofs)
         t6 = time.perf_counter()
         total = t6 - t3
-        print(f"network model: {t4 - t3:.2f} s ({len(m.subnets)} subnets, {len(m.exposures)} exposure paths, "
-              f"{sum(len(v) for v in m.sg_rules.values())} SG rules, {len(m.flows)} flows)")
+        print(
+            f"network model: {t4 - t3:.2f} s ({len(m.subnets)} subnets, {len(m.exposures)} exposure paths, "
+            f"{sum(len(v) for v in m.sg_rules.values())} SG rules, {len(m.flows)} flows)"
+        )
         print(f"SPOF01-09:     {t5 - t4:.2f} s ({len(spofs)} SPOFs)")
         print(f"blast + rank:  {t6 - t5:.2f} s ({len(ranked)} ranked)")
         print(f"ALL ANALYSES:  {total:.2f} s  (target < 5 s) {'OK' if total < 5 else 'OVER'}")
@@ -66,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         t7 = time.perf_counter()
         fig = segmentation_map(rg)
         t8 = time.perf_counter()
-        print(f"SEGMENTATION MAP: {t8 - t7:.2f} s  (target < 3 s) {'OK' if t8 - t7 < 3 else 'OVER'}; "
-              f"{len(fig.data)} traces, {len(fig.layout.shapes)} shapes")
+        print(
+            f"SEGMENTATION MAP: {t8 - t7:.2f} s  (target < 3 s) {'OK' if t8 - t7 < 3 else 'OVER'}; "
+            f"{len(fig.data)} traces, {len(fig.layout.shapes)} shapes"
+        )
         t9 = time.perf_counter()
         topology_graph(rg)
         print(f"topology graph: {time.perf_counter() - t9:.2f} s")

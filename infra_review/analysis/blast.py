@@ -42,16 +42,37 @@ from infra_review.analysis.network import DATA_KINDS, LB_KINDS, network_model
 from infra_review.graph import INTERNET, RUNTIME_EDGE_KINDS, ResourceGraph
 from infra_review.model import Resource
 
-__all__ = ["BlastRadius", "TIER_WEIGHT", "RankedSpof", "blast_radius", "impact_graph", "is_prod", "rank_spofs"]
+__all__ = [
+    "TIER_WEIGHT",
+    "BlastRadius",
+    "RankedSpof",
+    "blast_radius",
+    "impact_graph",
+    "is_prod",
+    "rank_spofs",
+]
 
 TIER_WEIGHT = {"data": 3.0, "app": 2.0, "edge": 1.0}
 PROD_MULTIPLIER = 2.0
 IMPACT_EDGE_KINDS = frozenset({"ref", "depends_on", "in_vpc", "serves", *RUNTIME_EDGE_KINDS}) - {"sg_allows"}
 #: Edge kinds whose several targets are redundant for the dependent.
 REDUNDANT_KINDS = frozenset({"in_subnet", "serves"})
-_GLUE = re.compile(r"(_association|_attachment|_rule|^aws_route$|_policy$|_lifecycle_hook|_subscription|_alarm$|_version$)")
-_ENTRY = frozenset({*LB_KINDS, "aws_lb_listener", "aws_alb_listener", "aws_cloudfront_distribution", "aws_api_gateway_rest_api", "aws_apigatewayv2_api",
-                    "aws_route53_record", "aws_globalaccelerator_accelerator", "k8s:Ingress"})
+_GLUE = re.compile(
+    r"(_association|_attachment|_rule|^aws_route$|_policy$|_lifecycle_hook|_subscription|_alarm$|_version$)"
+)
+_ENTRY = frozenset(
+    {
+        *LB_KINDS,
+        "aws_lb_listener",
+        "aws_alb_listener",
+        "aws_cloudfront_distribution",
+        "aws_api_gateway_rest_api",
+        "aws_apigatewayv2_api",
+        "aws_route53_record",
+        "aws_globalaccelerator_accelerator",
+        "k8s:Ingress",
+    }
+)
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
 
 
@@ -98,7 +119,9 @@ class RankedSpof:
     spof: Any
 
 
-def impact_graph(rg: ResourceGraph) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, list[str]]]]:
+def impact_graph(
+    rg: ResourceGraph,
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, list[str]]]]:
     """``(preds, succs)``: for each node, its impact predecessors (node, kind) and successors by kind."""
     cached = rg.cache.get("blast.impact")
     if cached is not None:
@@ -113,7 +136,9 @@ def impact_graph(rg: ResourceGraph) -> tuple[dict[str, list[tuple[str, str]]], d
         if kind in ("ref", "depends_on"):
             # a typed runtime edge between the same nodes says how they fail together
             parallel = rg.g.get_edge_data(u, v) or {}
-            if any(d.get("kind") in RUNTIME_EDGE_KINDS or d.get("kind") == "in_vpc" for d in parallel.values()):
+            if any(
+                d.get("kind") in RUNTIME_EDGE_KINDS or d.get("kind") == "in_vpc" for d in parallel.values()
+            ):
                 continue
         preds[v].append((u, kind))
         succs[u][kind].append(v)
@@ -173,7 +198,11 @@ def blast_radius(rg: ResourceGraph, address: str, depth: int = 3) -> BlastRadius
 
     def reportable(a: str) -> bool:
         node = rg.get(a)
-        return node is not None and node.block in ("resource", "k8s", "compose", "dockerfile") and not _GLUE.search(node.kind)
+        return (
+            node is not None
+            and node.block in ("resource", "k8s", "compose", "dockerfile")
+            and not _GLUE.search(node.kind)
+        )
 
     down_r = sorted(a for a in down if reportable(a))
     deg_r = sorted(a for a in degraded if reportable(a))

@@ -34,8 +34,8 @@ __all__ = [
     "literal_strings",
     "refs_of",
     "resolve",
-    "targets",
     "tags_of",
+    "targets",
     "tri",
 ]
 
@@ -114,7 +114,9 @@ def attr_path(attrs: Mapping[str, Any], path: str) -> list[Any]:
     return current
 
 
-def targets(rg: ResourceGraph, res: Resource, paths: Iterable[str], kinds: Iterable[str] | None = None) -> list[str]:
+def targets(
+    rg: ResourceGraph, res: Resource, paths: Iterable[str], kinds: Iterable[str] | None = None
+) -> list[str]:
     """Graph nodes (of ``kinds``) referenced from the attribute ``paths`` of ``res``."""
     wanted = set(kinds) if kinds is not None else None
     out: list[str] = []

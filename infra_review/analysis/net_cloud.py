@@ -55,7 +55,9 @@ def azure_nsg_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
         if "destination_port_range" in rule:
             ranges.append(rule["destination_port_range"])
         ranges.extend(as_list(rule.get("destination_port_ranges")))
-        ports = PortSet.parse_ranges(rule.get("protocol", "*"), [r for r in ranges if not isinstance(r, Unresolved)])
+        ports = PortSet.parse_ranges(
+            rule.get("protocol", "*"), [r for r in ranges if not isinstance(r, Unresolved)]
+        )
         if any(isinstance(r, Unresolved) for r in ranges):
             ports = PortSet(ports.ranges, True)
         sources = as_list(rule.get("source_address_prefix")) + as_list(rule.get("source_address_prefixes"))
@@ -68,15 +70,32 @@ def azure_nsg_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
             else:
                 text = str(src)
                 kind = "world" if text.lower() in _AZ_WORLD else "cidr"
-            out[nsg].append(SGRule(nsg, direction, ports, kind, text, origin, attribute,
-                                   str(rule.get("description", "") or ""), action, prio_i))
+            out[nsg].append(
+                SGRule(
+                    nsg,
+                    direction,
+                    ports,
+                    kind,
+                    text,
+                    origin,
+                    attribute,
+                    str(rule.get("description", "") or ""),
+                    action,
+                    prio_i,
+                )
+            )
 
     for res in rg.resources("azurerm_network_security_group"):
         out.setdefault(res.address, [])
         for i, rule in enumerate(block(res.attrs, "security_rule")):
             add(res.address, rule, res.address, f"security_rule[{i}]")
     for res in rg.resources("azurerm_network_security_rule"):
-        nsgs = targets(rg, res, ["network_security_group_name", "network_security_group_id"], {"azurerm_network_security_group"})
+        nsgs = targets(
+            rg,
+            res,
+            ["network_security_group_name", "network_security_group_id"],
+            {"azurerm_network_security_group"},
+        )
         for nsg in nsgs:
             add(nsg, res.attrs, res.address, "")
     return dict(out)
@@ -115,8 +134,20 @@ def gcp_firewall_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
                 if isinstance(ports, Unresolved) or any(isinstance(p, Unresolved) for p in as_list(ports)):
                     ps = PortSet(ps.ranges, True)
                 for kind, text in srcs:
-                    rules.append(SGRule(res.address, direction, ps, kind, text, res.address, f"{action}[{i}]",
-                                        str(a.get("description", "") or ""), action, prio))
+                    rules.append(
+                        SGRule(
+                            res.address,
+                            direction,
+                            ps,
+                            kind,
+                            text,
+                            res.address,
+                            f"{action}[{i}]",
+                            str(a.get("description", "") or ""),
+                            action,
+                            prio,
+                        )
+                    )
         out[res.address] = rules
     return out
 
@@ -127,7 +158,9 @@ def _first_match(rules: list[SGRule]) -> PortSet:
     allowed = PortSet.EMPTY
     unc = False
     # deny before allow at equal priority (GCP), Azure priorities are unique
-    for r in sorted((r for r in rules if r.direction == "ingress"), key=lambda r: (r.priority, r.action != "deny")):
+    for r in sorted(
+        (r for r in rules if r.direction == "ingress"), key=lambda r: (r.priority, r.action != "deny")
+    ):
         if r.source_kind == "unknown":
             unc = True
             continue
@@ -143,7 +176,6 @@ def _first_match(rules: list[SGRule]) -> PortSet:
 
 def cloud_exposures(rg: ResourceGraph, m: NetworkModel) -> list[ExposurePath]:
     """Azure and GCP exposure paths; also stores their merged rules in ``m.sg_rules``."""
-    from infra_review.analysis.network import ExposurePath
 
     paths: list[ExposurePath] = []
     nsg_rules = azure_nsg_rules(rg)
@@ -182,8 +214,15 @@ def _azure(rg: ResourceGraph, m: NetworkModel, nsg_rules: dict[str, list[SGRule]
                 continue
             subs = [s for ref in refs_of(cfg.get("subnet_id")) for s in resolve(rg, ref)]
             vm = nic_vm.get(nic.address, nic.address)
-            m.sgs[vm] = tuple(dict.fromkeys([*m.sgs.get(vm, ()), *nic_nsg.get(nic.address, ()),
-                                             *(n for s in subs for n in subnet_nsg.get(s, ()))]))
+            m.sgs[vm] = tuple(
+                dict.fromkeys(
+                    [
+                        *m.sgs.get(vm, ()),
+                        *nic_nsg.get(nic.address, ()),
+                        *(n for s in subs for n in subnet_nsg.get(s, ())),
+                    ]
+                )
+            )
             m.placement.setdefault(vm, tuple(subs))
             layers = [nic_nsg.get(nic.address, [])] + [subnet_nsg.get(s, []) for s in subs]
             layers = [lay for lay in layers if lay]
@@ -197,8 +236,18 @@ def _azure(rg: ResourceGraph, m: NetworkModel, nsg_rules: dict[str, list[SGRule]
                 ports = ports & lp
             if ports:
                 nodes = (INTERNET, pips[0], nic.address) + ((vm,) if vm != nic.address else ())
-                out.append(ExposurePath(vm, nodes, tuple([""] * (len(nodes) - 1) + [ports.label()]), ports, 1, "azure",
-                                        False, "uncertain" if ports.uncertain else "certain"))
+                out.append(
+                    ExposurePath(
+                        vm,
+                        nodes,
+                        tuple([""] * (len(nodes) - 1) + [ports.label()]),
+                        ports,
+                        1,
+                        "azure",
+                        False,
+                        "uncertain" if ports.uncertain else "certain",
+                    )
+                )
     return out
 
 
@@ -213,7 +262,12 @@ def _gcp(rg: ResourceGraph, m: NetworkModel, fw_rules: dict[str, list[SGRule]]) 
     for vm in rg.resources("google_compute_instance"):
         tags = vm.attrs.get("tags")
         vm_tags = {t for t in tags if isinstance(t, str)} if isinstance(tags, list) else set()
-        sas = {e for sa in block(vm.attrs, "service_account") for e in as_list(sa.get("email")) if isinstance(e, str)}
+        sas = {
+            e
+            for sa in block(vm.attrs, "service_account")
+            for e in as_list(sa.get("email"))
+            if isinstance(e, str)
+        }
         for ni in block(vm.attrs, "network_interface"):
             if not block(ni, "access_config") and not isinstance(ni.get("access_config"), Unresolved):
                 continue
@@ -238,8 +292,18 @@ def _gcp(rg: ResourceGraph, m: NetworkModel, fw_rules: dict[str, list[SGRule]]) 
                 m.sgs[vm.address] = tuple(dict.fromkeys([*m.sgs.get(vm.address, ()), *fws]))
                 ports = _first_match(applicable)
                 if ports:
-                    out.append(ExposurePath(vm.address, (INTERNET, net, vm.address), ("", "", ports.label()), ports, 1,
-                                            "gcp", False, "uncertain" if ports.uncertain else "certain"))
+                    out.append(
+                        ExposurePath(
+                            vm.address,
+                            (INTERNET, net, vm.address),
+                            ("", "", ports.label()),
+                            ports,
+                            1,
+                            "gcp",
+                            False,
+                            "uncertain" if ports.uncertain else "certain",
+                        )
+                    )
                     break
         _ = tags_of
     return out

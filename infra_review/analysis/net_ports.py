@@ -242,7 +242,9 @@ class PortSet:
                 parts.append("icmp")
                 continue
             text = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in spans)
-            parts.append(text if proto == "tcp" and len(parts) == 0 and self._only("tcp") else f"{proto} {text}")
+            parts.append(
+                text if proto == "tcp" and len(parts) == 0 and self._only("tcp") else f"{proto} {text}"
+            )
         return "; ".join(parts)
 
     def _only(self, proto: str) -> bool:

@@ -196,13 +196,18 @@ EDGE_KINDS = frozenset(
         "google_compute_router_nat",
     }
 )
-SUPPORT_KINDS = SUBNET_KINDS | SG_KINDS | SUBNET_GROUP_KINDS | {
-    "aws_vpc",
-    "aws_route_table",
-    "aws_default_route_table",
-    "aws_network_acl",
-    "aws_default_network_acl",
-}
+SUPPORT_KINDS = (
+    SUBNET_KINDS
+    | SG_KINDS
+    | SUBNET_GROUP_KINDS
+    | {
+        "aws_vpc",
+        "aws_route_table",
+        "aws_default_route_table",
+        "aws_network_acl",
+        "aws_default_network_acl",
+    }
+)
 _ASSOC_KINDS = frozenset(
     {
         "aws_route_table_association",
@@ -228,7 +233,12 @@ _SUBNET_ATTRS = (
     "compute_resources.subnets",
     "network_interfaces.subnet_id",
 )
-_GROUP_ATTRS = ("db_subnet_group_name", "subnet_group_name", "cluster_subnet_group_name", "replication_subnet_group_id")
+_GROUP_ATTRS = (
+    "db_subnet_group_name",
+    "subnet_group_name",
+    "cluster_subnet_group_name",
+    "replication_subnet_group_id",
+)
 _SG_ATTRS = (
     "vpc_security_group_ids",
     "security_groups",
@@ -499,7 +509,7 @@ def _first_ref(rg: ResourceGraph, res: Resource, path: str, kinds: Iterable[str]
     return found[0] if found else ""
 
 
-def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kind
+def _collect(rg: ResourceGraph) -> _Raw:
     raw = _Raw()
     by_kind: dict[str, list[Resource]] = defaultdict(list)
     for res in rg.resources():
@@ -507,7 +517,13 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
 
     # VPC membership ------------------------------------------------------------------------
     for res in rg.resources():
-        if res.kind in ("aws_subnet", "aws_security_group", "aws_route_table", "aws_network_acl", "aws_lb_target_group"):
+        if res.kind in (
+            "aws_subnet",
+            "aws_security_group",
+            "aws_route_table",
+            "aws_network_acl",
+            "aws_lb_target_group",
+        ):
             vpc = _first_ref(rg, res, "vpc_id", {"aws_vpc", "aws_default_vpc"})
             if vpc:
                 raw.vpc_of[res.address] = vpc
@@ -526,7 +542,11 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
         for res in by_kind[kind]:
             raw.groups[res.address] = targets(rg, res, ["subnet_ids"], SUBNET_KINDS)
     for res in rg.resources():
-        if res.kind in _ASSOC_KINDS or res.kind in SUBNET_GROUP_KINDS or res.kind.startswith(("azurerm_", "google_", "k8s:")):
+        if (
+            res.kind in _ASSOC_KINDS
+            or res.kind in SUBNET_GROUP_KINDS
+            or res.kind.startswith(("azurerm_", "google_", "k8s:"))
+        ):
             continue
         subs = targets(rg, res, _SUBNET_ATTRS, SUBNET_KINDS)
         if subs:
@@ -553,8 +573,10 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
 
     # security groups: attachment -----------------------------------------------------------
     for res in rg.resources():
-        if res.kind in SG_KINDS or res.kind in ("aws_security_group_rule",) or res.kind.startswith(
-            ("aws_vpc_security_group_", "azurerm_", "google_", "k8s:")
+        if (
+            res.kind in SG_KINDS
+            or res.kind in ("aws_security_group_rule",)
+            or res.kind.startswith(("aws_vpc_security_group_", "azurerm_", "google_", "k8s:"))
         ):
             continue
         sgs = targets(rg, res, _SG_ATTRS, SG_KINDS)
@@ -600,11 +622,21 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
                 attribute = f"{direction}[{i}]"
                 if rule is None:
                     raw.sg_rules[res.address].append(
-                        SGRule(res.address, direction, PortSet.of(PortSet.ALL.ranges, True), "unknown", "", res.address, attribute)
+                        SGRule(
+                            res.address,
+                            direction,
+                            PortSet.of(PortSet.ALL.ranges, True),
+                            "unknown",
+                            "",
+                            res.address,
+                            attribute,
+                        )
                     )
                     continue
                 raw.sg_forms[res.address].add("inline")
-                raw.sg_rules[res.address].extend(_aws_rule(rg, res.address, direction, rule, res.address, attribute))
+                raw.sg_rules[res.address].extend(
+                    _aws_rule(rg, res.address, direction, rule, res.address, attribute)
+                )
     for res in by_kind["aws_security_group_rule"]:
         sg = _first_ref(rg, res, "security_group_id", SG_KINDS)
         if not sg:
@@ -631,7 +663,9 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
                 "to_port": a.get("to_port"),
                 "cidr_blocks": [a["cidr_ipv4"]] if "cidr_ipv4" in a else [],
                 "ipv6_cidr_blocks": [a["cidr_ipv6"]] if "cidr_ipv6" in a else [],
-                "security_groups": [a["referenced_security_group_id"]] if "referenced_security_group_id" in a else [],
+                "security_groups": [a["referenced_security_group_id"]]
+                if "referenced_security_group_id" in a
+                else [],
                 "prefix_list_ids": [a["prefix_list_id"]] if "prefix_list_id" in a else [],
                 "description": a.get("description", ""),
             }
@@ -674,7 +708,9 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
             raw.nacl_of[sub] = res.address
         for direction in ("ingress", "egress"):
             for i, rule in enumerate(block(res.attrs, direction)):
-                raw.nacl_rules[res.address].extend(_nacl_rule(res.address, direction, rule, res.address, f"{direction}[{i}]"))
+                raw.nacl_rules[res.address].extend(
+                    _nacl_rule(res.address, direction, rule, res.address, f"{direction}[{i}]")
+                )
         raw.nacl_rules.setdefault(res.address, [])
         if res.kind == "aws_default_network_acl":
             vpc = _first_ref(rg, res, "default_network_acl_id", {"aws_vpc"})
@@ -730,8 +766,7 @@ def _collect(rg: ResourceGraph) -> _Raw:  # noqa: C901 - one pass over every kin
     for res in by_kind["aws_elb"]:
         for inst in targets(rg, res, ["instances"], {"aws_instance"}):
             raw.tg_targets[res.address].append((inst, None))
-        for lst in block(res.attrs, "listener"):
-            raw.listener_tgs.setdefault(res.address, [])
+        raw.listener_tgs.setdefault(res.address, [])
 
     # WAF / CDN ----------------------------------------------------------------------------
     for res in by_kind["aws_wafv2_web_acl_association"] + by_kind["aws_wafregional_web_acl_association"]:
@@ -821,7 +856,9 @@ def _aws_rule(
     return out
 
 
-def _nacl_rule(nacl: str, direction: str, rule: Mapping[str, Any], origin: str, attribute: str) -> list[SGRule]:
+def _nacl_rule(
+    nacl: str, direction: str, rule: Mapping[str, Any], origin: str, attribute: str
+) -> list[SGRule]:
     ports = PortSet.parse(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"))
     action = str(rule.get("action", "allow")).lower()
     prio = _int(rule.get("rule_no"))
@@ -834,7 +871,20 @@ def _nacl_rule(nacl: str, direction: str, rule: Mapping[str, Any], origin: str, 
             kind, src = "unknown", cidr.expr
         else:
             kind, src = ("world" if str(cidr) in (WORLD_V4, WORLD_V6) else "cidr"), str(cidr)
-        out.append(SGRule(nacl, direction, ports, kind, src, origin, attribute, "", action, prio if prio is not None else 32766))
+        out.append(
+            SGRule(
+                nacl,
+                direction,
+                ports,
+                kind,
+                src,
+                origin,
+                attribute,
+                "",
+                action,
+                prio if prio is not None else 32766,
+            )
+        )
     return out
 
 
@@ -899,15 +949,22 @@ def derive_runtime_edges(rg: ResourceGraph) -> int:
     >>> from infra_review.model import Resource, Unresolved as U
     >>> rg = ResourceGraph()
     >>> rg.add(Resource("aws_subnet.a", "aws_subnet"))
-    >>> rg.add(Resource("aws_instance.x", "aws_instance", attrs={"subnet_id": U("aws_subnet.a.id", ("aws_subnet.a",))}))
-    >>> derive_runtime_edges(rg), derive_runtime_edges(rg), rg.has_edge("aws_instance.x", "aws_subnet.a", "in_subnet")
-    (1, 1, True)
+    >>> sub = U("aws_subnet.a.id", ("aws_subnet.a",))
+    >>> rg.add(Resource("aws_instance.x", "aws_instance", attrs={"subnet_id": sub}))
+    >>> derive_runtime_edges(rg), derive_runtime_edges(rg)
+    (1, 1)
+    >>> rg.has_edge("aws_instance.x", "aws_subnet.a", "in_subnet")
+    True
     >>> rg.g.number_of_edges()
     1
     """
     raw = _collect(rg)
     specs = list(_edge_specs(rg, raw))
-    if raw.igw_vpc or any(rg.resources("aws_internet_gateway")) or any(u == INTERNET or v == INTERNET for u, v, _, _ in specs):
+    if (
+        raw.igw_vpc
+        or any(rg.resources("aws_internet_gateway"))
+        or any(u == INTERNET or v == INTERNET for u, v, _, _ in specs)
+    ):
         _ensure_internet(rg)
     for u, v, kind, attrs in specs:
         if u in rg and v in rg and u != v:
@@ -1038,11 +1095,18 @@ def _subnets(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
             v6 = [r for r in raw.routes.get(rt, ()) if r["dest"] == WORLD_V6]
             unknown_dest = any(r["dest_unknown"] for r in raw.routes.get(rt, ()))
             igw = next((r for r in v4 + v6 if r["target_kind"] == "igw"), None)
-            egress = next((r for r in v4 if r["target_kind"] in ("nat", "tgw", "instance", "eni", "vgw")), None)
+            egress = next(
+                (r for r in v4 if r["target_kind"] in ("nat", "tgw", "instance", "eni", "vgw")), None
+            )
             unk = next((r for r in v4 + v6 if r["target_kind"] in ("unknown", "")), None)
             conf = "route"
             if igw:
-                cls, default, dkind, reason = "public", igw["target"], "igw", f"default route to {igw['target']}"
+                cls, default, dkind, reason = (
+                    "public",
+                    igw["target"],
+                    "igw",
+                    f"default route to {igw['target']}",
+                )
             elif egress:
                 cls, default, dkind = "private-egress", egress["target"], egress["target_kind"]
                 reason = f"default route to {egress['target']}"
@@ -1097,7 +1161,9 @@ def _heuristic_class(res: Resource) -> tuple[str, str]:
 
 
 _AZ_INDEX = re.compile(r"aws_availability_zones\.[\w-]+\.(?:names|zone_ids)\[(\d+)\]")
-_AZ_ELEMENT = re.compile(r"element\(\s*data\.aws_availability_zones\.[\w-]+\.(?:names|zone_ids)\s*,\s*(\d+)\s*\)")
+_AZ_ELEMENT = re.compile(
+    r"element\(\s*data\.aws_availability_zones\.[\w-]+\.(?:names|zone_ids)\s*,\s*(\d+)\s*\)"
+)
 
 
 def _subnet_az(rg: ResourceGraph, res: Resource) -> str:
@@ -1244,7 +1310,10 @@ def _public_addresses(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
         vals = [tri(ni.get("associate_public_ip_address")) for ni in block(res.attrs, "network_interfaces")]
         if any(v is True for v in vals):
             lt_public[res.address] = True
-        elif any(v is None and ni.get("associate_public_ip_address") is not None for v, ni in zip(vals, block(res.attrs, "network_interfaces"), strict=True)):
+        elif any(
+            v is None and ni.get("associate_public_ip_address") is not None
+            for v, ni in zip(vals, block(res.attrs, "network_interfaces"), strict=True)
+        ):
             lt_public[res.address] = None
         elif vals:
             lt_public[res.address] = False
@@ -1270,10 +1339,17 @@ def _public_addresses(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
             elif a.get("associate_public_ip_address") is None and mapped:
                 m.public_address[addr] = "subnet maps public IPs on launch"
         elif res.kind in ("aws_autoscaling_group", "aws_eks_node_group"):
-            lts = targets(rg, res, ["launch_template.id", "launch_template.name",
-                                    "mixed_instances_policy.launch_template.launch_template_specification.launch_template_id"],
-                          {"aws_launch_template"})
-            vals = [lt_public.get(lt, False if not mapped else True) for lt in lts] or [mapped]
+            lts = targets(
+                rg,
+                res,
+                [
+                    "launch_template.id",
+                    "launch_template.name",
+                    "mixed_instances_policy.launch_template.launch_template_specification.launch_template_id",
+                ],
+                {"aws_launch_template"},
+            )
+            vals = [lt_public.get(lt, bool(mapped)) for lt in lts] or [mapped]
             if any(v is True for v in vals):
                 m.public_address[addr] = "launch template/subnet assigns a public IP"
             elif any(v is None for v in vals):
@@ -1290,9 +1366,8 @@ def _public_addresses(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
                 m.public_address[addr] = "publicly_accessible = true"
             elif v is None:
                 m.public_address[addr] = "unknown: publicly_accessible is not statically known"
-        elif res.kind in ("aws_nat_gateway",):
-            if str(a.get("connectivity_type", "public")) == "public":
-                m.public_address[addr] = "public NAT gateway"
+        elif res.kind == "aws_nat_gateway" and str(a.get("connectivity_type", "public")) == "public":
+            m.public_address[addr] = "public NAT gateway"
         _ = pub
 
 
@@ -1305,13 +1380,23 @@ def _lb_chains(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
             for tg in raw.listener_tgs.get(lst, ()):
                 tg_node = rg.get(tg)
                 tg_port = _int(tg_node.attrs.get("port")) if tg_node else None
-                m.lb_chains.append(LbChain(lb, lst, port, proto, tg, tg_port, tuple(t for t, _ in raw.tg_targets.get(tg, ()))))
+                m.lb_chains.append(
+                    LbChain(
+                        lb, lst, port, proto, tg, tg_port, tuple(t for t, _ in raw.tg_targets.get(tg, ()))
+                    )
+                )
     for res in rg.resources("aws_elb"):
         for i, lst in enumerate(block(res.attrs, "listener")):
             m.lb_chains.append(
-                LbChain(res.address, f"{res.address}#listener[{i}]", _int(lst.get("lb_port")),
-                        str(lst.get("lb_protocol", "")), res.address, _int(lst.get("instance_port")),
-                        tuple(t for t, _ in raw.tg_targets.get(res.address, ())))
+                LbChain(
+                    res.address,
+                    f"{res.address}#listener[{i}]",
+                    _int(lst.get("lb_port")),
+                    str(lst.get("lb_protocol", "")),
+                    res.address,
+                    _int(lst.get("instance_port")),
+                    tuple(t for t, _ in raw.tg_targets.get(res.address, ())),
+                )
             )
 
 
@@ -1360,7 +1445,9 @@ def nacl_world_ports(rules: Iterable[SGRule], direction: str) -> PortSet:
     return PortSet(allowed.ranges, uncertain)
 
 
-_TEMPLATE_KINDS = frozenset({"aws_launch_template", "aws_launch_configuration", "google_compute_instance_template"})
+_TEMPLATE_KINDS = frozenset(
+    {"aws_launch_template", "aws_launch_configuration", "google_compute_instance_template"}
+)
 
 
 def _flows(rg: ResourceGraph, m: NetworkModel) -> None:
@@ -1400,17 +1487,24 @@ def _admitted_from_world(m: NetworkModel, addr: str) -> PortSet:
 def _admits_from(m: NetworkModel, target: str, source: str) -> PortSet:
     """Ports ``target``'s SGs admit from ``source`` (by SG reference or by CIDR containment)."""
     src_sgs = set(m.sgs.get(source, ()))
-    src_cidrs = [m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr]
+    src_cidrs = [
+        m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr
+    ]
     out = PortSet.EMPTY
     for sg in m.sgs.get(target, ()):
         for r in m.sg_rules.get(sg, ()):
             if r.direction != "ingress" or r.action != "allow":
                 continue
-            if (r.source_kind == "sg" and r.source in src_sgs) or (r.source_kind == "self" and sg in src_sgs) or (
-                r.source_kind == "world"
+            if (
+                (r.source_kind == "sg" and r.source in src_sgs)
+                or (r.source_kind == "self" and sg in src_sgs)
+                or (r.source_kind == "world")
+                or (
+                    r.source_kind == "cidr"
+                    and src_cidrs
+                    and any(_cidr_contains(r.source, c) for c in src_cidrs)
+                )
             ):
-                out = out | r.ports
-            elif r.source_kind == "cidr" and src_cidrs and any(_cidr_contains(r.source, c) for c in src_cidrs):
                 out = out | r.ports
     return out
 
@@ -1435,7 +1529,7 @@ def _entry_route(m: NetworkModel, subnet: str) -> list[str]:
     return hops
 
 
-def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: C901
+def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
     found: dict[str, ExposurePath] = {}
     queue: deque[ExposurePath] = deque()
 
@@ -1445,9 +1539,19 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
         old = found.get(p.target)
         if old is not None and old.nodes == p.nodes:
             # same hops through another listener: merge the ports
-            merged_ports = tuple(_merge_labels(a, b) for a, b in zip(old.node_ports, p.node_ports, strict=True))
-            found[p.target] = ExposurePath(p.target, p.nodes, merged_ports, old.ports | p.ports, p.hops, p.kind,
-                                           p.via_lb, "uncertain" if "uncertain" in (old.confidence, p.confidence) else "certain")
+            merged_ports = tuple(
+                _merge_labels(a, b) for a, b in zip(old.node_ports, p.node_ports, strict=True)
+            )
+            found[p.target] = ExposurePath(
+                p.target,
+                p.nodes,
+                merged_ports,
+                old.ports | p.ports,
+                p.hops,
+                p.kind,
+                p.via_lb,
+                "uncertain" if "uncertain" in (old.confidence, p.confidence) else "certain",
+            )
             queue.append(found[p.target])
             return
         if old is None or (p.hops, len(p.nodes)) < (old.hops, len(old.nodes)):
@@ -1484,8 +1588,16 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
             if not p:
                 continue
             nodes = [*_entry_route(m, s), addr]
-            cand = ExposurePath(addr, tuple(nodes), tuple([""] * (len(nodes) - 1) + [p.label()]), p, 1,
-                                "lb" if is_lb else "direct", is_lb, "uncertain" if uncertain else "certain")
+            cand = ExposurePath(
+                addr,
+                tuple(nodes),
+                tuple([""] * (len(nodes) - 1) + [p.label()]),
+                p,
+                1,
+                "lb" if is_lb else "direct",
+                is_lb,
+                "uncertain" if uncertain else "certain",
+            )
             best = cand if best is None else best
         if best is not None:
             offer(best)
@@ -1529,16 +1641,26 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
                         got = PortSet(want.ranges, True)
                     if not got:
                         continue
-                    nodes = list(cur.nodes[:-1]) + [cur.target]
-                    ports_list = list(cur.node_ports[:-1]) + [str(ch.port)]
+                    nodes = [*list(cur.nodes[:-1]), cur.target]
+                    ports_list = [*list(cur.node_ports[:-1]), str(ch.port)]
                     if ch.target_group != cur.target:
                         nodes.append(ch.target_group)
                         ports_list.append("")
                     nodes.append(tgt)
                     ports_list.append(got.label())
                     entry = PortSet(PortSet.tcp(ch.port).ranges, got.uncertain)
-                    offer(ExposurePath(tgt, tuple(nodes), tuple(ports_list), entry, cur.hops + 1, "lb", True,
-                                       "uncertain" if got.uncertain or cur.confidence == "uncertain" else "certain"))
+                    offer(
+                        ExposurePath(
+                            tgt,
+                            tuple(nodes),
+                            tuple(ports_list),
+                            entry,
+                            cur.hops + 1,
+                            "lb",
+                            True,
+                            "uncertain" if got.uncertain or cur.confidence == "uncertain" else "certain",
+                        )
+                    )
             continue
         if node.kind not in COMPUTE_KINDS:
             continue  # data stores and gateways do not originate connections
@@ -1549,7 +1671,7 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
         for tsg in cidr_sgs:
             candidates.update(m.sg_members.get(tsg, ()))
         for other in sorted(candidates):
-            if other == cur.target or other in found and found[other].hops <= cur.hops + 1:
+            if other == cur.target or (other in found and found[other].hops <= cur.hops + 1):
                 continue
             onode = rg.get(other)
             if onode is None or onode.kind in ("aws_launch_template", "aws_launch_configuration"):
@@ -1557,15 +1679,29 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:  # noqa: 
             got = _admits_from_non_world(m, other, cur.target)
             if not got:
                 continue
-            offer(ExposurePath(other, (*cur.nodes, other), (*cur.node_ports, got.label()), got, cur.hops + 1,
-                               "lateral", cur.via_lb, "uncertain" if got.uncertain or cur.confidence == "uncertain" else "certain"))
+            offer(
+                ExposurePath(
+                    other,
+                    (*cur.nodes, other),
+                    (*cur.node_ports, got.label()),
+                    got,
+                    cur.hops + 1,
+                    "lateral",
+                    cur.via_lb,
+                    "uncertain" if got.uncertain or cur.confidence == "uncertain" else "certain",
+                )
+            )
 
     # CloudFront / API entry points
     for res in rg.resources("aws_cloudfront_distribution"):
         for origin in targets(rg, res, ["origin.domain_name"]):
             onode = rg.get(origin)
             if onode is not None and onode.kind in LB_KINDS and origin not in found:
-                offer(ExposurePath(origin, (INTERNET, res.address, origin), ("", "443", ""), PortSet.tcp(443), 1, "cdn"))
+                offer(
+                    ExposurePath(
+                        origin, (INTERNET, res.address, origin), ("", "443", ""), PortSet.tcp(443), 1, "cdn"
+                    )
+                )
     m.exposures = sorted(found.values(), key=lambda p: (p.hops, p.target))
 
 
@@ -1587,22 +1723,34 @@ def _admits_vpc_of(m: NetworkModel, target: str, source: str) -> PortSet:
     vcidrs = [m.vpcs[v]["cidr"] for v in vpcs if v in m.vpcs and m.vpcs[v]["cidr"]]
     for sg in m.sgs.get(target, ()):
         for r in m.sg_rules.get(sg, ()):
-            if r.direction == "ingress" and r.source_kind == "cidr" and any(_cidr_contains(r.source, c) for c in vcidrs):
+            if (
+                r.direction == "ingress"
+                and r.source_kind == "cidr"
+                and any(_cidr_contains(r.source, c) for c in vcidrs)
+            ):
                 out = out | r.ports
     return out
 
 
 def _admits_from_non_world(m: NetworkModel, target: str, source: str) -> PortSet:
     src_sgs = set(m.sgs.get(source, ()))
-    src_cidrs = [m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr]
+    src_cidrs = [
+        m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr
+    ]
     out = PortSet.EMPTY
     for sg in m.sgs.get(target, ()):
         for r in m.sg_rules.get(sg, ()):
             if r.direction != "ingress" or r.action != "allow":
                 continue
-            if (r.source_kind == "sg" and r.source in src_sgs) or (r.source_kind == "self" and sg in src_sgs):
-                out = out | r.ports
-            elif r.source_kind == "cidr" and src_cidrs and any(_cidr_contains(r.source, c) for c in src_cidrs):
+            if (
+                (r.source_kind == "sg" and r.source in src_sgs)
+                or (r.source_kind == "self" and sg in src_sgs)
+                or (
+                    r.source_kind == "cidr"
+                    and src_cidrs
+                    and any(_cidr_contains(r.source, c) for c in src_cidrs)
+                )
+            ):
                 out = out | r.ports
     return out
 
@@ -1646,15 +1794,31 @@ def _nonvpc(rg: ResourceGraph, m: NetworkModel) -> None:
             pab[b + "#policy"] = all(f is True for f in flags)
             pab[b + "#acl"] = all(f is True for f in acl_flags)
     account_block = any(
-        all(tri(r.attrs.get(k), False) is True for k in ("block_public_policy", "restrict_public_buckets", "ignore_public_acls"))
+        all(
+            tri(r.attrs.get(k), False) is True
+            for k in ("block_public_policy", "restrict_public_buckets", "ignore_public_acls")
+        )
         for r in rg.resources("aws_s3_account_public_access_block")
     )
     for res in rg.resources("aws_s3_bucket"):
         acl = res.attrs.get("acl")
-        if isinstance(acl, str) and acl in _PUBLIC_ACLS and not pab.get(res.address + "#acl") and not account_block:
+        if (
+            isinstance(acl, str)
+            and acl in _PUBLIC_ACLS
+            and not pab.get(res.address + "#acl")
+            and not account_block
+        ):
             m.nonvpc.append(NonVpcExposure(res.address, "s3_acl", f"bucket ACL {acl}"))
-        if _policy_public(res.attrs.get("policy")) and not pab.get(res.address + "#policy") and not account_block:
-            m.nonvpc.append(NonVpcExposure(res.address, "s3_policy", 'bucket policy allows Principal "*" without a Condition'))
+        if (
+            _policy_public(res.attrs.get("policy"))
+            and not pab.get(res.address + "#policy")
+            and not account_block
+        ):
+            m.nonvpc.append(
+                NonVpcExposure(
+                    res.address, "s3_policy", 'bucket policy allows Principal "*" without a Condition'
+                )
+            )
     for res in rg.resources("aws_s3_bucket_acl"):
         acl = res.attrs.get("acl")
         for b in targets(rg, res, ["bucket"], {"aws_s3_bucket"}):
@@ -1671,26 +1835,42 @@ def _nonvpc(rg: ResourceGraph, m: NetworkModel) -> None:
                         public = _doc_public(dnode)
         for b in targets(rg, res, ["bucket"], {"aws_s3_bucket"}):
             if public and not pab.get(b + "#policy") and not account_block:
-                m.nonvpc.append(NonVpcExposure(b, "s3_policy", 'bucket policy allows Principal "*" without a Condition'))
+                m.nonvpc.append(
+                    NonVpcExposure(b, "s3_policy", 'bucket policy allows Principal "*" without a Condition')
+                )
     for res in rg.resources("aws_eks_cluster"):
         for vc in block(res.attrs, "vpc_config"):
             pub = tri(vc.get("endpoint_public_access"), True)
             cidrs = vc.get("public_access_cidrs", [WORLD_V4])
             world = isinstance(cidrs, list) and WORLD_V4 in cidrs
             if pub is True and world:
-                m.nonvpc.append(NonVpcExposure(res.address, "eks_endpoint", "EKS API endpoint public to 0.0.0.0/0"))
+                m.nonvpc.append(
+                    NonVpcExposure(res.address, "eks_endpoint", "EKS API endpoint public to 0.0.0.0/0")
+                )
             elif pub is None or isinstance(cidrs, Unresolved):
-                m.nonvpc.append(NonVpcExposure(res.address, "eks_endpoint", "EKS endpoint access not statically known", False))
+                m.nonvpc.append(
+                    NonVpcExposure(
+                        res.address, "eks_endpoint", "EKS endpoint access not statically known", False
+                    )
+                )
         if not block(res.attrs, "vpc_config"):
             m.nonvpc.append(NonVpcExposure(res.address, "eks_endpoint", "EKS API endpoint public by default"))
     for res in rg.resources("aws_lambda_function_url"):
         auth = res.attrs.get("authorization_type")
         if auth == "NONE":
             fns = targets(rg, res, ["function_name"], {"aws_lambda_function"})
-            m.nonvpc.append(NonVpcExposure(fns[0] if fns else res.address, "lambda_url", "function URL with authorization_type NONE"))
+            m.nonvpc.append(
+                NonVpcExposure(
+                    fns[0] if fns else res.address, "lambda_url", "function URL with authorization_type NONE"
+                )
+            )
     for res in rg.resources("aws_opensearch_domain", "aws_elasticsearch_domain"):
         if not block(res.attrs, "vpc_options"):
-            m.nonvpc.append(NonVpcExposure(res.address, "opensearch_public", "domain has no vpc_options (public endpoint)"))
+            m.nonvpc.append(
+                NonVpcExposure(
+                    res.address, "opensearch_public", "domain has no vpc_options (public endpoint)"
+                )
+            )
     for res in rg.resources("aws_cloudfront_distribution"):
         m.nonvpc.append(NonVpcExposure(res.address, "cloudfront", "CloudFront distribution (internet edge)"))
     for res in rg.resources("aws_api_gateway_rest_api", "aws_apigatewayv2_api"):
@@ -1720,7 +1900,12 @@ def _tier_violations(rg: ResourceGraph, m: NetworkModel) -> None:
         pub = [s for s in m.placement.get(res, ()) if m.subnets.get(s) and m.subnets[s].cls == "public"]
         if pub:
             m.tier_violations.append(
-                TierViolation(res, "data_in_public_subnet", f"data store placed in public subnet {pub[0]}", {"subnets": pub})
+                TierViolation(
+                    res,
+                    "data_in_public_subnet",
+                    f"data store placed in public subnet {pub[0]}",
+                    {"subnets": pub},
+                )
             )
         for sg in m.sgs.get(res, ()):
             for r in m.sg_rules.get(sg, ()):
@@ -1731,11 +1916,15 @@ def _tier_violations(rg: ResourceGraph, m: NetworkModel) -> None:
                     why = f"{sg} admits {r.source} on {r.ports.label()}"
                 elif r.source_kind == "sg" and r.source in edge_sgs:
                     why = f"{sg} admits edge-tier SG {r.source} on {r.ports.label()}"
-                elif r.source_kind == "cidr" and any(_cidr_contains(r.source, c) or _cidr_contains(c, r.source) for c in public_cidrs):
+                elif r.source_kind == "cidr" and any(
+                    _cidr_contains(r.source, c) or _cidr_contains(c, r.source) for c in public_cidrs
+                ):
                     why = f"{sg} admits public-subnet range {r.source} on {r.ports.label()}"
                 if why:
                     m.tier_violations.append(
-                        TierViolation(res, "data_sg_admits", why, {"sg": sg, "rule": r.origin, "attribute": r.attribute})
+                        TierViolation(
+                            res, "data_sg_admits", why, {"sg": sg, "rule": r.origin, "attribute": r.attribute}
+                        )
                     )
     for p in m.exposures:
         tier = m.tiers.get(p.target)
@@ -1743,11 +1932,19 @@ def _tier_violations(rg: ResourceGraph, m: NetworkModel) -> None:
             node = rg.get(p.target)
             if node is not None and node.kind in COMPUTE_KINDS:
                 m.tier_violations.append(
-                    TierViolation(p.target, "app_bypasses_lb", "app-tier compute reachable from the internet without a load balancer",
-                                  {"path": list(p.nodes), "ports": p.ports.label()})
+                    TierViolation(
+                        p.target,
+                        "app_bypasses_lb",
+                        "app-tier compute reachable from the internet without a load balancer",
+                        {"path": list(p.nodes), "ports": p.ports.label()},
+                    )
                 )
         if tier == "data" and p.hops <= 2:
             m.tier_violations.append(
-                TierViolation(p.target, "data_near_internet", f"data store {p.hops} hop(s) from the internet",
-                              {"path": list(p.nodes), "ports": p.ports.label()})
+                TierViolation(
+                    p.target,
+                    "data_near_internet",
+                    f"data store {p.hops} hop(s) from the internet",
+                    {"path": list(p.nodes), "ports": p.ports.label()},
+                )
             )

@@ -119,7 +119,11 @@ def spof01(rg: ResourceGraph) -> Iterator[Spof]:
     for res, subs in m.placement.items():
         node = rg.get(res)
         tier = m.tiers.get(res)
-        if node is None or not tier or node.kind in ("aws_nat_gateway", "aws_launch_template", "aws_network_interface"):
+        if (
+            node is None
+            or not tier
+            or node.kind in ("aws_nat_gateway", "aws_launch_template", "aws_network_interface")
+        ):
             continue
         for s in subs:
             info = m.subnets.get(s)
@@ -129,16 +133,32 @@ def spof01(rg: ResourceGraph) -> Iterator[Spof]:
     for (vpc, tier), by_az in sorted(users.items()):
         known = sorted(a for a in by_az if a != UNKNOWN_AZ)
         resources = sorted({r for rs in by_az.values() for r in rs})
-        evidence = {"vpc": vpc, "tier": tier, "azs": known, "resources": resources,
-                    "by_az": {a: sorted(set(rs)) for a, rs in sorted(by_az.items())}}
+        evidence = {
+            "vpc": vpc,
+            "tier": tier,
+            "azs": known,
+            "resources": resources,
+            "by_az": {a: sorted(set(rs)) for a, rs in sorted(by_az.items())},
+        }
         address = vpc if vpc in rg else resources[0]
         if len(known) == 1 and UNKNOWN_AZ not in by_az:
-            yield Spof("SPOF01", address, "FAIL", f"{tier} tier of {vpc} runs in one availability zone ({known[0]})",
-                       evidence, attribute=f"tier={tier}")
+            yield Spof(
+                "SPOF01",
+                address,
+                "FAIL",
+                f"{tier} tier of {vpc} runs in one availability zone ({known[0]})",
+                evidence,
+                attribute=f"tier={tier}",
+            )
         elif len(known) <= 1 and UNKNOWN_AZ in by_az:
-            yield Spof("SPOF01", address, "UNKNOWN",
-                       f"{tier} tier of {vpc}: availability zones of some subnets are not statically known",
-                       evidence, attribute=f"tier={tier}")
+            yield Spof(
+                "SPOF01",
+                address,
+                "UNKNOWN",
+                f"{tier} tier of {vpc}: availability zones of some subnets are not statically known",
+                evidence,
+                attribute=f"tier={tier}",
+            )
 
 
 def spof02(rg: ResourceGraph) -> Iterator[Spof]:
@@ -153,34 +173,60 @@ def spof02(rg: ResourceGraph) -> Iterator[Spof]:
         azs = sorted({m.subnets[s].az for s in subs if s in m.subnets})
         known = [a for a in azs if a != UNKNOWN_AZ]
         nat_az = [m.subnets[s].az for s in m.placement.get(nat, ()) if s in m.subnets]
-        evidence = {"nat": nat, "nat_az": nat_az[0] if nat_az else UNKNOWN_AZ, "serves": sorted(subs), "azs": azs}
+        evidence = {
+            "nat": nat,
+            "nat_az": nat_az[0] if nat_az else UNKNOWN_AZ,
+            "serves": sorted(subs),
+            "azs": azs,
+        }
         if len(known) >= 2:
-            yield Spof("SPOF02", nat, "FAIL",
-                       f"one NAT gateway carries the egress of private subnets in {len(known)} AZs ({', '.join(known)})",
-                       evidence)
+            yield Spof(
+                "SPOF02",
+                nat,
+                "FAIL",
+                f"one NAT gateway carries the egress of private subnets in {len(known)} AZs "
+                f"({', '.join(known)})",
+                evidence,
+            )
         elif len(known) <= 1 and UNKNOWN_AZ in azs and len(subs) >= 2:
-            yield Spof("SPOF02", nat, "UNKNOWN", "one NAT gateway serves several subnets whose AZs are not known", evidence)
+            yield Spof(
+                "SPOF02",
+                nat,
+                "UNKNOWN",
+                "one NAT gateway serves several subnets whose AZs are not known",
+                evidence,
+            )
     for mod in rg.resources(block="module"):
         if any(r.address.startswith(mod.address + ".") for r in rg.resources("aws_nat_gateway")):
             continue  # a local module: its NAT gateways were judged above
         v = tri(mod.attrs.get("single_nat_gateway"), False)
         if v is True and tri(mod.attrs.get("enable_nat_gateway"), True) is not False:
-            yield Spof("SPOF02", mod.address, "FAIL", "VPC module called with single_nat_gateway = true",
-                       {"module": mod.address, "single_nat_gateway": True}, attribute="single_nat_gateway")
+            yield Spof(
+                "SPOF02",
+                mod.address,
+                "FAIL",
+                "VPC module called with single_nat_gateway = true",
+                {"module": mod.address, "single_nat_gateway": True},
+                attribute="single_nat_gateway",
+            )
 
 
 def spof03(rg: ResourceGraph) -> Iterator[Spof]:
-    """SPOF03 standalone instance serving traffic (only TG target, sole DNS/EIP value, or internet app port)."""
+    """SPOF03 standalone instance serving traffic (only TG target, sole DNS/EIP value, internet app port)."""
     m = network_model(rg)
     tg_targets: dict[str, set[str]] = defaultdict(set)
     for ch in m.lb_chains:
         tg_targets[ch.target_group].update(ch.targets)
     raw = rg.cache.get("network.raw")
-    for tg, pairs in (raw.tg_targets.items() if raw is not None else ()):
+    for tg, pairs in raw.tg_targets.items() if raw is not None else ():
         tg_targets[tg].update(t for t, _ in pairs)
     records: dict[str, list[str]] = defaultdict(list)
     for rec in rg.resources("aws_route53_record"):
-        tgts = [t for t in targets(rg, rec, ["records", "alias.name"]) if rg[t].kind in ("aws_instance", "aws_eip")]
+        tgts = [
+            t
+            for t in targets(rg, rec, ["records", "alias.name"])
+            if rg[t].kind in ("aws_instance", "aws_eip")
+        ]
         if len(tgts) == 1:
             records[tgts[0]].append(rec.address)
     eip_of: dict[str, str] = {}
@@ -190,7 +236,11 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
             for r in records.get(eip.address, ()):
                 records[t].append(r)
     for inst in rg.resources("aws_instance"):
-        if _is_bastion(inst) or "nat" in inst.name.lower() or tri(inst.attrs.get("source_dest_check"), True) is False:
+        if (
+            _is_bastion(inst)
+            or "nat" in inst.name.lower()
+            or tri(inst.attrs.get("source_dest_check"), True) is False
+        ):
             continue
         why: list[str] = []
         evidence: dict[str, Any] = {}
@@ -214,7 +264,13 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
             continue
         if why:
             evidence["azs"] = list(m.azs.get(inst.address, ()))
-            yield Spof("SPOF03", inst.address, "FAIL", "standalone instance serves traffic: " + "; ".join(why), evidence)
+            yield Spof(
+                "SPOF03",
+                inst.address,
+                "FAIL",
+                "standalone instance serves traffic: " + "; ".join(why),
+                evidence,
+            )
 
 
 def _admin_set():  # type: ignore[no-untyped-def]
@@ -235,13 +291,27 @@ def spof04(rg: ResourceGraph) -> Iterator[Spof]:
         engine = db.attrs.get("engine")
         if isinstance(engine, str) and engine.startswith("aurora"):
             continue
-        ev = {"multi_az": db.attrs.get("multi_az", False) if not isinstance(db.attrs.get("multi_az"), Unresolved) else str(db.attrs["multi_az"]),
-              "availability_zone": db.attrs.get("availability_zone") if isinstance(db.attrs.get("availability_zone"), str) else None}
+        ev = {
+            "multi_az": db.attrs.get("multi_az", False)
+            if not isinstance(db.attrs.get("multi_az"), Unresolved)
+            else str(db.attrs["multi_az"]),
+            "availability_zone": db.attrs.get("availability_zone")
+            if isinstance(db.attrs.get("availability_zone"), str)
+            else None,
+        }
         if multi is False:
-            yield Spof("SPOF04", db.address, "FAIL", "RDS instance is single-AZ (multi_az is not true) and has no replica source",
-                       ev, attribute="multi_az")
+            yield Spof(
+                "SPOF04",
+                db.address,
+                "FAIL",
+                "RDS instance is single-AZ (multi_az is not true) and has no replica source",
+                ev,
+                attribute="multi_az",
+            )
         elif multi is None:
-            yield Spof("SPOF04", db.address, "UNKNOWN", "multi_az is not statically known", ev, attribute="multi_az")
+            yield Spof(
+                "SPOF04", db.address, "UNKNOWN", "multi_az is not statically known", ev, attribute="multi_az"
+            )
     for kind, member_kind in (
         ("aws_rds_cluster", "aws_rds_cluster_instance"),
         ("aws_docdb_cluster", "aws_docdb_cluster_instance"),
@@ -258,9 +328,17 @@ def spof04(rg: ResourceGraph) -> Iterator[Spof]:
             unexpanded = [i for i in insts if i.meta.get("expanded") is False]
             ev = {"instances": sorted(i.address for i in insts)}
             if unexpanded:
-                yield Spof("SPOF04", cl.address, "UNKNOWN", "cluster instance count is not statically known", ev)
+                yield Spof(
+                    "SPOF04", cl.address, "UNKNOWN", "cluster instance count is not statically known", ev
+                )
             elif len(insts) == 1:
-                yield Spof("SPOF04", cl.address, "FAIL", f"cluster has exactly one instance ({insts[0].address}): no failover", ev)
+                yield Spof(
+                    "SPOF04",
+                    cl.address,
+                    "FAIL",
+                    f"cluster has exactly one instance ({insts[0].address}): no failover",
+                    ev,
+                )
 
 
 def spof05(rg: ResourceGraph) -> Iterator[Spof]:
@@ -270,28 +348,54 @@ def spof05(rg: ResourceGraph) -> Iterator[Spof]:
             continue
         n = c.attrs.get("num_cache_nodes")
         engine = c.attrs.get("engine", "redis")
-        ev = {"num_cache_nodes": n if not isinstance(n, Unresolved) else str(n), "engine": engine if isinstance(engine, str) else None}
+        ev = {
+            "num_cache_nodes": n if not isinstance(n, Unresolved) else str(n),
+            "engine": engine if isinstance(engine, str) else None,
+        }
         if isinstance(n, Unresolved) or (n is not None and _int(n) is None):
-            yield Spof("SPOF05", c.address, "UNKNOWN", "num_cache_nodes is not statically known", ev, attribute="num_cache_nodes")
+            yield Spof(
+                "SPOF05",
+                c.address,
+                "UNKNOWN",
+                "num_cache_nodes is not statically known",
+                ev,
+                attribute="num_cache_nodes",
+            )
             continue
         count = _int(n) if n is not None else 1
         if engine == "memcached":
             az_mode = c.attrs.get("az_mode", "single-az")
             ev["az_mode"] = az_mode if isinstance(az_mode, str) else str(az_mode)
             if count == 1 or az_mode != "cross-az":
-                yield Spof("SPOF05", c.address, "FAIL",
-                           f"memcached cluster with {count} node(s) in az_mode {ev['az_mode']}", ev, attribute="az_mode")
+                yield Spof(
+                    "SPOF05",
+                    c.address,
+                    "FAIL",
+                    f"memcached cluster with {count} node(s) in az_mode {ev['az_mode']}",
+                    ev,
+                    attribute="az_mode",
+                )
         elif count == 1:
-            yield Spof("SPOF05", c.address, "FAIL", "cache cluster has a single node", ev, attribute="num_cache_nodes")
+            yield Spof(
+                "SPOF05",
+                c.address,
+                "FAIL",
+                "cache cluster has a single node",
+                ev,
+                attribute="num_cache_nodes",
+            )
     for g in rg.resources("aws_elasticache_replication_group"):
         a = g.attrs
         n = a.get("num_cache_clusters", a.get("number_cache_clusters"))
         rep = a.get("replicas_per_node_group")
         fo = tri(a.get("automatic_failover_enabled"), False)
         maz = tri(a.get("multi_az_enabled"), False)
-        ev = {"num_cache_clusters": n if not isinstance(n, Unresolved) else str(n),
-              "replicas_per_node_group": rep if not isinstance(rep, Unresolved) else str(rep),
-              "automatic_failover_enabled": fo, "multi_az_enabled": maz}
+        ev = {
+            "num_cache_clusters": n if not isinstance(n, Unresolved) else str(n),
+            "replicas_per_node_group": rep if not isinstance(rep, Unresolved) else str(rep),
+            "automatic_failover_enabled": fo,
+            "multi_az_enabled": maz,
+        }
         why = []
         unknown = []
         if isinstance(n, Unresolved):
@@ -310,7 +414,9 @@ def spof05(rg: ResourceGraph) -> Iterator[Spof]:
             elif val is None:
                 unknown.append(key)
         if why:
-            yield Spof("SPOF05", g.address, "FAIL", "replication group cannot fail over: " + "; ".join(why), ev)
+            yield Spof(
+                "SPOF05", g.address, "FAIL", "replication group cannot fail over: " + "; ".join(why), ev
+            )
         elif unknown:
             yield Spof("SPOF05", g.address, "UNKNOWN", "not statically known: " + ", ".join(unknown), ev)
 
@@ -320,25 +426,59 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
     for asg in rg.resources("aws_autoscaling_group"):
         a = asg.attrs
         mx, mn, dc = a.get("max_size"), a.get("min_size"), a.get("desired_capacity")
-        ev = {k: (v if not isinstance(v, Unresolved) else str(v)) for k, v in
-              (("max_size", mx), ("min_size", mn), ("desired_capacity", dc))}
+        ev = {
+            k: (v if not isinstance(v, Unresolved) else str(v))
+            for k, v in (("max_size", mx), ("min_size", mn), ("desired_capacity", dc))
+        }
         if _int(mx) == 1:
-            yield Spof("SPOF06", asg.address, "FAIL", "auto scaling group max_size = 1", ev, Severity.MEDIUM, "max_size")
-        elif _int(mn) == 1 or (_int(dc) == 1 and (mn is None or _int(mn) in (0, 1))) or _int(mn) == 0 and _int(dc) in (None, 1):
+            yield Spof(
+                "SPOF06",
+                asg.address,
+                "FAIL",
+                "auto scaling group max_size = 1",
+                ev,
+                Severity.MEDIUM,
+                "max_size",
+            )
+        elif (
+            _int(mn) == 1
+            or (_int(dc) == 1 and (mn is None or _int(mn) in (0, 1)))
+            or (_int(mn) == 0 and _int(dc) in (None, 1))
+        ):
             if _int(mn) == 0 and dc is None:
                 continue
-            yield Spof("SPOF06", asg.address, "FAIL", "auto scaling group runs one instance at the trough (min_size/desired_capacity = 1)",
-                       ev, Severity.LOW, "min_size")
+            yield Spof(
+                "SPOF06",
+                asg.address,
+                "FAIL",
+                "auto scaling group runs one instance at the trough (min_size/desired_capacity = 1)",
+                ev,
+                Severity.LOW,
+                "min_size",
+            )
         elif isinstance(mx, Unresolved) or isinstance(mn, Unresolved):
             yield Spof("SPOF06", asg.address, "UNKNOWN", "ASG size is not statically known", ev)
     for ng in rg.resources("aws_eks_node_group"):
         for sc in block(ng.attrs, "scaling_config"):
             mx = sc.get("max_size")
             if _int(mx) == 1:
-                yield Spof("SPOF06", ng.address, "FAIL", "EKS node group scaling_config.max_size = 1",
-                           {"max_size": 1}, Severity.MEDIUM, "scaling_config.max_size")
+                yield Spof(
+                    "SPOF06",
+                    ng.address,
+                    "FAIL",
+                    "EKS node group scaling_config.max_size = 1",
+                    {"max_size": 1},
+                    Severity.MEDIUM,
+                    "scaling_config.max_size",
+                )
             elif isinstance(mx, Unresolved):
-                yield Spof("SPOF06", ng.address, "UNKNOWN", "node group max_size is not statically known", {"max_size": str(mx)})
+                yield Spof(
+                    "SPOF06",
+                    ng.address,
+                    "UNKNOWN",
+                    "node group max_size is not statically known",
+                    {"max_size": str(mx)},
+                )
     scaled: dict[str, int | None] = {}
     for t in rg.resources("aws_appautoscaling_target"):
         mn = t.attrs.get("min_capacity")
@@ -353,10 +493,20 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
         count = _int(dc) if dc is not None else 0
         if svc.address in scaled and (scaled[svc.address] or 0) >= 2:
             continue
-        ev = {"desired_count": dc if not isinstance(dc, Unresolved) else str(dc), "autoscaling_min": scaled.get(svc.address)}
+        ev = {
+            "desired_count": dc if not isinstance(dc, Unresolved) else str(dc),
+            "autoscaling_min": scaled.get(svc.address),
+        }
         if count == 1:
-            yield Spof("SPOF06", svc.address, "FAIL", "ECS service desired_count = 1 and no autoscaling minimum ≥ 2", ev,
-                       Severity.MEDIUM, "desired_count")
+            yield Spof(
+                "SPOF06",
+                svc.address,
+                "FAIL",
+                "ECS service desired_count = 1 and no autoscaling minimum ≥ 2",
+                ev,
+                Severity.MEDIUM,
+                "desired_count",
+            )
         elif isinstance(dc, Unresolved):
             yield Spof("SPOF06", svc.address, "UNKNOWN", "desired_count is not statically known", ev)
 
@@ -371,15 +521,30 @@ def spof07(rg: ResourceGraph) -> Iterator[Spof]:
         if lo is None:
             yield Spof("SPOF07", w.address, "UNKNOWN", "replica count is not statically known", ev)
         elif lo <= 1:
-            yield Spof("SPOF07", w.address, "FAIL", f"workload runs {lo} replica(s) at minimum and no HPA keeps ≥2", ev,
-                       attribute="spec.replicas")
+            yield Spof(
+                "SPOF07",
+                w.address,
+                "FAIL",
+                f"workload runs {lo} replica(s) at minimum and no HPA keeps ≥2",
+                ev,
+                attribute="spec.replicas",
+            )
         elif not has_zone_spread(w):
-            yield Spof("SPOF07", w.address, "FAIL", f"{lo} replicas without zone topologySpreadConstraints/podAntiAffinity",
-                       ev, Severity.LOW, "spec.template.spec.topologySpreadConstraints")
+            yield Spof(
+                "SPOF07",
+                w.address,
+                "FAIL",
+                f"{lo} replicas without zone topologySpreadConstraints/podAntiAffinity",
+                ev,
+                Severity.LOW,
+                "spec.template.spec.topologySpreadConstraints",
+            )
 
 
 # ---------------------------------------------------------------------------------------------
-_TOPO_EDGES = frozenset({"in_subnet", "rt_assoc", "routes_via", "lb_targets", "protects", "hosted_on", "selects"})
+_TOPO_EDGES = frozenset(
+    {"in_subnet", "rt_assoc", "routes_via", "lb_targets", "protects", "hosted_on", "selects"}
+)
 
 
 def runtime_topology(rg: ResourceGraph) -> nx.Graph:
@@ -389,7 +554,8 @@ def runtime_topology(rg: ResourceGraph) -> nx.Graph:
     >>> from infra_review.model import Resource, Unresolved as U
     >>> rg = ResourceGraph()
     >>> rg.add(Resource("aws_subnet.a", "aws_subnet"))
-    >>> rg.add(Resource("aws_instance.x", "aws_instance", attrs={"subnet_id": U("aws_subnet.a.id", ("aws_subnet.a",))}))
+    >>> sub = U("aws_subnet.a.id", ("aws_subnet.a",))
+    >>> rg.add(Resource("aws_instance.x", "aws_instance", attrs={"subnet_id": sub}))
     >>> sorted(runtime_topology(rg).edges())
     [('aws_instance.x', 'aws_subnet.a')]
     """
@@ -460,7 +626,9 @@ def spof08(rg: ResourceGraph) -> Iterator[Spof]:
         cut = sorted(n for n in workload if n in seen and seen[n] not in entry_comps)
         # a leaf hanging only on the cut vertex (an instance in one subnet) is that leaf's own
         # single point of failure (SPOF01/03/04), not a topology cut
-        if not cut or (node.kind in ("aws_subnet", "aws_default_subnet") and all(g.degree(n) == 1 for n in cut)):
+        if not cut or (
+            node.kind in ("aws_subnet", "aws_default_subnet") and all(g.degree(n) == 1 for n in cut)
+        ):
             continue
         structural = node.kind in STRUCTURAL_KINDS
         ev = {
@@ -471,14 +639,20 @@ def spof08(rg: ResourceGraph) -> Iterator[Spof]:
             "entries_kept": sorted(e for e in entries if e in seen and seen[e] in entry_comps)[:10],
         }
         sev = Severity.INFO if structural else None
-        msg = (f"{'by-design singleton; ' if structural else ''}removing it cuts {len(cut)} app/data node(s) "
-               f"from every entry point (e.g. {cut[0]})")
+        msg = (
+            f"{'by-design singleton; ' if structural else ''}removing it cuts {len(cut)} app/data node(s) "
+            f"from every entry point (e.g. {cut[0]})"
+        )
         yield Spof("SPOF08", ap, "FAIL", msg, ev, sev)
 
 
 def spof09(rg: ResourceGraph) -> Iterator[Spof]:
     """SPOF09 single region: every AWS provider in one region and no cross-region replica."""
-    providers = [p for p in rg.resources(block="provider") if p.kind in ("aws", "provider.aws") or p.address.startswith("provider.aws")]
+    providers = [
+        p
+        for p in rg.resources(block="provider")
+        if p.kind in ("aws", "provider.aws") or p.address.startswith("provider.aws")
+    ]
     if not providers or not any(rg.resources()):
         return
     regions: dict[str, str] = {}
@@ -493,19 +667,35 @@ def spof09(rg: ResourceGraph) -> Iterator[Spof]:
     replicas = [
         r.address
         for r in rg.resources(
-            "aws_s3_bucket_replication_configuration", "aws_rds_global_cluster", "aws_dynamodb_global_table",
-            "aws_db_instance_automated_backups_replication", "aws_elasticache_global_replication_group",
+            "aws_s3_bucket_replication_configuration",
+            "aws_rds_global_cluster",
+            "aws_dynamodb_global_table",
+            "aws_db_instance_automated_backups_replication",
+            "aws_elasticache_global_replication_group",
         )
     ] + [t.address for t in rg.resources("aws_dynamodb_table") if block(t.attrs, "replica")]
-    ev = {"regions": distinct, "providers": sorted(regions), "unknown_region_providers": sorted(unknown),
-          "cross_region_replicas": sorted(replicas)}
+    ev = {
+        "regions": distinct,
+        "providers": sorted(regions),
+        "unknown_region_providers": sorted(unknown),
+        "cross_region_replicas": sorted(replicas),
+    }
     # replicas that stay in their own region give no regional redundancy
     for t in rg.resources("aws_dynamodb_table"):
         own = _resource_region(rg, t)
-        same = [b.get("region_name") for b in block(t.attrs, "replica") if own and b.get("region_name") == own]
+        same = [
+            b.get("region_name") for b in block(t.attrs, "replica") if own and b.get("region_name") == own
+        ]
         if same:
-            yield Spof("SPOF09", t.address, "FAIL", f"DynamoDB replica in the table's own region ({own}): no regional redundancy",
-                       {"region": own}, Severity.INFO, "replica.region_name")
+            yield Spof(
+                "SPOF09",
+                t.address,
+                "FAIL",
+                f"DynamoDB replica in the table's own region ({own}): no regional redundancy",
+                {"region": own},
+                Severity.INFO,
+                "replica.region_name",
+            )
             replicas.remove(t.address)
     if len(distinct) >= 2 or replicas:
         return
@@ -513,8 +703,14 @@ def spof09(rg: ResourceGraph) -> Iterator[Spof]:
     if unknown and not distinct:
         yield Spof("SPOF09", anchor, "UNKNOWN", "provider region is not statically known", ev)
     elif len(distinct) == 1 and not unknown:
-        yield Spof("SPOF09", anchor, "FAIL", f"everything runs in one region ({distinct[0]}) with no cross-region replica", ev,
-                   Severity.INFO)
+        yield Spof(
+            "SPOF09",
+            anchor,
+            "FAIL",
+            f"everything runs in one region ({distinct[0]}) with no cross-region replica",
+            ev,
+            Severity.INFO,
+        )
 
 
 def _resource_region(rg: ResourceGraph, res: Resource) -> str:

@@ -50,12 +50,46 @@ __all__ = ["CRITICAL_PORTS"]
 
 NET = Area.NETWORK_SECURITY
 #: Ports that must never be open to the whole internet (NET007).
-CRITICAL_PORTS: tuple[int, ...] = (22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 27017, 9200, 2379, 6443, 5985, 5986)
-_PORT_NAMES = {22: "SSH", 3389: "RDP", 3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle",
-               6379: "Redis", 11211: "Memcached", 27017: "MongoDB", 9200: "Elasticsearch", 2379: "etcd",
-               6443: "Kubernetes API", 5985: "WinRM", 5986: "WinRM/TLS"}
-_NET001_KINDS = ("aws_instance", "aws_autoscaling_group", "aws_ecs_service", "aws_eks_node_group",
-                 "aws_lambda_function", "aws_spot_instance_request")
+CRITICAL_PORTS: tuple[int, ...] = (
+    22,
+    3389,
+    3306,
+    5432,
+    1433,
+    1521,
+    6379,
+    11211,
+    27017,
+    9200,
+    2379,
+    6443,
+    5985,
+    5986,
+)
+_PORT_NAMES = {
+    22: "SSH",
+    3389: "RDP",
+    3306: "MySQL",
+    5432: "PostgreSQL",
+    1433: "SQL Server",
+    1521: "Oracle",
+    6379: "Redis",
+    11211: "Memcached",
+    27017: "MongoDB",
+    9200: "Elasticsearch",
+    2379: "etcd",
+    6443: "Kubernetes API",
+    5985: "WinRM",
+    5986: "WinRM/TLS",
+}
+_NET001_KINDS = (
+    "aws_instance",
+    "aws_autoscaling_group",
+    "aws_ecs_service",
+    "aws_eks_node_group",
+    "aws_lambda_function",
+    "aws_spot_instance_request",
+)
 
 
 def _model(rg: ResourceGraph) -> NetworkModel:
@@ -64,7 +98,8 @@ def _model(rg: ResourceGraph) -> NetworkModel:
 
 def _is_nat_instance(res: Resource) -> bool:
     return res.kind == "aws_instance" and (
-        tri(res.attrs.get("source_dest_check"), True) is False or bool(re.search(r"(^|[_-])nat([_-]|$)", res.name.lower()))
+        tri(res.attrs.get("source_dest_check"), True) is False
+        or bool(re.search(r"(^|[_-])nat([_-]|$)", res.name.lower()))
     )
 
 
@@ -110,17 +145,34 @@ def compute_in_public_subnet(rg: ResourceGraph) -> Iterator[Hit]:
         unknown = [s for s in subs if m.subnets[s].cls == "unknown"]
         if public:
             info = m.subnets[public[0]]
-            yield Hit(res, f"placed in public subnet {public[0]} ({info.reason or 'public by route'})",
-                      attribute="subnet_id", evidence={
-                          "public_subnets": public, "route_table": info.route_table, "default_route": info.default_route,
-                          "confidence": info.confidence})
+            yield Hit(
+                res,
+                f"placed in public subnet {public[0]} ({info.reason or 'public by route'})",
+                attribute="subnet_id",
+                evidence={
+                    "public_subnets": public,
+                    "route_table": info.route_table,
+                    "default_route": info.default_route,
+                    "confidence": info.confidence,
+                },
+            )
         elif unknown:
-            yield Hit(res, f"subnet class of {unknown[0]} is not statically known", status=Status.UNKNOWN,
-                      evidence={"subnets": unknown})
+            yield Hit(
+                res,
+                f"subnet class of {unknown[0]} is not statically known",
+                status=Status.UNKNOWN,
+                evidence={"subnets": unknown},
+            )
 
 
 # -- NET002 --------------------------------------------------------------------------------------
-@rule("NET002", area=NET, severity=Severity.HIGH, title="Resource gets a public IP address", checkov=("CKV_AWS_88", "CKV_AWS_333", "CKV_AWS_130"))
+@rule(
+    "NET002",
+    area=NET,
+    severity=Severity.HIGH,
+    title="Resource gets a public IP address",
+    checkov=("CKV_AWS_88", "CKV_AWS_333", "CKV_AWS_130"),
+)
 def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
     """An instance or launch template with ``associate_public_ip_address = true``, an ECS
     service with ``assign_public_ip = true``, a non-public subnet with
@@ -153,8 +205,12 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
         if tri(v) is True:
             yield Hit(res, "associate_public_ip_address = true", attribute="associate_public_ip_address")
         elif isinstance(v, Unresolved):
-            yield Hit(res, "associate_public_ip_address is not statically known", attribute="associate_public_ip_address",
-                      status=Status.UNKNOWN)
+            yield Hit(
+                res,
+                "associate_public_ip_address is not statically known",
+                attribute="associate_public_ip_address",
+                status=Status.UNKNOWN,
+            )
     for res in rg.resources("aws_launch_template"):
         if _is_bastion(res):
             continue
@@ -164,7 +220,12 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
             if tri(v) is True:
                 yield Hit(res, "launch template network interface associates a public IP", attribute=attr)
             elif isinstance(v, Unresolved):
-                yield Hit(res, "associate_public_ip_address is not statically known", attribute=attr, status=Status.UNKNOWN)
+                yield Hit(
+                    res,
+                    "associate_public_ip_address is not statically known",
+                    attribute=attr,
+                    status=Status.UNKNOWN,
+                )
     for res in rg.resources("aws_ecs_service"):
         for i, nc in enumerate(block(res.attrs, "network_configuration")):
             v = nc.get("assign_public_ip")
@@ -172,15 +233,24 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
             if tri(v) is True:
                 yield Hit(res, "ECS tasks get a public IP (assign_public_ip = true)", attribute=attr)
             elif isinstance(v, Unresolved):
-                yield Hit(res, "assign_public_ip is not statically known", attribute=attr, status=Status.UNKNOWN)
+                yield Hit(
+                    res, "assign_public_ip is not statically known", attribute=attr, status=Status.UNKNOWN
+                )
     for res in rg.resources("aws_subnet"):
         v = res.attrs.get("map_public_ip_on_launch")
         info = m.subnets.get(res.address)
         if tri(v) is True and (info is None or info.cls != "public" or info.confidence != "route"):
-            yield Hit(res, f"map_public_ip_on_launch = true on a {info.cls if info else 'unknown'} subnet",
-                      attribute="map_public_ip_on_launch")
+            yield Hit(
+                res,
+                f"map_public_ip_on_launch = true on a {info.cls if info else 'unknown'} subnet",
+                attribute="map_public_ip_on_launch",
+            )
     for res in rg.resources("aws_eip", "aws_eip_association"):
-        keys = ["instance", "network_interface"] if res.kind == "aws_eip" else ["instance_id", "network_interface_id"]
+        keys = (
+            ["instance", "network_interface"]
+            if res.kind == "aws_eip"
+            else ["instance_id", "network_interface_id"]
+        )
         for tgt in targets(rg, res, keys):
             node = rg[tgt]
             if _is_bastion(node) or _is_nat_instance(node):
@@ -189,13 +259,25 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
 
 
 # -- NET003 --------------------------------------------------------------------------------------
-_PUBLIC_ACCESS_KINDS = ("aws_db_instance", "aws_rds_cluster_instance", "aws_redshift_cluster",
-                        "aws_dms_replication_instance", "aws_mq_broker", "aws_docdb_cluster_instance",
-                        "aws_neptune_cluster_instance")
+_PUBLIC_ACCESS_KINDS = (
+    "aws_db_instance",
+    "aws_rds_cluster_instance",
+    "aws_redshift_cluster",
+    "aws_dms_replication_instance",
+    "aws_mq_broker",
+    "aws_docdb_cluster_instance",
+    "aws_neptune_cluster_instance",
+)
 
 
-@rule("NET003", area=NET, severity=Severity.CRITICAL, title="Database or cache reachable from public subnets",
-      checkov=("CKV_AWS_17", "CKV_AWS_87", "CKV_AWS_89", "CKV_AWS_69"), no_env_downgrade=True)
+@rule(
+    "NET003",
+    area=NET,
+    severity=Severity.CRITICAL,
+    title="Database or cache reachable from public subnets",
+    checkov=("CKV_AWS_17", "CKV_AWS_87", "CKV_AWS_89", "CKV_AWS_69"),
+    no_env_downgrade=True,
+)
 def public_database(rg: ResourceGraph) -> Iterator[Hit]:
     """``publicly_accessible = true`` on an RDS instance, Aurora instance, Redshift cluster, DMS
     replication instance or MQ broker, or a DB/cache subnet group that contains a public subnet.
@@ -226,18 +308,31 @@ def public_database(rg: ResourceGraph) -> Iterator[Hit]:
         v = res.attrs.get("publicly_accessible")
         if tri(v) is True:
             seen.add(res.address)
-            yield Hit(res, "publicly_accessible = true", attribute="publicly_accessible",
-                      evidence={"exposure": p.to_dict()} if (p := m.exposure_of(res.address)) else {})
+            yield Hit(
+                res,
+                "publicly_accessible = true",
+                attribute="publicly_accessible",
+                evidence={"exposure": p.to_dict()} if (p := m.exposure_of(res.address)) else {},
+            )
         elif isinstance(v, Unresolved):
             seen.add(res.address)
-            yield Hit(res, "publicly_accessible is not statically known", attribute="publicly_accessible", status=Status.UNKNOWN)
+            yield Hit(
+                res,
+                "publicly_accessible is not statically known",
+                attribute="publicly_accessible",
+                status=Status.UNKNOWN,
+            )
     for res in rg.resources(*DATA_KINDS):
         if res.address in seen or res.kind in ("aws_s3_bucket", "aws_dynamodb_table"):
             continue
         pub = [s for s in m.placement.get(res.address, ()) if m.subnets[s].cls == "public"]
         if pub:
-            yield Hit(res, f"its subnets include public subnet(s) {', '.join(pub)}", attribute="subnet_group",
-                      evidence={"public_subnets": pub, "route_table": m.subnets[pub[0]].route_table})
+            yield Hit(
+                res,
+                f"its subnets include public subnet(s) {', '.join(pub)}",
+                attribute="subnet_group",
+                evidence={"public_subnets": pub, "route_table": m.subnets[pub[0]].route_table},
+            )
 
 
 # -- NET004 / NET005 ---------------------------------------------------------------------------------
@@ -246,8 +341,13 @@ def _cf_with_waf(rg: ResourceGraph, cf: str) -> bool:
     return node is not None and node.attrs.get("web_acl_id") not in (None, "")
 
 
-@rule("NET004", area=NET, severity=Severity.HIGH, title="Internet-facing ALB or API has no WAF",
-      checkov=("CKV2_AWS_28", "CKV2_AWS_29", "CKV2_AWS_33"))
+@rule(
+    "NET004",
+    area=NET,
+    severity=Severity.HIGH,
+    title="Internet-facing ALB or API has no WAF",
+    checkov=("CKV2_AWS_28", "CKV2_AWS_29", "CKV2_AWS_33"),
+)
 def alb_without_waf(rg: ResourceGraph) -> Iterator[Hit]:
     """An internet-facing application load balancer, API Gateway stage or AppSync API is neither
     the ``resource_arn`` of a WAFv2 (or WAF Regional) web ACL association nor the origin of a
@@ -280,17 +380,29 @@ def alb_without_waf(rg: ResourceGraph) -> Iterator[Hit]:
             if lbtype != "application" or internal is True:
                 continue
             if internal is None:
-                yield Hit(res, "internal is not statically known", attribute="internal", status=Status.UNKNOWN)
+                yield Hit(
+                    res, "internal is not statically known", attribute="internal", status=Status.UNKNOWN
+                )
                 continue
         guards = m.protected_by.get(res.address, ())
         waf = [g for g in guards if rg[g].kind != "aws_cloudfront_distribution" or _cf_with_waf(rg, g)]
         if not waf:
             cf = [g for g in guards if rg[g].kind == "aws_cloudfront_distribution"]
-            yield Hit(res, "no WAF web ACL association" + (f"; CloudFront {cf[0]} in front has no web_acl_id" if cf else ""),
-                      evidence={"cloudfront": cf})
+            yield Hit(
+                res,
+                "no WAF web ACL association"
+                + (f"; CloudFront {cf[0]} in front has no web_acl_id" if cf else ""),
+                evidence={"cloudfront": cf},
+            )
 
 
-@rule("NET005", area=NET, severity=Severity.MEDIUM, title="CloudFront without WAF, or its origin bypassable", checkov=("CKV_AWS_68",))
+@rule(
+    "NET005",
+    area=NET,
+    severity=Severity.MEDIUM,
+    title="CloudFront without WAF, or its origin bypassable",
+    checkov=("CKV_AWS_68",),
+)
 def cloudfront_waf(rg: ResourceGraph) -> Iterator[Hit]:
     """A CloudFront distribution without ``web_acl_id``, or a load balancer that is a CloudFront
     origin while its security group admits ``0.0.0.0/0`` (clients can skip CloudFront and
@@ -327,12 +439,21 @@ def cloudfront_waf(rg: ResourceGraph) -> Iterator[Hit]:
             for sg in m.sgs.get(origin, ()):
                 world = world | m.world_ingress(sg)
             if world:
-                yield Hit(node, f"CloudFront origin of {cf.address} but its security group admits 0.0.0.0/0 on {world.label()}",
-                          evidence={"cloudfront": cf.address, "ports": world.label()})
+                yield Hit(
+                    node,
+                    f"CloudFront origin of {cf.address} but its security group admits 0.0.0.0/0 "
+                    f"on {world.label()}",
+                    evidence={"cloudfront": cf.address, "ports": world.label()},
+                )
 
 
 # -- NET006 --------------------------------------------------------------------------------------
-@rule("NET006", area=NET, severity=Severity.MEDIUM, title="Kubernetes ingress/service is internet-facing without WAF")
+@rule(
+    "NET006",
+    area=NET,
+    severity=Severity.MEDIUM,
+    title="Kubernetes ingress/service is internet-facing without WAF",
+)
 def k8s_public_without_waf(rg: ResourceGraph) -> Iterator[Hit]:
     """An ``Ingress`` annotated ``alb.ingress.kubernetes.io/scheme: internet-facing`` without
     ``alb.ingress.kubernetes.io/wafv2-acl-arn``; a ``Service`` of type ``LoadBalancer`` without
@@ -363,11 +484,16 @@ def k8s_public_without_waf(rg: ResourceGraph) -> Iterator[Hit]:
         ann = get_path(ing.attrs, "metadata.annotations") or {}
         if not isinstance(ann, Mapping):
             continue
-        if ann.get("alb.ingress.kubernetes.io/scheme") == "internet-facing" and not ann.get(
-            "alb.ingress.kubernetes.io/wafv2-acl-arn"
-        ) and not ann.get("alb.ingress.kubernetes.io/waf-acl-id"):
-            yield Hit(ing, "internet-facing ALB Ingress without a WAFv2 ACL annotation",
-                      attribute="metadata.annotations")
+        if (
+            ann.get("alb.ingress.kubernetes.io/scheme") == "internet-facing"
+            and not ann.get("alb.ingress.kubernetes.io/wafv2-acl-arn")
+            and not ann.get("alb.ingress.kubernetes.io/waf-acl-id")
+        ):
+            yield Hit(
+                ing,
+                "internet-facing ALB Ingress without a WAFv2 ACL annotation",
+                attribute="metadata.annotations",
+            )
     for svc in rg.resources("k8s:Service"):
         if get_path(svc.attrs, "spec.type") != "LoadBalancer":
             continue
@@ -378,11 +504,18 @@ def k8s_public_without_waf(rg: ResourceGraph) -> Iterator[Hit]:
         if scheme == "internal" or str(internal).lower() in ("true", "0.0.0.0/0"):
             continue
         if scheme == "internet-facing":
-            yield Hit(svc, "LoadBalancer Service is internet-facing (no WAF can be attached to an NLB)",
-                      attribute="metadata.annotations")
+            yield Hit(
+                svc,
+                "LoadBalancer Service is internet-facing (no WAF can be attached to an NLB)",
+                attribute="metadata.annotations",
+            )
         else:
-            yield Hit(svc, "LoadBalancer Service without an internal scheme annotation: public by default",
-                      attribute="metadata.annotations", status=Status.UNKNOWN)
+            yield Hit(
+                svc,
+                "LoadBalancer Service without an internal scheme annotation: public by default",
+                attribute="metadata.annotations",
+                status=Status.UNKNOWN,
+            )
 
 
 # -- NET007 / NET008 ---------------------------------------------------------------------------------
@@ -397,8 +530,22 @@ def _rule_attr(r: SGRule) -> str:
     return r.attribute or r.origin
 
 
-@rule("NET007", area=NET, severity=Severity.CRITICAL, title="Admin or data port open to the internet",
-      checkov=("CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260", "CKV_AZURE_9", "CKV_AZURE_10", "CKV_GCP_2", "CKV_GCP_3", "CKV_GCP_88"))
+@rule(
+    "NET007",
+    area=NET,
+    severity=Severity.CRITICAL,
+    title="Admin or data port open to the internet",
+    checkov=(
+        "CKV_AWS_24",
+        "CKV_AWS_25",
+        "CKV_AWS_260",
+        "CKV_AZURE_9",
+        "CKV_AZURE_10",
+        "CKV_GCP_2",
+        "CKV_GCP_3",
+        "CKV_GCP_88",
+    ),
+)
 def critical_port_open(rg: ResourceGraph) -> Iterator[Hit]:
     """Ingress from ``0.0.0.0/0`` or ``::/0`` to SSH, RDP, WinRM or a database/cache/cluster port
     (22, 3389, 3306, 5432, 1433, 1521, 6379, 11211, 27017, 9200, 2379, 6443, 5985-5986) in any
@@ -444,16 +591,37 @@ def critical_port_open(rg: ResourceGraph) -> Iterator[Hit]:
             from infra_review.analysis.net_cloud import _first_match
 
             allowed = _first_match(rules)
-            hits = [(r, [p for p in ports if ("tcp", p) in allowed or ("udp", p) in allowed]) for r, ports in hits]
+            hits = [
+                (r, [p for p in ports if ("tcp", p) in allowed or ("udp", p) in allowed]) for r, ports in hits
+            ]
             hits = [(r, ports) for r, ports in hits if ports]
         if hits:
             ports = sorted({p for _, ps in hits for p in ps})
-            yield Hit(node, f"{_ports_text(ports)} open to {hits[0][0].source}", attribute=_rule_attr(hits[0][0]),
-                      evidence={"ports": ports, "rules": [{"origin": r.origin, "attribute": r.attribute, "source": r.source,
-                                                           "ports": r.ports.label()} for r, _ in hits]})
+            yield Hit(
+                node,
+                f"{_ports_text(ports)} open to {hits[0][0].source}",
+                attribute=_rule_attr(hits[0][0]),
+                evidence={
+                    "ports": ports,
+                    "rules": [
+                        {
+                            "origin": r.origin,
+                            "attribute": r.attribute,
+                            "source": r.source,
+                            "ports": r.ports.label(),
+                        }
+                        for r, _ in hits
+                    ],
+                },
+            )
         elif unknown:
-            yield Hit(node, f"source of a rule covering {_ports_text(unknown[0].ports.overlaps(CRITICAL_PORTS)[:3])} "
-                            "is not statically known", attribute=_rule_attr(unknown[0]), status=Status.UNKNOWN)
+            yield Hit(
+                node,
+                f"source of a rule covering {_ports_text(unknown[0].ports.overlaps(CRITICAL_PORTS)[:3])} "
+                "is not statically known",
+                attribute=_rule_attr(unknown[0]),
+                status=Status.UNKNOWN,
+            )
 
 
 def _wide(cidr: str) -> bool:
@@ -463,8 +631,13 @@ def _wide(cidr: str) -> bool:
         return False
 
 
-@rule("NET008", area=NET, severity=Severity.HIGH, title="Overly permissive security group",
-      checkov=("CKV_AWS_277", "CKV_AWS_382"))
+@rule(
+    "NET008",
+    area=NET,
+    severity=Severity.HIGH,
+    title="Overly permissive security group",
+    checkov=("CKV_AWS_277", "CKV_AWS_382"),
+)
 def permissive_sg(rg: ResourceGraph) -> Iterator[Hit]:
     """Any-source ingress with protocol ``-1`` or the whole 0–65535 range; a data port open to a
     CIDR wider than /16; egress ``-1`` to the world from a security group attached to the data
@@ -501,20 +674,56 @@ def permissive_sg(rg: ResourceGraph) -> Iterator[Hit]:
             if r.action != "allow":
                 continue
             if r.direction == "ingress" and r.is_world and (r.ports.is_all or r.ports.size("tcp") == 65536):
-                reasons.append((f"any-source ingress on all {'protocols' if r.ports.is_all else 'TCP ports'}", r, None))
-            elif r.direction == "ingress" and r.source_kind in ("cidr", "world") and _wide(r.source) and r.ports.overlaps(DATA_PORTS):
-                reasons.append((f"data port {r.ports.overlaps(DATA_PORTS)[0]} open to {r.source} (wider than /16)", r, None))
+                reasons.append(
+                    (f"any-source ingress on all {'protocols' if r.ports.is_all else 'TCP ports'}", r, None)
+                )
+            elif (
+                r.direction == "ingress"
+                and r.source_kind in ("cidr", "world")
+                and _wide(r.source)
+                and r.ports.overlaps(DATA_PORTS)
+            ):
+                reasons.append(
+                    (
+                        f"data port {r.ports.overlaps(DATA_PORTS)[0]} open to {r.source} (wider than /16)",
+                        r,
+                        None,
+                    )
+                )
             elif r.direction == "egress" and r.is_world and r.ports.is_all and node.address in data_sgs:
-                reasons.append(("unrestricted egress to the internet from a data-tier security group", r, Severity.LOW))
+                reasons.append(
+                    ("unrestricted egress to the internet from a data-tier security group", r, Severity.LOW)
+                )
         if reasons:
             sev = None if any(s is None for _, _, s in reasons) else Severity.LOW
-            yield Hit(node, "; ".join(dict.fromkeys(t for t, _, _ in reasons)), attribute=_rule_attr(reasons[0][1]),
-                      severity=sev, evidence={"rules": [{"origin": r.origin, "attribute": r.attribute, "direction": r.direction,
-                                                         "source": r.source, "ports": r.ports.label()} for _, r, _ in reasons]})
+            yield Hit(
+                node,
+                "; ".join(dict.fromkeys(t for t, _, _ in reasons)),
+                attribute=_rule_attr(reasons[0][1]),
+                severity=sev,
+                evidence={
+                    "rules": [
+                        {
+                            "origin": r.origin,
+                            "attribute": r.attribute,
+                            "direction": r.direction,
+                            "source": r.source,
+                            "ports": r.ports.label(),
+                        }
+                        for _, r, _ in reasons
+                    ]
+                },
+            )
 
 
 # -- NET009 --------------------------------------------------------------------------------------
-@rule("NET009", area=NET, severity=Severity.LOW, title="Security group hygiene", checkov=("CKV2_AWS_5", "CKV2_AWS_12", "CKV_AWS_23"))
+@rule(
+    "NET009",
+    area=NET,
+    severity=Severity.LOW,
+    title="Security group hygiene",
+    checkov=("CKV2_AWS_5", "CKV2_AWS_12", "CKV_AWS_23"),
+)
 def sg_hygiene(rg: ResourceGraph) -> Iterator[Hit]:
     """A security group attached to nothing; an ``aws_default_security_group`` with rules; one
     security group written both inline and with separate rule resources (they overwrite each
@@ -547,31 +756,63 @@ def sg_hygiene(rg: ResourceGraph) -> Iterator[Hit]:
         ev: dict[str, Any] = {"rules_without_description": sorted(set(nodesc))}
         if sg.kind == "aws_default_security_group":
             if any(sg.attrs.get(k) for k in ("ingress", "egress")) or m.sg_rules.get(sg.address):
-                yield Hit(sg, "default security group has rules (everything launched without a group gets them)",
-                          attribute="ingress", evidence=ev)
+                yield Hit(
+                    sg,
+                    "default security group has rules (everything launched without a group gets them)",
+                    attribute="ingress",
+                    evidence=ev,
+                )
             continue
         if sg.meta.get("expanded") is False:
             continue
-        if not m.sg_members.get(sg.address) and sg.address not in referenced_as_source and not rg.referrers(sg.address):
+        if (
+            not m.sg_members.get(sg.address)
+            and sg.address not in referenced_as_source
+            and not rg.referrers(sg.address)
+        ):
             yield Hit(sg, "security group is attached to nothing", evidence=ev)
-        elif not m.sg_members.get(sg.address) and not any(
-            r.kind not in ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
-                           "aws_security_group") and r.block in ("resource", "k8s") for r in rg.referrers(sg.address)
-        ) and sg.address not in referenced_as_source:
-            yield Hit(sg, "security group is attached to nothing (only its own rules reference it)", evidence=ev)
+        elif (
+            not m.sg_members.get(sg.address)
+            and not any(
+                r.kind
+                not in (
+                    "aws_security_group_rule",
+                    "aws_vpc_security_group_ingress_rule",
+                    "aws_vpc_security_group_egress_rule",
+                    "aws_security_group",
+                )
+                and r.block in ("resource", "k8s")
+                for r in rg.referrers(sg.address)
+            )
+            and sg.address not in referenced_as_source
+        ):
+            yield Hit(
+                sg, "security group is attached to nothing (only its own rules reference it)", evidence=ev
+            )
         f = forms.get(sg.address, set())
         if "inline" in f and f & {"rule", "vpc_rule"}:
-            yield Hit(sg, "inline ingress/egress mixed with separate rule resources: they overwrite each other",
-                      attribute="ingress", evidence={**ev, "forms": sorted(f)})
+            yield Hit(
+                sg,
+                "inline ingress/egress mixed with separate rule resources: they overwrite each other",
+                attribute="ingress",
+                evidence={**ev, "forms": sorted(f)},
+            )
 
 
 # -- NET010 --------------------------------------------------------------------------------------
-_WEAK_ELB_POLICY = re.compile(r"^ELBSecurityPolicy-(2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$")
+_WEAK_ELB_POLICY = re.compile(
+    r"^ELBSecurityPolicy-(2015-05|2016-08|TLS-1-0-2015-04|TLS-1-1-2017-01|FS-2018-06|FS-1-1-2019-08)$"
+)
 _STRONG_CF = ("TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025")
 
 
-@rule("NET010", area=NET, severity=Severity.HIGH, title="Traffic served without modern TLS",
-      checkov=("CKV_AWS_2", "CKV_AWS_103", "CKV_AWS_376", "CKV_AWS_34", "CKV_AWS_174", "CKV2_AWS_20"))
+@rule(
+    "NET010",
+    area=NET,
+    severity=Severity.HIGH,
+    title="Traffic served without modern TLS",
+    checkov=("CKV_AWS_2", "CKV_AWS_103", "CKV_AWS_376", "CKV_AWS_34", "CKV_AWS_174", "CKV2_AWS_20"),
+)
 def tls_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
     """An HTTP ``aws_lb_listener`` whose ``default_action`` is not a redirect to HTTPS; an HTTPS/TLS
     listener whose ``ssl_policy`` allows TLS 1.0/1.1; a classic ELB listener with
@@ -605,48 +846,85 @@ def tls_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
         proto = lst.attrs.get("protocol")
         if isinstance(proto, str) and proto.upper() == "HTTP":
             actions = block(lst.attrs, "default_action")
-            redirect = any(str(a.get("type")) == "redirect" and any(
-                str(r.get("protocol", "#{protocol}")).upper() == "HTTPS" for r in block(a, "redirect")) for a in actions)
+            redirect = any(
+                str(a.get("type")) == "redirect"
+                and any(
+                    str(r.get("protocol", "#{protocol}")).upper() == "HTTPS" for r in block(a, "redirect")
+                )
+                for a in actions
+            )
             fixed = all(str(a.get("type")) == "fixed-response" for a in actions) and actions
             if not redirect and not fixed:
-                yield Hit(lst, "HTTP listener serves traffic instead of redirecting to HTTPS", attribute="default_action")
+                yield Hit(
+                    lst,
+                    "HTTP listener serves traffic instead of redirecting to HTTPS",
+                    attribute="default_action",
+                )
         elif isinstance(proto, str) and proto.upper() in ("HTTPS", "TLS"):
             pol = lst.attrs.get("ssl_policy")
             if isinstance(pol, str) and _WEAK_ELB_POLICY.match(pol):
                 yield Hit(lst, f"ssl_policy {pol} allows TLS 1.0/1.1", attribute="ssl_policy")
             elif isinstance(pol, Unresolved):
-                yield Hit(lst, "ssl_policy is not statically known", attribute="ssl_policy", status=Status.UNKNOWN)
+                yield Hit(
+                    lst, "ssl_policy is not statically known", attribute="ssl_policy", status=Status.UNKNOWN
+                )
         elif isinstance(proto, Unresolved):
-            yield Hit(lst, "listener protocol is not statically known", attribute="protocol", status=Status.UNKNOWN)
+            yield Hit(
+                lst, "listener protocol is not statically known", attribute="protocol", status=Status.UNKNOWN
+            )
     for elb in rg.resources("aws_elb"):
         for i, lst in enumerate(block(elb.attrs, "listener")):
             if str(lst.get("lb_protocol", "")).lower() == "http":
-                yield Hit(elb, "classic ELB listener with lb_protocol http", attribute=f"listener[{i}].lb_protocol")
+                yield Hit(
+                    elb, "classic ELB listener with lb_protocol http", attribute=f"listener[{i}].lb_protocol"
+                )
     for cf in rg.resources("aws_cloudfront_distribution"):
         reasons = []
         for key in ("default_cache_behavior", "ordered_cache_behavior"):
             for b in block(cf.attrs, key):
                 if b.get("viewer_protocol_policy") == "allow-all":
-                    reasons.append((f"{key}.viewer_protocol_policy = allow-all", f"{key}.viewer_protocol_policy"))
+                    reasons.append(
+                        (f"{key}.viewer_protocol_policy = allow-all", f"{key}.viewer_protocol_policy")
+                    )
         for vc in block(cf.attrs, "viewer_certificate"):
             mpv = vc.get("minimum_protocol_version")
             if tri(vc.get("cloudfront_default_certificate"), False) is True:
                 continue  # the default certificate is TLSv1 by design; use a custom certificate
             if isinstance(mpv, str) and mpv not in _STRONG_CF:
-                reasons.append((f"minimum_protocol_version {mpv} below TLSv1.2_2021", "viewer_certificate.minimum_protocol_version"))
+                reasons.append(
+                    (
+                        f"minimum_protocol_version {mpv} below TLSv1.2_2021",
+                        "viewer_certificate.minimum_protocol_version",
+                    )
+                )
             elif mpv is None:
-                reasons.append(("minimum_protocol_version defaults to TLSv1", "viewer_certificate.minimum_protocol_version"))
+                reasons.append(
+                    (
+                        "minimum_protocol_version defaults to TLSv1",
+                        "viewer_certificate.minimum_protocol_version",
+                    )
+                )
         for o in block(cf.attrs, "origin"):
             for c in block(o, "custom_origin_config"):
                 if c.get("origin_protocol_policy") == "http-only":
-                    reasons.append(("origin_protocol_policy = http-only", "origin.custom_origin_config.origin_protocol_policy"))
+                    reasons.append(
+                        (
+                            "origin_protocol_policy = http-only",
+                            "origin.custom_origin_config.origin_protocol_policy",
+                        )
+                    )
         if reasons:
             yield Hit(cf, "; ".join(t for t, _ in reasons), attribute=reasons[0][1])
 
 
 # -- NET011 --------------------------------------------------------------------------------------
-@rule("NET011", area=NET, severity=Severity.MEDIUM, title="Data store accepts unencrypted connections",
-      checkov=("CKV_AWS_30", "CKV_AWS_83", "CKV_AWS_81", "CKV2_AWS_69"))
+@rule(
+    "NET011",
+    area=NET,
+    severity=Severity.MEDIUM,
+    title="Data store accepts unencrypted connections",
+    checkov=("CKV_AWS_30", "CKV_AWS_83", "CKV_AWS_81", "CKV2_AWS_69"),
+)
 def not_encrypted_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
     """Redis/Valkey ElastiCache without ``transit_encryption_enabled``; an RDS instance whose
     parameter group does not set ``rds.force_ssl = 1`` (PostgreSQL < 15, SQL Server) or
@@ -684,8 +962,12 @@ def not_encrypted_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
         if tri(v, False) is False:
             yield Hit(c, "transit_encryption_enabled is not true", attribute="transit_encryption_enabled")
         elif tri(v) is None:
-            yield Hit(c, "transit_encryption_enabled is not statically known", attribute="transit_encryption_enabled",
-                      status=Status.UNKNOWN)
+            yield Hit(
+                c,
+                "transit_encryption_enabled is not statically known",
+                attribute="transit_encryption_enabled",
+                status=Status.UNKNOWN,
+            )
     for db in rg.resources("aws_db_instance"):
         engine = db.attrs.get("engine")
         if not isinstance(engine, str):
@@ -704,34 +986,54 @@ def not_encrypted_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
         pg = db.attrs.get("parameter_group_name")
         groups = targets(rg, db, ["parameter_group_name"], {"aws_db_parameter_group"})
         if pg is None or (isinstance(pg, str) and pg.startswith("default.")):
-            yield Hit(db, f"no parameter group sets {key} = 1 (default group)", attribute="parameter_group_name")
+            yield Hit(
+                db, f"no parameter group sets {key} = 1 (default group)", attribute="parameter_group_name"
+            )
             continue
         if not groups:
-            yield Hit(db, f"parameter group {pg} is not in the repository: {key} unknown", attribute="parameter_group_name",
-                      status=Status.UNKNOWN)
+            yield Hit(
+                db,
+                f"parameter group {pg} is not in the repository: {key} unknown",
+                attribute="parameter_group_name",
+                status=Status.UNKNOWN,
+            )
             continue
         params = {str(p.get("name")): p.get("value") for p in block(rg[groups[0]].attrs, "parameter")}
         val = params.get(key)
         if isinstance(val, Unresolved):
-            yield Hit(db, f"{key} is not statically known", attribute="parameter_group_name", status=Status.UNKNOWN)
+            yield Hit(
+                db, f"{key} is not statically known", attribute="parameter_group_name", status=Status.UNKNOWN
+            )
         elif str(val).upper() not in ("1", "ON", "TRUE"):
-            yield Hit(db, f"parameter group {groups[0]} does not set {key} = 1", attribute="parameter_group_name",
-                      evidence={"parameter_group": groups[0]})
+            yield Hit(
+                db,
+                f"parameter group {groups[0]} does not set {key} = 1",
+                attribute="parameter_group_name",
+                evidence={"parameter_group": groups[0]},
+            )
     for d in rg.resources("aws_opensearch_domain", "aws_elasticsearch_domain"):
         opts = block(d.attrs, "domain_endpoint_options")
         if not opts or tri(opts[0].get("enforce_https"), False) is False:
-            yield Hit(d, "domain_endpoint_options.enforce_https is not true", attribute="domain_endpoint_options.enforce_https")
+            yield Hit(
+                d,
+                "domain_endpoint_options.enforce_https is not true",
+                attribute="domain_endpoint_options.enforce_https",
+            )
     for k in rg.resources("aws_msk_cluster"):
         for v in attr_path(k.attrs, "encryption_info.encryption_in_transit.client_broker"):
             if isinstance(v, str) and v != "TLS":
-                yield Hit(k, f"client_broker = {v}", attribute="encryption_info.encryption_in_transit.client_broker")
+                yield Hit(
+                    k, f"client_broker = {v}", attribute="encryption_info.encryption_in_transit.client_broker"
+                )
     for ing in rg.resources("k8s:Ingress"):
         if not get_path(ing.attrs, "spec.tls"):
             yield Hit(ing, "Ingress without spec.tls serves plain HTTP", attribute="spec.tls")
 
 
 # -- NET012 --------------------------------------------------------------------------------------
-@rule("NET012", area=NET, severity=Severity.LOW, title="Certificate managed by hand", checkov=("CKV2_AWS_71",))
+@rule(
+    "NET012", area=NET, severity=Severity.LOW, title="Certificate managed by hand", checkov=("CKV2_AWS_71",)
+)
 def manual_certificates(rg: ResourceGraph) -> Iterator[Hit]:
     """An imported ``aws_acm_certificate`` (``private_key`` set: renewed by hand), or a
     DNS-validated certificate with no ``aws_acm_certificate_validation`` referencing it.
@@ -755,18 +1057,32 @@ def manual_certificates(rg: ResourceGraph) -> Iterator[Hit]:
           validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
         }
     """
-    validated = {t for v in rg.resources("aws_acm_certificate_validation")
-                 for t in targets(rg, v, ["certificate_arn"], {"aws_acm_certificate"})}
+    validated = {
+        t
+        for v in rg.resources("aws_acm_certificate_validation")
+        for t in targets(rg, v, ["certificate_arn"], {"aws_acm_certificate"})
+    }
     for cert in rg.resources("aws_acm_certificate"):
         if cert.attrs.get("private_key") is not None:
-            yield Hit(cert, "imported certificate (private_key set): renewal is manual", attribute="private_key")
+            yield Hit(
+                cert, "imported certificate (private_key set): renewal is manual", attribute="private_key"
+            )
         elif cert.attrs.get("validation_method") == "DNS" and cert.address not in validated:
-            yield Hit(cert, "DNS-validated certificate without aws_acm_certificate_validation", attribute="validation_method")
+            yield Hit(
+                cert,
+                "DNS-validated certificate without aws_acm_certificate_validation",
+                attribute="validation_method",
+            )
 
 
 # -- NET013 / NET014 ---------------------------------------------------------------------------------
-@rule("NET013", area=NET, severity=Severity.HIGH, title="Admin port reachable from the internet on a non-bastion",
-      checkov=("CKV_AWS_100",))
+@rule(
+    "NET013",
+    area=NET,
+    severity=Severity.HIGH,
+    title="Admin port reachable from the internet on a non-bastion",
+    checkov=("CKV_AWS_100",),
+)
 def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
     """An internet-exposure path (RULES.md §9) reaches SSH, RDP or WinRM on a resource that is not
     a bastion (``role = bastion`` tag, name ``bastion``/``jump``).  An admin port admitted from a
@@ -803,39 +1119,75 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
         admin = p.ports.overlaps(ADMIN_PORTS)
         if admin:
             reported.add(p.target)
-            yield Hit(node, f"{_ports_text(admin)} reachable from the internet: {p.text()}",
-                      status=Status.UNKNOWN if p.confidence == "uncertain" else Status.FAIL,
-                      evidence={"path": list(p.nodes), "path_ports": list(p.node_ports), "ports": admin, "hops": p.hops})
-    allowed_sgs = {sg for res, sgs in m.sgs.items() if (n := rg.get(res)) is not None and (
-        _is_bastion(n) or n.kind == "aws_ec2_instance_connect_endpoint") for sg in sgs}
+            yield Hit(
+                node,
+                f"{_ports_text(admin)} reachable from the internet: {p.text()}",
+                status=Status.UNKNOWN if p.confidence == "uncertain" else Status.FAIL,
+                evidence={
+                    "path": list(p.nodes),
+                    "path_ports": list(p.node_ports),
+                    "ports": admin,
+                    "hops": p.hops,
+                },
+            )
+    allowed_sgs = {
+        sg
+        for res, sgs in m.sgs.items()
+        if (n := rg.get(res)) is not None
+        and (_is_bastion(n) or n.kind == "aws_ec2_instance_connect_endpoint")
+        for sg in sgs
+    }
     for res, sgs in sorted(m.sgs.items()):
         node = rg.get(res)
-        if node is None or res in reported or _is_bastion(node) or node.kind in (
-                "aws_launch_template", "aws_launch_configuration", "aws_ec2_instance_connect_endpoint"):
+        if (
+            node is None
+            or res in reported
+            or _is_bastion(node)
+            or node.kind
+            in ("aws_launch_template", "aws_launch_configuration", "aws_ec2_instance_connect_endpoint")
+        ):
             continue
         for sg in sgs:
             for r in m.sg_rules.get(sg, ()):
                 if r.direction != "ingress" or r.action != "allow" or not r.ports.overlaps(ADMIN_PORTS):
                     continue
-                if r.is_world or r.source_kind == "unknown" or (r.source_kind == "sg" and r.source in allowed_sgs):
+                if (
+                    r.is_world
+                    or r.source_kind == "unknown"
+                    or (r.source_kind == "sg" and r.source in allowed_sgs)
+                ):
                     continue
                 if r.source_kind == "self":
                     continue
-                yield Hit(node, f"{_ports_text(r.ports.overlaps(ADMIN_PORTS))} admitted from {r.source} "
-                                "(not a bastion or Instance Connect endpoint)", severity=Severity.MEDIUM,
-                          attribute=_rule_attr(r), evidence={"sg": sg, "source": r.source})
+                yield Hit(
+                    node,
+                    f"{_ports_text(r.ports.overlaps(ADMIN_PORTS))} admitted from {r.source} "
+                    "(not a bastion or Instance Connect endpoint)",
+                    severity=Severity.MEDIUM,
+                    attribute=_rule_attr(r),
+                    evidence={"sg": sg, "source": r.source},
+                )
                 break
             else:
                 continue
             break
 
 
-_ACCESS_KINDS = ("aws_ec2_client_vpn_endpoint", "aws_vpn_connection", "aws_ec2_instance_connect_endpoint",
-                 "azurerm_bastion_host")
+_ACCESS_KINDS = (
+    "aws_ec2_client_vpn_endpoint",
+    "aws_vpn_connection",
+    "aws_ec2_instance_connect_endpoint",
+    "azurerm_bastion_host",
+)
 
 
-@rule("NET014", area=NET, severity=Severity.LOW, title="No managed remote-access path; public EKS endpoint",
-      checkov=("CKV_AWS_38", "CKV_AWS_39"))
+@rule(
+    "NET014",
+    area=NET,
+    severity=Severity.LOW,
+    title="No managed remote-access path; public EKS endpoint",
+    checkov=("CKV_AWS_38", "CKV_AWS_39"),
+)
 def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
     """Instances exist but the repository has no VPN, EC2 Instance Connect endpoint, SSM path
     (``AmazonSSMManagedInstanceCore`` attached, or ``ssm``/``ssmmessages`` VPC endpoints) or
@@ -867,11 +1219,19 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
             pub = tri(vc.get("endpoint_public_access"), True)
             cidrs = vc.get("public_access_cidrs", ["0.0.0.0/0"])
             if pub is True and isinstance(cidrs, list) and "0.0.0.0/0" in cidrs:
-                yield Hit(eks, "EKS API endpoint is public to 0.0.0.0/0", attribute="vpc_config.endpoint_public_access",
-                          severity=Severity.HIGH)
+                yield Hit(
+                    eks,
+                    "EKS API endpoint is public to 0.0.0.0/0",
+                    attribute="vpc_config.endpoint_public_access",
+                    severity=Severity.HIGH,
+                )
             elif pub is None or isinstance(cidrs, Unresolved):
-                yield Hit(eks, "EKS endpoint access is not statically known", status=Status.UNKNOWN,
-                          attribute="vpc_config.endpoint_public_access")
+                yield Hit(
+                    eks,
+                    "EKS endpoint access is not statically known",
+                    status=Status.UNKNOWN,
+                    attribute="vpc_config.endpoint_public_access",
+                )
     instances = [r for r in rg.resources("aws_instance", "aws_autoscaling_group") if not _is_bastion(r)]
     if not instances:
         return
@@ -882,7 +1242,9 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
             paths.append(r.address)
     for r in rg.resources("aws_iam_role"):
         arns = r.attrs.get("managed_policy_arns")
-        if isinstance(arns, list) and any(isinstance(a, str) and "AmazonSSMManagedInstanceCore" in a for a in arns):
+        if isinstance(arns, list) and any(
+            isinstance(a, str) and "AmazonSSMManagedInstanceCore" in a for a in arns
+        ):
             paths.append(r.address)
     for r in rg.resources("aws_vpc_endpoint"):
         svc = r.attrs.get("service_name")
@@ -892,8 +1254,12 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
     if paths or bastions:
         return
     anchor = rg.get("provider.aws") or instances[0]
-    yield Hit(anchor, f"{len(instances)} instance(s)/group(s) and no VPN, Instance Connect endpoint, SSM or bastion access path",
-              evidence={"instances": sorted(r.address for r in instances)[:20]})
+    yield Hit(
+        anchor,
+        f"{len(instances)} instance(s)/group(s) and no VPN, Instance Connect endpoint, SSM or bastion "
+        "access path",
+        evidence={"instances": sorted(r.address for r in instances)[:20]},
+    )
 
 
 # -- NET015 --------------------------------------------------------------------------------------
@@ -933,13 +1299,21 @@ def tier_violation(rg: ResourceGraph) -> Iterator[Hit]:
         node = rg.get(addr)
         if node is None:
             continue
-        yield Hit(node, "; ".join(dict.fromkeys(v.reason for v in vs)),
-                  evidence={"violations": [{"kind": v.kind, "reason": v.reason, **dict(v.evidence)} for v in vs]})
+        yield Hit(
+            node,
+            "; ".join(dict.fromkeys(v.reason for v in vs)),
+            evidence={"violations": [{"kind": v.kind, "reason": v.reason, **dict(v.evidence)} for v in vs]},
+        )
 
 
 # -- NET016 --------------------------------------------------------------------------------------
-@rule("NET016", area=NET, severity=Severity.MEDIUM, title="Flat network",
-      checkov=("CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232", "CKV_AWS_352", "CKV2_AWS_1"))
+@rule(
+    "NET016",
+    area=NET,
+    severity=Severity.MEDIUM,
+    title="Flat network",
+    checkov=("CKV_AWS_229", "CKV_AWS_230", "CKV_AWS_231", "CKV_AWS_232", "CKV_AWS_352", "CKV2_AWS_1"),
+)
 def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
     """One security group shared by resources of different tiers; a VPC with only public
     subnets; a data store sharing subnets with app or edge resources; a network ACL that
@@ -964,17 +1338,33 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
     m = _model(rg)
     for sg, members in sorted(m.sg_members.items()):
         node = rg.get(sg)
-        tiers = {m.tiers.get(a) for a in members if rg[a].kind not in ("aws_launch_template", "aws_launch_configuration")}
+        tiers = {
+            m.tiers.get(a)
+            for a in members
+            if rg[a].kind not in ("aws_launch_template", "aws_launch_configuration")
+        }
         tiers.discard(None)
         tiers.discard("")
         if node is not None and len(tiers) >= 2 and node.kind in SG_KINDS:
-            yield Hit(node, f"one security group shared across tiers ({', '.join(sorted(tiers))})",
-                      evidence={"members": sorted(members), "tiers": sorted(tiers)})
+            yield Hit(
+                node,
+                f"one security group shared across tiers ({', '.join(sorted(tiers))})",
+                evidence={"members": sorted(members), "tiers": sorted(tiers)},
+            )
     for vpc, info in sorted(m.vpcs.items()):
         node = rg.get(vpc)
         subs = [m.subnets[s] for s in info["subnets"] if s in m.subnets]
-        if node is not None and subs and all(s.cls == "public" for s in subs) and all(s.confidence == "route" for s in subs):
-            yield Hit(node, f"VPC has only public subnets ({len(subs)})", evidence={"subnets": [s.address for s in subs]})
+        if (
+            node is not None
+            and subs
+            and all(s.cls == "public" for s in subs)
+            and all(s.confidence == "route" for s in subs)
+        ):
+            yield Hit(
+                node,
+                f"VPC has only public subnets ({len(subs)})",
+                evidence={"subnets": [s.address for s in subs]},
+            )
     residents: dict[str, set[str]] = defaultdict(set)
     for res, subs in m.placement.items():
         t = m.tiers.get(res)
@@ -983,8 +1373,11 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
                 residents[s].add(t)
     for sub, tiers in sorted(residents.items()):
         if "data" in tiers and len(tiers) >= 2:
-            yield Hit(rg[sub], f"data store shares this subnet with {', '.join(sorted(tiers - {'data'}))} resources",
-                      evidence={"tiers": sorted(tiers)})
+            yield Hit(
+                rg[sub],
+                f"data store shares this subnet with {', '.join(sorted(tiers - {'data'}))} resources",
+                evidence={"tiers": sorted(tiers)},
+            )
     raw = rg.cache.get("network.raw")
     associated = set(raw.nacl_of.values()) if raw is not None else set()
     for nacl in rg.resources("aws_network_acl"):
@@ -992,8 +1385,12 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
         world = nacl_world_ports(rules, "ingress")
         bad = [p for p in (22, 3389) if ("tcp", p) in world]
         if world.is_all or bad:
-            yield Hit(nacl, "network ACL admits the internet to " + ("every port" if world.is_all else _ports_text(bad)),
-                      attribute="ingress", evidence={"ports": world.label()})
+            yield Hit(
+                nacl,
+                "network ACL admits the internet to " + ("every port" if world.is_all else _ports_text(bad)),
+                attribute="ingress",
+                evidence={"ports": world.label()},
+            )
         elif nacl.address not in associated:
             yield Hit(nacl, "network ACL is associated with no subnet")
 

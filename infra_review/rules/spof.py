@@ -39,7 +39,14 @@ def _hits(rg: ResourceGraph, rule_id: str) -> Iterator[Hit]:
                 "score": br.score,
                 "tree": br.tree,
             }
-        yield Hit(node, s.message, attribute=s.attribute, status=Status(s.status), evidence=evidence, severity=s.severity)
+        yield Hit(
+            node,
+            s.message,
+            attribute=s.attribute,
+            status=Status(s.status),
+            evidence=evidence,
+            severity=s.severity,
+        )
 
 
 @rule("SPOF01", area=Area.SPOF, severity=Severity.HIGH, title="Tier runs in a single availability zone")
@@ -229,8 +236,13 @@ def single_replica_workload(rg: ResourceGraph) -> Iterator[Hit]:
     yield from _hits(rg, "SPOF07")
 
 
-@rule("SPOF08", area=Area.SPOF, severity=Severity.HIGH, title="Articulation point of the runtime topology",
-      checkov=("CKV2_AWS_50",))
+@rule(
+    "SPOF08",
+    area=Area.SPOF,
+    severity=Severity.HIGH,
+    title="Articulation point of the runtime topology",
+    checkov=("CKV2_AWS_50",),
+)
 def articulation_point(rg: ResourceGraph) -> Iterator[Hit]:
     """A node of the runtime topology (network, compute and data nodes joined by subnet, route,
     load-balancer and allowed-flow edges) whose removal disconnects every entry point

@@ -119,8 +119,13 @@ def worst(findings: Sequence[Finding]) -> Severity | None:
     return max(sev) if sev else None
 
 
-def hover(rg: ResourceGraph, address: str, findings: Mapping[str, list[Finding]], extra: Sequence[str] = (),
-          members: Sequence[str] = ()) -> str:
+def hover(
+    rg: ResourceGraph,
+    address: str,
+    findings: Mapping[str, list[Finding]],
+    extra: Sequence[str] = (),
+    members: Sequence[str] = (),
+) -> str:
     """Hover text: address, kind, file:line, extra lines, findings (all escaped)."""
     res = rg.get(address)
     lines = [f"<b>{esc(address)}</b>"]
@@ -129,8 +134,10 @@ def hover(rg: ResourceGraph, address: str, findings: Mapping[str, list[Finding]]
         if res.source is not None and res.source.file:
             lines.append(esc(f"{res.source.file}:{res.source.line}" if res.source.line else res.source.file))
     if len(members) > 1:
-        lines.append(f"{len(members)} instances: " + esc(", ".join(short(m) for m in members[:4])
-                                                         + (" …" if len(members) > 4 else "")))
+        lines.append(
+            f"{len(members)} instances: "
+            + esc(", ".join(short(m) for m in members[:4]) + (" …" if len(members) > 4 else ""))
+        )
     lines.extend(extra)
     fs = [f for m in (members or [address]) for f in findings.get(m, ())]
     if fs:
@@ -152,13 +159,39 @@ _SYMBOLS = [
     (("aws_lb", "aws_alb", "aws_elb", "azurerm_lb", "azurerm_application_gateway"), "diamond"),
     (("aws_nat_gateway", "azurerm_nat_gateway", "google_compute_router_nat"), "square"),
     (("aws_internet_gateway",), "hexagon2"),
-    (("aws_autoscaling_group", "aws_ecs_service", "aws_eks_node_group", "azurerm_linux_virtual_machine_scale_set"),
-     "circle-dot"),
-    (("aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance", "google_sql_database_instance",
-      "azurerm_postgresql_flexible_server", "azurerm_mssql_server"), "star"),
-    (("aws_elasticache_cluster", "aws_elasticache_replication_group", "azurerm_redis_cache", "google_redis_instance"),
-     "hexagon"),
-    (("aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account", "aws_efs_file_system"), "square-open"),
+    (
+        (
+            "aws_autoscaling_group",
+            "aws_ecs_service",
+            "aws_eks_node_group",
+            "azurerm_linux_virtual_machine_scale_set",
+        ),
+        "circle-dot",
+    ),
+    (
+        (
+            "aws_db_instance",
+            "aws_rds_cluster",
+            "aws_rds_cluster_instance",
+            "google_sql_database_instance",
+            "azurerm_postgresql_flexible_server",
+            "azurerm_mssql_server",
+        ),
+        "star",
+    ),
+    (
+        (
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+            "azurerm_redis_cache",
+            "google_redis_instance",
+        ),
+        "hexagon",
+    ),
+    (
+        ("aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account", "aws_efs_file_system"),
+        "square-open",
+    ),
     (("aws_lambda_function",), "triangle-up"),
     (("aws_cloudfront_distribution", "aws_api_gateway_rest_api", "aws_apigatewayv2_api"), "diamond-wide"),
     (("k8s:Service", "k8s:Ingress"), "diamond"),

@@ -17,7 +17,8 @@ raw addresses so that click handlers can map a point back to the graph.
 >>> rg.add(Resource("aws_vpc.v", "aws_vpc"))
 >>> rg.add(Resource("aws_subnet.a", "aws_subnet", attrs={"vpc_id": U("aws_vpc.v.id", ("aws_vpc.v",)),
 ...                                                      "availability_zone": "eu-west-1a"}))
->>> rg.add(Resource("aws_instance.<script>", "aws_instance", attrs={"subnet_id": U("aws_subnet.a.id", ("aws_subnet.a",))}))
+>>> sub = U("aws_subnet.a.id", ("aws_subnet.a",))
+>>> rg.add(Resource("aws_instance.<script>", "aws_instance", attrs={"subnet_id": sub}))
 >>> fig = segmentation_map(rg)
 >>> [t.name for t in fig.data if t.name.startswith("app")]
 ['app tier']
@@ -69,10 +70,21 @@ COL_W = 10.0
 ROW_H = 6.0
 PAD = 0.5
 GAP = 3.0
-_HIDDEN = frozenset({"aws_launch_template", "aws_launch_configuration", "aws_network_interface",
-                     "aws_db_subnet_group", "aws_elasticache_subnet_group", "aws_eip"})
+_HIDDEN = frozenset(
+    {
+        "aws_launch_template",
+        "aws_launch_configuration",
+        "aws_network_interface",
+        "aws_db_subnet_group",
+        "aws_elasticache_subnet_group",
+        "aws_eip",
+    }
+)
 _OUTSIDE_KINDS = (DATA_KINDS | EDGE_KINDS | {"aws_lambda_function"}) - {
-    "aws_nat_gateway", "aws_internet_gateway", "aws_efs_mount_target"}
+    "aws_nat_gateway",
+    "aws_internet_gateway",
+    "aws_efs_mount_target",
+}
 _K8S_KINDS = ("k8s:Service", "k8s:Ingress", "k8s:NetworkPolicy")
 
 
@@ -135,17 +147,53 @@ def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence
         w = ncols * COL_W
         h = len(tiers) * ROW_H
         top = rows_top
-        lay.shapes.append(dict(type="rect", x0=x - PAD, x1=x + w + PAD, y0=top - h - PAD, y1=top + PAD,
-                               line=dict(color="#37474f", width=2), fillcolor="rgba(0,0,0,0)", layer="below"))
+        lay.shapes.append(
+            {
+                "type": "rect",
+                "x0": x - PAD,
+                "x1": x + w + PAD,
+                "y0": top - h - PAD,
+                "y1": top + PAD,
+                "line": {"color": "#37474f", "width": 2},
+                "fillcolor": "rgba(0,0,0,0)",
+                "layer": "below",
+            }
+        )
         cidr = m.vpcs.get(vpc, {}).get("cidr", "")
-        lay.annotations.append(dict(x=x - PAD, y=top + PAD, xanchor="left", yanchor="bottom", showarrow=False,
-                                    text=f"<b>{esc(short(vpc))}</b> {esc(cidr)}", font=dict(size=12, color="#263238")))
+        lay.annotations.append(
+            {
+                "x": x - PAD,
+                "y": top + PAD,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"<b>{esc(short(vpc))}</b> {esc(cidr)}",
+                "font": {"size": 12, "color": "#263238"},
+            }
+        )
         for ci, az in enumerate(azs):
-            lay.annotations.append(dict(x=x + (ci + 0.5) * COL_W, y=top - h - PAD - 0.4, yanchor="top", showarrow=False,
-                                        text=esc(az if az != UNKNOWN_AZ else "AZ unknown"), font=dict(size=11, color="#455a64")))
+            lay.annotations.append(
+                {
+                    "x": x + (ci + 0.5) * COL_W,
+                    "y": top - h - PAD - 0.4,
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "text": esc(az if az != UNKNOWN_AZ else "AZ unknown"),
+                    "font": {"size": 11, "color": "#455a64"},
+                }
+            )
         for ri, tier in enumerate(tiers):
-            lay.annotations.append(dict(x=x - PAD - 0.2, y=top - (ri + 0.5) * ROW_H, xanchor="right", showarrow=False,
-                                        text=f"<b>{TIER_LABEL[tier]}</b>", textangle=-90, font=dict(size=11, color=TIER_COLOUR[tier])))
+            lay.annotations.append(
+                {
+                    "x": x - PAD - 0.2,
+                    "y": top - (ri + 0.5) * ROW_H,
+                    "xanchor": "right",
+                    "showarrow": False,
+                    "text": f"<b>{TIER_LABEL[tier]}</b>",
+                    "textangle": -90,
+                    "font": {"size": 11, "color": TIER_COLOUR[tier]},
+                }
+            )
         cells: dict[tuple[int, int], list[Any]] = defaultdict(list)
         for s in subnets:
             ri = tiers.index(s.tier) if s.tier in tiers else len(tiers) - 1
@@ -157,16 +205,43 @@ def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence
                 y0 = top - (ri + 1) * ROW_H + 0.25
                 sw, sh = cw - 0.5, ROW_H - 0.5
                 dash = "dot" if s.confidence != "route" else "solid"
-                lay.shapes.append(dict(type="rect", x0=x0, x1=x0 + sw, y0=y0, y1=y0 + sh, layer="below",
-                                       line=dict(color=CLASS_LINE.get(s.cls, "#999"), width=1, dash=dash),
-                                       fillcolor=CLASS_FILL.get(s.cls, CLASS_FILL["unknown"])))
-                label = f"{esc(short(s.address), 40)} · {esc(s.cls)}" + (" (heuristic)" if s.confidence == "heuristic" else "")
-                lay.annotations.append(dict(x=x0 + 0.15, y=y0 + sh - 0.1, xanchor="left", yanchor="top", showarrow=False,
-                                            text=label, font=dict(size=9, color="#37474f")))
+                lay.shapes.append(
+                    {
+                        "type": "rect",
+                        "x0": x0,
+                        "x1": x0 + sw,
+                        "y0": y0,
+                        "y1": y0 + sh,
+                        "layer": "below",
+                        "line": {"color": CLASS_LINE.get(s.cls, "#999"), "width": 1, "dash": dash},
+                        "fillcolor": CLASS_FILL.get(s.cls, CLASS_FILL["unknown"]),
+                    }
+                )
+                label = f"{esc(short(s.address), 40)} · {esc(s.cls)}" + (
+                    " (heuristic)" if s.confidence == "heuristic" else ""
+                )
+                lay.annotations.append(
+                    {
+                        "x": x0 + 0.15,
+                        "y": y0 + sh - 0.1,
+                        "xanchor": "left",
+                        "yanchor": "top",
+                        "showarrow": False,
+                        "text": label,
+                        "font": {"size": 9, "color": "#37474f"},
+                    }
+                )
                 lay.pos.setdefault(s.address, (x0 + sw / 2, y0 + sh - 0.6))
                 groups = by_subnet.get(s.address, {})
-                keys = sorted(groups, key=lambda g: (TIERS.index(m.tiers.get(groups[g][0], "app"))
-                                                    if m.tiers.get(groups[g][0]) in TIERS else 3, g))
+                keys = sorted(
+                    groups,
+                    key=lambda g: (
+                        TIERS.index(m.tiers.get(groups[g][0], "app"))
+                        if m.tiers.get(groups[g][0]) in TIERS
+                        else 3,
+                        g,
+                    ),
+                )
                 for g, (px, py) in zip(keys, _grid(len(keys), x0, y0, sw, sh - 0.8), strict=True):
                     members = groups[g]
                     first = rg[members[0]]
@@ -176,8 +251,13 @@ def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence
                         lay.pos.setdefault(a, (px, py))
                     lay.group_pos.setdefault(g, (px, py))
         # internet gateways on the top edge
-        igws = [i for i, v in ((r.address, m.vpcs.get(vpc, {}).get("igws", ())) for r in rg.resources("aws_internet_gateway"))
-                if i in v]
+        igws = [
+            i
+            for i, v in (
+                (r.address, m.vpcs.get(vpc, {}).get("igws", ())) for r in rg.resources("aws_internet_gateway")
+            )
+            if i in v
+        ]
         for k, igw in enumerate(igws):
             px = x + w * (k + 1) / (len(igws) + 1)
             lay.markers.append(_Marker(igw, [igw], px, top + PAD, "edge", "aws_internet_gateway"))
@@ -200,10 +280,29 @@ def _place_outside(rg: ResourceGraph, m: NetworkModel, lay: _Layout, x: float, t
         return x
     w = COL_W * 0.9
     h = 3 * ROW_H
-    lay.shapes.append(dict(type="rect", x0=x - PAD, x1=x + w + PAD, y0=top - h - PAD, y1=top + PAD,
-                           line=dict(color="#90a4ae", width=1, dash="dash"), fillcolor="rgba(245,245,245,0.6)", layer="below"))
-    lay.annotations.append(dict(x=x - PAD, y=top + PAD, xanchor="left", yanchor="bottom", showarrow=False,
-                                text="<b>outside any VPC</b>", font=dict(size=12, color="#546e7a")))
+    lay.shapes.append(
+        {
+            "type": "rect",
+            "x0": x - PAD,
+            "x1": x + w + PAD,
+            "y0": top - h - PAD,
+            "y1": top + PAD,
+            "line": {"color": "#90a4ae", "width": 1, "dash": "dash"},
+            "fillcolor": "rgba(245,245,245,0.6)",
+            "layer": "below",
+        }
+    )
+    lay.annotations.append(
+        {
+            "x": x - PAD,
+            "y": top + PAD,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": "<b>outside any VPC</b>",
+            "font": {"size": 12, "color": "#546e7a"},
+        }
+    )
     for ri, tier in enumerate(TIERS):
         keys = sorted(groups.get(tier, {}))
         for g, (px, py) in zip(keys, _grid(len(keys), x, top - (ri + 1) * ROW_H, w, ROW_H), strict=True):
@@ -228,11 +327,30 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
     workloads = sorted({w for ws in selected.values() for w in ws})
     top = lay.bottom - 3.0
     h = 2 * ROW_H
-    lay.shapes.append(dict(type="rect", x0=-PAD, x1=max(width - GAP - PAD, COL_W), y0=top - h, y1=top,
-                           line=dict(color="#5c6bc0", width=1, dash="dash"), fillcolor="rgba(232,234,246,0.5)", layer="below"))
-    lay.annotations.append(dict(x=-PAD, y=top, xanchor="left", yanchor="bottom", showarrow=False,
-                                text="<b>Kubernetes</b> (Services/Ingresses above, workloads below; ✚ = isolated by a NetworkPolicy)",
-                                font=dict(size=11, color="#3949ab")))
+    lay.shapes.append(
+        {
+            "type": "rect",
+            "x0": -PAD,
+            "x1": max(width - GAP - PAD, COL_W),
+            "y0": top - h,
+            "y1": top,
+            "line": {"color": "#5c6bc0", "width": 1, "dash": "dash"},
+            "fillcolor": "rgba(232,234,246,0.5)",
+            "layer": "below",
+        }
+    )
+    lay.annotations.append(
+        {
+            "x": -PAD,
+            "y": top,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": "<b>Kubernetes</b> (Services/Ingresses/NetworkPolicies above, workloads below; "
+            "✚ = isolated by a NetworkPolicy)",
+            "font": {"size": 11, "color": "#3949ab"},
+        }
+    )
     front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
     lay.k8s_isolated = {w for o in objs if o.kind == "k8s:NetworkPolicy" for w in selected.get(o.address, ())}
     lay.k8s_links = [(o.address, w) for o in objs for w in selected.get(o.address, ())]
@@ -272,8 +390,10 @@ def segmentation_map(
     m = network_model(rg)
     fidx = findings_index(findings)
     lay = _Layout()
-    vpcs = sorted({s.vpc or "(no VPC)" for s in m.subnets.values()},
-                  key=lambda v: (-len(m.vpcs.get(v, {}).get("subnets", [])), v))
+    vpcs = sorted(
+        {s.vpc or "(no VPC)" for s in m.subnets.values()},
+        key=lambda v: (-len(m.vpcs.get(v, {}).get("subnets", [])), v),
+    )
     x = _place_vpcs(rg, m, lay, vpcs)
     x = _place_outside(rg, m, lay, x, 0.0)
     lay.width = max(x, COL_W)
@@ -288,19 +408,35 @@ def segmentation_map(
     shown: set[str] = set()
     for p in paths:
         # routing hops (route tables, subnets) are implied by where the markers sit
-        pts = [lay.pos[n] for n in p.nodes if n in lay.pos and (rg.get(n) is None or rg[n].kind not in
-                                                                ("aws_subnet", "aws_route_table", "aws_default_route_table"))]
+        pts = [
+            lay.pos[n]
+            for n in p.nodes
+            if n in lay.pos
+            and (
+                rg.get(n) is None
+                or rg[n].kind not in ("aws_subnet", "aws_route_table", "aws_default_route_table")
+            )
+        ]
         if len(pts) < 2:
             continue
         emph = target is not None
         # through a load balancer is the designed way in (orange); anything else is red
         rgb = "245,124,0" if p.via_lb else "211,47,47"
         name = "exposure via load balancer" if p.via_lb else "direct exposure"
-        traces.append(go.Scatter(
-            x=[q[0] for q in pts], y=[q[1] for q in pts], mode="lines", hoverinfo="text",
-            line=dict(color=f"rgba({rgb},{0.9 if emph else 0.5})", width=5 if emph else 3),
-            text=[esc(p.text(), 400)] * len(pts), name=name, legendgroup=name,
-            showlegend=name not in shown, customdata=[p.target] * len(pts)))
+        traces.append(
+            go.Scatter(
+                x=[q[0] for q in pts],
+                y=[q[1] for q in pts],
+                mode="lines",
+                hoverinfo="text",
+                line={"color": f"rgba({rgb},{0.9 if emph else 0.5})", "width": 5 if emph else 3},
+                text=[esc(p.text(), 400)] * len(pts),
+                name=name,
+                legendgroup=name,
+                showlegend=name not in shown,
+                customdata=[p.target] * len(pts),
+            )
+        )
         shown.add(name)
         lx, ly = pts[1] if len(pts) > 1 else pts[0]
         _ = (lx, ly)
@@ -327,14 +463,49 @@ def segmentation_map(
         mid_y.append(y0 + (y1 - y0) * 0.7)
         mid_t.append(esc(ports.label(), 30))
         if len(flows) <= max_flow_arrows:
-            lay.annotations.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                                        showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.2,
-                                        arrowcolor="rgba(63,127,217,0.65)", standoff=9, startstandoff=9))
+            lay.annotations.append(
+                {
+                    "x": x1,
+                    "y": y1,
+                    "ax": x0,
+                    "ay": y0,
+                    "xref": "x",
+                    "yref": "y",
+                    "axref": "x",
+                    "ayref": "y",
+                    "text": "",
+                    "showarrow": True,
+                    "arrowhead": 3,
+                    "arrowsize": 1.2,
+                    "arrowwidth": 1.2,
+                    "arrowcolor": "rgba(63,127,217,0.65)",
+                    "standoff": 9,
+                    "startstandoff": 9,
+                }
+            )
     if fx:
-        traces.append(go.Scatter(x=fx, y=fy, mode="lines", line=dict(color="rgba(63,127,217,0.35)", width=1.2),
-                                 hoverinfo="skip", name="allowed flow (SG)"))
-        traces.append(go.Scatter(x=mid_x, y=mid_y, mode="text", text=mid_t, textfont=dict(size=9, color="#1e4f9c"),
-                                 hoverinfo="skip", showlegend=False, name="flow ports"))
+        traces.append(
+            go.Scatter(
+                x=fx,
+                y=fy,
+                mode="lines",
+                line={"color": "rgba(63,127,217,0.35)", "width": 1.2},
+                hoverinfo="skip",
+                name="allowed flow (SG)",
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=mid_x,
+                y=mid_y,
+                mode="text",
+                text=mid_t,
+                textfont={"size": 9, "color": "#1e4f9c"},
+                hoverinfo="skip",
+                showlegend=False,
+                name="flow ports",
+            )
+        )
     if lay.k8s_links:
         kx: list[float | None] = []
         ky: list[float | None] = []
@@ -342,13 +513,27 @@ def segmentation_map(
             if a in lay.pos and b in lay.pos:
                 kx += [lay.pos[a][0], lay.pos[b][0], None]
                 ky += [lay.pos[a][1], lay.pos[b][1], None]
-        traces.append(go.Scatter(x=kx, y=ky, mode="lines", line=dict(color="rgba(92,107,192,0.5)", width=1, dash="dot"),
-                                 hoverinfo="skip", name="k8s selects"))
+        traces.append(
+            go.Scatter(
+                x=kx,
+                y=ky,
+                mode="lines",
+                line={"color": "rgba(92,107,192,0.5)", "width": 1, "dash": "dot"},
+                hoverinfo="skip",
+                name="k8s selects",
+            )
+        )
     # internet arrows to first hops --------------------------------------------------------------
     seen_first: set[str] = set()
     for p in m.exposures:
-        first = next((n for n in p.nodes[1:] if n in lay.pos and rg.get(n) is not None
-                      and rg[n].kind != "aws_internet_gateway"), None)
+        first = next(
+            (
+                n
+                for n in p.nodes[1:]
+                if n in lay.pos and rg.get(n) is not None and rg[n].kind != "aws_internet_gateway"
+            ),
+            None,
+        )
         if first is None or first in seen_first or len(seen_first) >= max_flow_arrows:
             continue
         seen_first.add(first)
@@ -364,29 +549,58 @@ def segmentation_map(
         texts, hovers, symbols, lines = [], [], [], []
         for mk in mks:
             n = len(mk.members)
-            texts.append(esc(short(mk.key, abbreviate=True), 22) + (f" ×{n}" if n > 1 else "")
-                         + (" ✚" if mk.key in lay.k8s_isolated else ""))
+            texts.append(
+                esc(short(mk.key, abbreviate=True), 22)
+                + (f" ×{n}" if n > 1 else "")
+                + (" ✚" if mk.key in lay.k8s_isolated else "")
+            )
             extra = [f"tier: {esc(m.tiers.get(mk.members[0], '?'))}"]
             subs = m.placement.get(mk.members[0], ())
             if subs:
-                extra.append("subnets: " + esc(", ".join(short(s) for s in subs[:4]) + (" …" if len(subs) > 4 else "")))
+                extra.append(
+                    "subnets: " + esc(", ".join(short(s) for s in subs[:4]) + (" …" if len(subs) > 4 else ""))
+                )
             ex = m.exposure_of(mk.members[0])
             if ex is not None:
                 extra.append(f"<b>internet-exposed</b> on {esc(ex.ports.label())} ({ex.hops} hop(s))")
             hovers.append(hover(rg, mk.members[0], fidx, extra, mk.members))
             symbols.append(kind_symbol(mk.kind))
             lines.append("#d32f2f" if any(a in exposed for a in mk.members) else "white")
-        traces.append(go.Scatter(
-            x=[mk.x for mk in mks], y=[mk.y for mk in mks], mode="markers+text", name=f"{TIER_LABEL.get(tier, 'other')} tier"
-            if tier else "other", text=texts, textposition="bottom center", textfont=dict(size=9, color="#263238"),
-            hovertext=hovers, hoverinfo="text", customdata=[mk.members[0] for mk in mks],
-            marker=dict(size=14, color=TIER_COLOUR.get(tier, "#7f8c8d"), symbol=symbols,
-                        line=dict(color=lines, width=2))))
+        traces.append(
+            go.Scatter(
+                x=[mk.x for mk in mks],
+                y=[mk.y for mk in mks],
+                mode="markers+text",
+                name=f"{TIER_LABEL.get(tier, 'other')} tier" if tier else "other",
+                text=texts,
+                textposition="bottom center",
+                textfont={"size": 9, "color": "#263238"},
+                hovertext=hovers,
+                hoverinfo="text",
+                customdata=[mk.members[0] for mk in mks],
+                marker={
+                    "size": 14,
+                    "color": TIER_COLOUR.get(tier, "#7f8c8d"),
+                    "symbol": symbols,
+                    "line": {"color": lines, "width": 2},
+                },
+            )
+        )
     # internet node --------------------------------------------------------------------------------
-    traces.append(go.Scatter(x=[inet[0]], y=[inet[1]], mode="markers+text", text=["INTERNET"], textposition="top center",
-                             marker=dict(size=22, color="#212121", symbol="hexagon"), name="INTERNET",
-                             hovertext=[f"INTERNET<br>{len(m.exposures)} exposure path(s)"], hoverinfo="text",
-                             customdata=[INTERNET]))
+    traces.append(
+        go.Scatter(
+            x=[inet[0]],
+            y=[inet[1]],
+            mode="markers+text",
+            text=["INTERNET"],
+            textposition="top center",
+            marker={"size": 22, "color": "#212121", "symbol": "hexagon"},
+            name="INTERNET",
+            hovertext=[f"INTERNET<br>{len(m.exposures)} exposure path(s)"],
+            hoverinfo="text",
+            customdata=[INTERNET],
+        )
+    )
     # finding badges -------------------------------------------------------------------------------
     bx, by, bt, bc, bh = [], [], [], [], []
     for mk in lay.markers:
@@ -401,33 +615,78 @@ def segmentation_map(
         rules = sorted({f.rule_id for f in fs})
         bh.append(f"{esc(short(mk.key))}: {len(fs)} finding(s)<br>" + esc(", ".join(rules), 200))
     if bx:
-        traces.append(go.Scatter(x=bx, y=by, mode="markers+text", text=bt, textfont=dict(size=8, color="white"),
-                                 marker=dict(size=15, color=bc, line=dict(color="white", width=1)), name="findings",
-                                 hovertext=bh, hoverinfo="text"))
+        traces.append(
+            go.Scatter(
+                x=bx,
+                y=by,
+                mode="markers+text",
+                text=bt,
+                textfont={"size": 8, "color": "white"},
+                marker={"size": 15, "color": bc, "line": {"color": "white", "width": 1}},
+                name="findings",
+                hovertext=bh,
+                hoverinfo="text",
+            )
+        )
     # side panel: exposure paths in words --------------------------------------------------------------
     panel = ["<b>Internet exposure</b>"]
     for p in m.exposures[:8]:
-        panel.append(f"• {esc(short(p.target, abbreviate=True), 30)}: {esc(p.ports.label(), 24)} · {p.hops} hop(s)"
-                     + (" via LB" if p.via_lb else "") + (" ?" if p.confidence != "certain" else ""))
+        panel.append(
+            f"• {esc(short(p.target, abbreviate=True), 30)}: {esc(p.ports.label(), 24)} · {p.hops} hop(s)"
+            + (" via LB" if p.via_lb else "")
+            + (" ?" if p.confidence != "certain" else "")
+        )
     if len(m.exposures) > 8:
         panel.append(f"… {len(m.exposures) - 8} more")
     if m.nonvpc:
         panel.append("<b>Outside VPC</b>")
-        panel.extend(f"• {esc(short(e.address, abbreviate=True), 30)}: {esc(e.reason, 34)}" for e in m.nonvpc[:5])
+        panel.extend(
+            f"• {esc(short(e.address, abbreviate=True), 30)}: {esc(e.reason, 34)}" for e in m.nonvpc[:5]
+        )
     if len(m.exposures) == 0 and not m.nonvpc:
         panel.append("none found")
-    lay.annotations.append(dict(x=1.01, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="top", align="left",
-                                showarrow=False, text="<br>".join(panel), font=dict(size=10, color="#263238"),
-                                bordercolor="#cfd8dc", borderwidth=1, bgcolor="rgba(255,255,255,0.9)"))
+    lay.annotations.append(
+        {
+            "x": 1.01,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            "showarrow": False,
+            "text": "<br>".join(panel),
+            "font": {"size": 10, "color": "#263238"},
+            "bordercolor": "#cfd8dc",
+            "borderwidth": 1,
+            "bgcolor": "rgba(255,255,255,0.9)",
+        }
+    )
     fig = go.Figure(data=traces)
     ncol = max(1.0, lay.width / COL_W)
     height = max(420, int((5.0 - lay.bottom) * 38) + 120)
     fig.update_layout(
-        title=title or f"Segmentation map — {len(m.subnets)} subnets, {len(lay.markers)} markers, {len(m.exposures)} exposure paths",
-        shapes=lay.shapes, annotations=lay.annotations, showlegend=True, hovermode="closest",
-        xaxis=dict(visible=False, range=[-2.5, lay.width + 0.5]), yaxis=dict(visible=False, range=[lay.bottom - 2.5, 7.0]),
-        width=int(min(2600, 380 + ncol * 300)), height=min(2400, height), plot_bgcolor="white", paper_bgcolor="white",
-        margin=dict(l=30, r=330, t=50, b=30),
-        legend=dict(orientation="h", yanchor="bottom", y=-0.06, xanchor="left", x=0.0, font=dict(size=10)),
+        title=title
+        or f"Segmentation map — {len(m.subnets)} subnets, {len(lay.markers)} markers, "
+        f"{len(m.exposures)} exposure paths",
+        shapes=lay.shapes,
+        annotations=lay.annotations,
+        showlegend=True,
+        hovermode="closest",
+        xaxis={"visible": False, "range": [-2.5, lay.width + 0.5]},
+        yaxis={"visible": False, "range": [lay.bottom - 2.5, 7.0]},
+        width=int(min(2600, 380 + ncol * 300)),
+        height=min(2400, height),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 30, "r": 330, "t": 50, "b": 30},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": -0.06,
+            "xanchor": "left",
+            "x": 0.0,
+            "font": {"size": 10},
+        },
     )
     return fig

@@ -62,7 +62,16 @@ _LAYER_KIND = {
     "aws_alb_target_group": 5,
 }
 _TIER_LAYER = {"edge": 4, "app": 6, "data": 7}
-_LAYER_NAMES = ["internet", "gateways", "route tables", "subnets / NAT", "edge", "target groups", "app", "data"]
+_LAYER_NAMES = [
+    "internet",
+    "gateways",
+    "route tables",
+    "subnets / NAT",
+    "edge",
+    "target groups",
+    "app",
+    "data",
+]
 
 
 def _layer(rg: ResourceGraph, tiers: dict[str, str], addr: str) -> int:
@@ -129,14 +138,32 @@ def topology_graph(
     bx, by = [], []
     for u, v in h.edges:
         (x0, y0), (x1, y1) = pos[u], pos[v]
-        hot = blast_for is not None and ((u in down or rep.get(blast_for) == u) and (v in down or rep.get(blast_for) == v))
+        hot = blast_for is not None and (
+            (u in down or rep.get(blast_for) == u) and (v in down or rep.get(blast_for) == v)
+        )
         (bx if hot else ex).extend([x0, x1, None])
         (by if hot else ey).extend([y0, y1, None])
-    traces: list[Any] = [go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="rgba(120,144,156,0.45)", width=1),
-                                    hoverinfo="skip", name="runtime edges")]
+    traces: list[Any] = [
+        go.Scatter(
+            x=ex,
+            y=ey,
+            mode="lines",
+            line={"color": "rgba(120,144,156,0.45)", "width": 1},
+            hoverinfo="skip",
+            name="runtime edges",
+        )
+    ]
     if bx:
-        traces.append(go.Scatter(x=bx, y=by, mode="lines", line=dict(color="rgba(211,47,47,0.7)", width=2.5),
-                                 hoverinfo="skip", name="blast path"))
+        traces.append(
+            go.Scatter(
+                x=bx,
+                y=by,
+                mode="lines",
+                line={"color": "rgba(211,47,47,0.7)", "width": 2.5},
+                hoverinfo="skip",
+                name="blast path",
+            )
+        )
     keys = list(h.nodes)
     colours, sizes, lines, widths, texts, hovers, symbols = [], [], [], [], [], [], []
     for k in keys:
@@ -144,8 +171,13 @@ def topology_graph(
         node = rg.get(first)
         tier = m.tiers.get(first, "")
         if blast_for is not None:
-            colour = "#d32f2f" if k in down else "#ff9800" if k in degraded else (
-                "#212121" if k == rep.get(blast_for) else "#cfd8dc")
+            colour = (
+                "#d32f2f"
+                if k in down
+                else "#ff9800"
+                if k in degraded
+                else ("#212121" if k == rep.get(blast_for) else "#cfd8dc")
+            )
         else:
             colour = "#212121" if first == INTERNET else TIER_COLOUR.get(tier, "#90a4ae")
         colours.append(colour)
@@ -164,11 +196,26 @@ def topology_graph(
             extra.append("<b>degraded</b> (redundant dependency left)")
         hovers.append(hover(rg, first, fidx, extra, members[k]) if node is not None else esc(first))
         symbols.append(kind_symbol(node.kind) if node is not None else "hexagon")
-    traces.append(go.Scatter(
-        x=[pos[k][0] for k in keys], y=[pos[k][1] for k in keys], mode="markers+text", name="nodes",
-        text=texts, textposition="middle right", textfont=dict(size=9), hovertext=hovers, hoverinfo="text",
-        customdata=[members[k][0] for k in keys],
-        marker=dict(color=colours, size=sizes, symbol=symbols, line=dict(color=lines, width=widths))))
+    traces.append(
+        go.Scatter(
+            x=[pos[k][0] for k in keys],
+            y=[pos[k][1] for k in keys],
+            mode="markers+text",
+            name="nodes",
+            text=texts,
+            textposition="middle right",
+            textfont={"size": 9},
+            hovertext=hovers,
+            hoverinfo="text",
+            customdata=[members[k][0] for k in keys],
+            marker={
+                "color": colours,
+                "size": sizes,
+                "symbol": symbols,
+                "line": {"color": lines, "width": widths},
+            },
+        )
+    )
     # finding badges
     fx, fy, ft, fc = [], [], [], []
     for k in keys:
@@ -180,42 +227,92 @@ def topology_graph(
             ft.append(str(len(fs)))
             fc.append(SEVERITY_COLOUR.get(sev, "#90a4ae") if sev is not None else "#90a4ae")
     if fx:
-        traces.append(go.Scatter(x=fx, y=fy, mode="markers+text", text=ft, textfont=dict(size=8, color="white"),
-                                 marker=dict(size=13, color=fc), name="findings", hoverinfo="skip"))
+        traces.append(
+            go.Scatter(
+                x=fx,
+                y=fy,
+                mode="markers+text",
+                text=ft,
+                textfont={"size": 8, "color": "white"},
+                marker={"size": 13, "color": fc},
+                name="findings",
+                hoverinfo="skip",
+            )
+        )
     used = sorted(layers)
-    annotations = [dict(x=float(li), y=tallest - 0.2, text=f"<b>{_LAYER_NAMES[li]}</b>", showarrow=False,
-                        font=dict(size=11, color="#546e7a")) for li in used]
+    annotations = [
+        {
+            "x": float(li),
+            "y": tallest - 0.2,
+            "text": f"<b>{_LAYER_NAMES[li]}</b>",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#546e7a"},
+        }
+        for li in used
+    ]
     if br is not None:
-        annotations.append(dict(
-            x=1.01, y=1.0, xref="paper", yref="paper", xanchor="left", yanchor="top", align="left", showarrow=False,
-            bordercolor="#cfd8dc", borderwidth=1, bgcolor="white", font=dict(size=10),
-            text="<br>".join([f"<b>Blast radius of {esc(short(br.address))}</b>",
-                              f"down: {len(br.down)} · degraded: {len(br.degraded)}",
-                              "by tier: " + esc(", ".join(f"{t} {n}" for t, n in br.by_tier.items()) or "—"),
-                              "AZs: " + esc(", ".join(br.azs) or "—"),
-                              f"entry points hit: {len(br.entry_points)}",
-                              f"data stores hit: {len(br.data_stores)}",
-                              f"score: {br.score}"])))
+        annotations.append(
+            {
+                "x": 1.01,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "bordercolor": "#cfd8dc",
+                "borderwidth": 1,
+                "bgcolor": "white",
+                "font": {"size": 10},
+                "text": "<br>".join(
+                    [
+                        f"<b>Blast radius of {esc(short(br.address))}</b>",
+                        f"down: {len(br.down)} · degraded: {len(br.degraded)}",
+                        "by tier: " + esc(", ".join(f"{t} {n}" for t, n in br.by_tier.items()) or "—"),
+                        "AZs: " + esc(", ".join(br.azs) or "—"),
+                        f"entry points hit: {len(br.entry_points)}",
+                        f"data stores hit: {len(br.data_stores)}",
+                        f"score: {br.score}",
+                    ]
+                ),
+            }
+        )
     fig = go.Figure(data=traces)
     fig.update_layout(
-        title=title or ("Runtime topology — SPOFs ringed" + (f"; blast radius of {esc(short(blast_for))}" if blast_for else "")),
-        annotations=annotations, showlegend=True, hovermode="closest", plot_bgcolor="white",
-        xaxis=dict(visible=False, range=[-0.5, max(used, default=0) + 1.6]),
-        yaxis=dict(visible=False, range=[-1.2, tallest + 0.4]),
-        width=1300, height=int(max(480, min(2400, 120 + tallest * 40))), margin=dict(l=20, r=240, t=50, b=20),
-        legend=dict(orientation="h", y=-0.02),
+        title=title
+        or (
+            "Runtime topology — SPOFs ringed"
+            + (f"; blast radius of {esc(short(blast_for))}" if blast_for else "")
+        ),
+        annotations=annotations,
+        showlegend=True,
+        hovermode="closest",
+        plot_bgcolor="white",
+        xaxis={"visible": False, "range": [-0.5, max(used, default=0) + 1.6]},
+        yaxis={"visible": False, "range": [-1.2, tallest + 0.4]},
+        width=1300,
+        height=int(max(480, min(2400, 120 + tallest * 40))),
+        margin={"l": 20, "r": 240, "t": 50, "b": 20},
+        legend={"orientation": "h", "y": -0.02},
     )
     return fig
 
 
-def az_spread(rg: ResourceGraph, findings: Iterable[Finding] | None = None, *, title: str | None = None) -> go.Figure:
+def az_spread(
+    rg: ResourceGraph, findings: Iterable[Finding] | None = None, *, title: str | None = None
+) -> go.Figure:
     """Resources per tier and availability zone (stacked); tiers on a single AZ are called out."""
     m = network_model(rg)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for res, azs in m.azs.items():
         node = rg.get(res)
         tier = m.tiers.get(res)
-        if node is None or not tier or node.kind in ("aws_launch_template", "aws_nat_gateway", "aws_network_interface"):
+        if (
+            node is None
+            or not tier
+            or node.kind in ("aws_launch_template", "aws_nat_gateway", "aws_network_interface")
+        ):
             continue
         for az in azs:
             counts[tier][az] += 1
@@ -224,29 +321,60 @@ def az_spread(rg: ResourceGraph, findings: Iterable[Finding] | None = None, *, t
     palette = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#9e9d24", "#5d4037"]
     traces = []
     for i, az in enumerate(azs):
-        traces.append(go.Bar(x=[t for t in tiers], y=[counts[t].get(az, 0) for t in tiers], name=esc(az),
-                             marker_color="#9e9e9e" if az == UNKNOWN_AZ else palette[i % len(palette)],
-                             hovertemplate=f"{esc(az)}<br>%{{x}}: %{{y}} resource(s)<extra></extra>"))
+        traces.append(
+            go.Bar(
+                x=list(tiers),
+                y=[counts[t].get(az, 0) for t in tiers],
+                name=esc(az),
+                marker_color="#9e9e9e" if az == UNKNOWN_AZ else palette[i % len(palette)],
+                hovertemplate=f"{esc(az)}<br>%{{x}}: %{{y}} resource(s)<extra></extra>",
+            )
+        )
     annotations = []
     spof01 = {s.evidence.get("tier") for s in find_spofs(rg, ["SPOF01"]) if s.status == "FAIL"}
     for t in tiers:
         known = [a for a in counts[t] if a != UNKNOWN_AZ]
         if len(known) == 1 or t in spof01:
-            annotations.append(dict(x=t, y=sum(counts[t].values()), text="single AZ ⚠", showarrow=True, arrowhead=2,
-                                    font=dict(color="#d32f2f")))
+            annotations.append(
+                {
+                    "x": t,
+                    "y": sum(counts[t].values()),
+                    "text": "single AZ ⚠",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "font": {"color": "#d32f2f"},
+                }
+            )
     fig = go.Figure(data=traces)
-    fig.update_layout(barmode="stack", title=title or "Availability-zone spread per tier (resource placements)",
-                      xaxis_title="tier", yaxis_title="placements (resource × AZ)", annotations=annotations,
-                      width=800, height=450, plot_bgcolor="white", legend_title_text="AZ")
+    fig.update_layout(
+        barmode="stack",
+        title=title or "Availability-zone spread per tier (resource placements)",
+        xaxis_title="tier",
+        yaxis_title="placements (resource × AZ)",
+        annotations=annotations,
+        width=800,
+        height=450,
+        plot_bgcolor="white",
+        legend_title_text="AZ",
+    )
     return fig
 
 
-_HOP_COLOUR = {"internet": "#212121", "aws_internet_gateway": "#607d8b", "aws_route_table": "#90a4ae",
-               "aws_subnet": "#b0bec5"}
+_HOP_COLOUR = {
+    "internet": "#212121",
+    "aws_internet_gateway": "#607d8b",
+    "aws_route_table": "#90a4ae",
+    "aws_subnet": "#b0bec5",
+}
 
 
-def exposure_path_figure(rg: ResourceGraph, path: ExposurePath | str, findings: Iterable[Finding] | None = None,
-                         *, title: str | None = None) -> go.Figure:
+def exposure_path_figure(
+    rg: ResourceGraph,
+    path: ExposurePath | str,
+    findings: Iterable[Finding] | None = None,
+    *,
+    title: str | None = None,
+) -> go.Figure:
     """One exposure path as a left-to-right chain of hops with ports and findings."""
     m = network_model(rg)
     if isinstance(path, str):
@@ -265,12 +393,33 @@ def exposure_path_figure(rg: ResourceGraph, path: ExposurePath | str, findings: 
         tier = m.tiers.get(addr, "")
         colours.append(_HOP_COLOUR.get(kind, TIER_COLOUR.get(tier, "#7f8c8d")))
         texts.append(esc(short(addr), 34) + (f"<br><b>:{esc(port, 30)}</b>" if port else ""))
-        hovers.append(hover(rg, addr, fidx, [f"port(s): {esc(port)}"] if port else []) if node is not None else esc(addr))
+        hovers.append(
+            hover(rg, addr, fidx, [f"port(s): {esc(port)}"] if port else [])
+            if node is not None
+            else esc(addr)
+        )
         symbols.append(kind_symbol(kind) if kind != "internet" else "hexagon")
     annotations = []
     for i in range(n - 1):
-        annotations.append(dict(x=i + 1, y=0, ax=i, ay=0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                                arrowhead=3, arrowwidth=2, arrowcolor="#d32f2f", standoff=14, startstandoff=14, text=""))
+        annotations.append(
+            {
+                "x": i + 1,
+                "y": 0,
+                "ax": i,
+                "ay": 0,
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 3,
+                "arrowwidth": 2,
+                "arrowcolor": "#d32f2f",
+                "standoff": 14,
+                "startstandoff": 14,
+                "text": "",
+            }
+        )
     badges_x, badges_t, badges_c = [], [], []
     for i, addr in enumerate(path.nodes):
         fs = fidx.get(addr, [])
@@ -279,17 +428,47 @@ def exposure_path_figure(rg: ResourceGraph, path: ExposurePath | str, findings: 
             badges_x.append(i + 0.18)
             badges_t.append(str(len(fs)))
             badges_c.append(SEVERITY_COLOUR.get(sev, "#90a4ae") if sev is not None else "#90a4ae")
-    traces: list[Any] = [go.Scatter(x=xs, y=[0] * n, mode="markers+text", text=texts, textposition="bottom center",
-                                    hovertext=hovers, hoverinfo="text", name="hops", customdata=list(path.nodes),
-                                    marker=dict(size=26, color=colours, symbol=symbols, line=dict(color="white", width=2)))]
+    traces: list[Any] = [
+        go.Scatter(
+            x=xs,
+            y=[0] * n,
+            mode="markers+text",
+            text=texts,
+            textposition="bottom center",
+            hovertext=hovers,
+            hoverinfo="text",
+            name="hops",
+            customdata=list(path.nodes),
+            marker={"size": 26, "color": colours, "symbol": symbols, "line": {"color": "white", "width": 2}},
+        )
+    ]
     if badges_x:
-        traces.append(go.Scatter(x=badges_x, y=[0.28] * len(badges_x), mode="markers+text", text=badges_t, name="findings",
-                                 textfont=dict(size=9, color="white"), marker=dict(size=16, color=badges_c), hoverinfo="skip"))
+        traces.append(
+            go.Scatter(
+                x=badges_x,
+                y=[0.28] * len(badges_x),
+                mode="markers+text",
+                text=badges_t,
+                name="findings",
+                textfont={"size": 9, "color": "white"},
+                marker={"size": 16, "color": badges_c},
+                hoverinfo="skip",
+            )
+        )
     fig = go.Figure(data=traces)
     fig.update_layout(
-        title=title or f"Exposure path to {esc(short(path.target))} — {esc(path.ports.label())}, {path.hops} hop(s)"
-        + (" via load balancer" if path.via_lb else "") + ("" if path.confidence == "certain" else " (uncertain)"),
-        annotations=annotations, showlegend=False, plot_bgcolor="white", hovermode="closest",
-        xaxis=dict(visible=False, range=[-0.6, n - 0.4]), yaxis=dict(visible=False, range=[-0.9, 0.6]),
-        width=max(700, 170 * n), height=300, margin=dict(l=20, r=20, t=60, b=20))
+        title=title
+        or f"Exposure path to {esc(short(path.target))} — {esc(path.ports.label())}, {path.hops} hop(s)"
+        + (" via load balancer" if path.via_lb else "")
+        + ("" if path.confidence == "certain" else " (uncertain)"),
+        annotations=annotations,
+        showlegend=False,
+        plot_bgcolor="white",
+        hovermode="closest",
+        xaxis={"visible": False, "range": [-0.6, n - 0.4]},
+        yaxis={"visible": False, "range": [-0.9, 0.6]},
+        width=max(700, 170 * n),
+        height=300,
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+    )
     return fig

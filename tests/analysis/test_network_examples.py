@@ -51,9 +51,13 @@ def test_three_tier_spofs_match_expected():
 def test_three_tier_planted_network_structure():
     m = network_model(graph("three-tier-aws"))
     data = [s for a, s in m.subnets.items() if ".aws_subnet.data[" in a]
-    assert len(data) == 3 and {s.cls for s in data} == {"public"}  # planted: data subnets on the public table
-    assert m.nat_serves == {"module.network.aws_nat_gateway.main[0]": tuple(
-        f"module.network.aws_subnet.private[{i}]" for i in range(3))}
+    assert len(data) == 3
+    assert {s.cls for s in data} == {"public"}
+    assert m.nat_serves == {
+        "module.network.aws_nat_gateway.main[0]": tuple(
+            f"module.network.aws_subnet.private[{i}]" for i in range(3)
+        )
+    }
 
 
 @pytest.mark.parametrize("kind", ["direct", "cdn", "azure", "gcp"])

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "analysis"))
-from _net_builders import build, three_tier  # noqa: E402
+from _net_builders import build, three_tier
 
-from infra_review.analysis.network import network_model  # noqa: E402
-from infra_review.graph import INTERNET  # noqa: E402
-from infra_review.model import Area, Finding, Resource, Severity, Status  # noqa: E402
-from infra_review.views import plots  # noqa: E402
+from infra_review.analysis.network import network_model
+from infra_review.graph import INTERNET
+from infra_review.model import Area, Finding, Resource, Severity, Status
+from infra_review.views import plots
 
 
 def trace(fig, name):
@@ -31,7 +31,7 @@ def test_segmentation_structure_three_tier():
     texts = [a.text for a in fig.layout.annotations]
     assert sum("· public" in t for t in texts) == 6
     assert sum("· private-egress" in t for t in texts) == 3
-    # markers: lb in 3 public subnets, nat + admin, two ASGs in 3 private subnets, db + cache in 3 data subnets, igw
+    # lb in 3 public subnets, nat + admin, two ASGs × 3 private subnets, db + cache × 3 data subnets, igw
     n_markers = sum(len(t.x) for t in fig.data if t.name.endswith("tier") or t.name == "other")
     assert n_markers == 3 + 2 + 6 + 6 + 1
     paths = trace(fig, "direct exposure") + trace(fig, "exposure via load balancer")
@@ -58,7 +58,14 @@ def test_segmentation_highlight_one_path():
 def test_segmentation_badges_and_hover_with_findings():
     rg = three_tier()
     findings = [
-        Finding("NET007", Area.NETWORK_SECURITY, Severity.CRITICAL, Status.FAIL, "aws_db_instance.main", "5432 open"),
+        Finding(
+            "NET007",
+            Area.NETWORK_SECURITY,
+            Severity.CRITICAL,
+            Status.FAIL,
+            "aws_db_instance.main",
+            "5432 open",
+        ),
         Finding("SPOF04", Area.SPOF, Severity.HIGH, Status.FAIL, "aws_db_instance.main", "single AZ"),
         Finding("NET001", Area.NETWORK_SECURITY, Severity.HIGH, Status.PASS, "aws_instance.admin", "ok"),
     ]
@@ -68,22 +75,37 @@ def test_segmentation_badges_and_hover_with_findings():
     assert set(badges.marker.color) == {"#7b1fa2"}  # worst severity: critical
     data = trace(fig, "data tier")[0]
     i = list(data.customdata).index("aws_db_instance.main")
-    assert "NET007" in data.hovertext[i] and "main.tf:" in data.hovertext[i]
+    assert "NET007" in data.hovertext[i]
+    assert "main.tf:" in data.hovertext[i]
 
 
 def test_segmentation_escapes_repository_strings():
-    rg = build({
-        "aws_vpc.v": ("aws_vpc", {"cidr_block": "<b>10.0.0.0/16</b>"}),
-        "aws_subnet.s": ("aws_subnet", {"vpc_id": "@aws_vpc.v", "availability_zone": "<i>az</i>"}),
-        "aws_instance.<script>alert(1)</script>": ("aws_instance", {"subnet_id": "@aws_subnet.s"}),
-    })
-    finding = Finding("NET001", Area.NETWORK_SECURITY, Severity.HIGH, Status.FAIL,
-                      "aws_instance.<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
-    for fig in (plots.segmentation_map(rg, [finding]), plots.topology_graph(rg, [finding]), plots.az_spread(rg)):
+    rg = build(
+        {
+            "aws_vpc.v": ("aws_vpc", {"cidr_block": "<b>10.0.0.0/16</b>"}),
+            "aws_subnet.s": ("aws_subnet", {"vpc_id": "@aws_vpc.v", "availability_zone": "<i>az</i>"}),
+            "aws_instance.<script>alert(1)</script>": ("aws_instance", {"subnet_id": "@aws_subnet.s"}),
+        }
+    )
+    finding = Finding(
+        "NET001",
+        Area.NETWORK_SECURITY,
+        Severity.HIGH,
+        Status.FAIL,
+        "aws_instance.<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+    )
+    for fig in (
+        plots.segmentation_map(rg, [finding]),
+        plots.topology_graph(rg, [finding]),
+        plots.az_spread(rg),
+    ):
         shown = [str(t.text) + str(t.hovertext) + str(t.name) for t in fig.data]
         shown += [str(a.text) for a in fig.layout.annotations] + [str(fig.layout.title.text)]
         blob = " ".join(shown)
-        assert "<script>" not in blob and "<img" not in blob and "<i>az" not in blob
+        assert "<script>" not in blob
+        assert "<img" not in blob
+        assert "<i>az" not in blob
         assert "<b>10.0.0.0" not in blob
 
 
@@ -92,8 +114,15 @@ def test_segmentation_collapses_count_instances_at_300_resources():
         "aws_vpc.v": ("aws_vpc", {"cidr_block": "10.0.0.0/16"}),
     }
     for i, az in enumerate(["eu-west-1a", "eu-west-1b", "eu-west-1c"]):
-        spec[f"aws_subnet.app[{i}]"] = ("aws_subnet", {"vpc_id": "@aws_vpc.v", "availability_zone": az,
-                                                      "cidr_block": f"10.0.{i}.0/24", "tags": {"Tier": "app"}})
+        spec[f"aws_subnet.app[{i}]"] = (
+            "aws_subnet",
+            {
+                "vpc_id": "@aws_vpc.v",
+                "availability_zone": az,
+                "cidr_block": f"10.0.{i}.0/24",
+                "tags": {"Tier": "app"},
+            },
+        )
     for i in range(300):
         spec[f"aws_instance.worker[{i}]"] = ("aws_instance", {"subnet_id": f"@aws_subnet.app[{i % 3}]"})
     rg = build(spec)
@@ -110,12 +139,18 @@ def test_segmentation_kubernetes_strip():
         ("k8s:Service", "api", {"spec": {"type": "LoadBalancer"}}),
         ("k8s:NetworkPolicy", "deny", {"spec": {"podSelector": {}}}),
     ]:
-        rg.add(Resource(f"k8s:core/{kind[4:]}/shop/{name}", kind, block="k8s", format="kubernetes", attrs=attrs))
+        rg.add(
+            Resource(f"k8s:core/{kind[4:]}/shop/{name}", kind, block="k8s", format="kubernetes", attrs=attrs)
+        )
     rg.add_edge("k8s:core/Service/shop/api", "k8s:core/Deployment/shop/api", "selects")
     rg.add_edge("k8s:core/NetworkPolicy/shop/deny", "k8s:core/Deployment/shop/api", "selects")
     fig = plots.segmentation_map(rg)
     ids = {c for t in fig.data for c in (t.customdata or ())}
-    assert {"k8s:core/Service/shop/api", "k8s:core/Deployment/shop/api", "k8s:core/NetworkPolicy/shop/deny"} <= ids
+    assert {
+        "k8s:core/Service/shop/api",
+        "k8s:core/Deployment/shop/api",
+        "k8s:core/NetworkPolicy/shop/deny",
+    } <= ids
     assert any("Kubernetes" in a.text for a in fig.layout.annotations)
 
 
@@ -124,8 +159,13 @@ def test_topology_marks_spofs_and_blast_overlay():
     fig = plots.topology_graph(rg)
     nodes = trace(fig, "nodes")[0]
     ringed = {c for c, w in zip(nodes.customdata, nodes.marker.line.width, strict=True) if w == 4}
-    assert ringed == {"aws_nat_gateway.main[0]", "aws_instance.admin", "aws_db_instance.main",
-                      "aws_elasticache_cluster.sessions", "aws_autoscaling_group.worker"}
+    assert ringed == {
+        "aws_nat_gateway.main[0]",
+        "aws_instance.admin",
+        "aws_db_instance.main",
+        "aws_elasticache_cluster.sessions",
+        "aws_autoscaling_group.worker",
+    }
     # subnets collapse: 9 subnets → 3 nodes
     assert sum(1 for t in nodes.text if t.startswith("subnet.")) == 3
     fig = plots.topology_graph(rg, blast_for="aws_nat_gateway.main[0]")
@@ -137,13 +177,19 @@ def test_topology_marks_spofs_and_blast_overlay():
 
 
 def test_az_spread_flags_single_az_tier():
-    rg = three_tier(**{
-        "aws_autoscaling_group.worker": ("aws_autoscaling_group", {"min_size": 2, "max_size": 2,
-                                                                   "vpc_zone_identifier": ["@aws_subnet.private[0]"]}),
-        "aws_autoscaling_group.web": ("aws_autoscaling_group", {"min_size": 2, "max_size": 2,
-                                                                "vpc_zone_identifier": ["@aws_subnet.private[0]"]}),
-        "aws_instance.admin": None,
-    })
+    rg = three_tier(
+        **{
+            "aws_autoscaling_group.worker": (
+                "aws_autoscaling_group",
+                {"min_size": 2, "max_size": 2, "vpc_zone_identifier": ["@aws_subnet.private[0]"]},
+            ),
+            "aws_autoscaling_group.web": (
+                "aws_autoscaling_group",
+                {"min_size": 2, "max_size": 2, "vpc_zone_identifier": ["@aws_subnet.private[0]"]},
+            ),
+            "aws_instance.admin": None,
+        }
+    )
     fig = plots.az_spread(rg)
     assert [t.name for t in fig.data] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
     assert [a.x for a in fig.layout.annotations] == ["app"]
@@ -153,7 +199,9 @@ def test_exposure_path_figure():
     rg = three_tier()
     fig = plots.exposure_path_figure(rg, "aws_elasticache_cluster.sessions")
     hops = trace(fig, "hops")[0]
-    assert list(hops.customdata) == list(network_model(rg).exposure_of("aws_elasticache_cluster.sessions").nodes)
+    assert list(hops.customdata) == list(
+        network_model(rg).exposure_of("aws_elasticache_cluster.sessions").nodes
+    )
     assert len(fig.layout.annotations) == len(hops.customdata) - 1  # one arrow per hop
     assert "6379" in fig.layout.title.text
     with pytest.raises(KeyError):
