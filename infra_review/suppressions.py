@@ -12,6 +12,8 @@ Where they count:
 - ``infra-review:ignore=<ids> <reason>`` on the first line of the resource's block (a trailing
   comment), on the comment lines directly above it (no blank line in between), or on/above the
   line the finding points at when that differs (a Dockerfile instruction, a nested block).
+- For a resource inside a module, the same places around each enclosing ``module "x" {``
+  call count too, so a finding in a vendored module can be suppressed where it is called.
 - ``checkov:skip=<CKV id>:<reason>`` in the same places **or anywhere inside the block**
   (Checkov's own convention, so existing annotations keep working).  It applies to a finding
   when the rule declares that Checkov id (``@rule(..., checkov=["CKV_AWS_24"])``; a declared
@@ -195,9 +197,7 @@ def _lines_on_or_above(lines: Sequence[str], line: int) -> list[int]:
     return out
 
 
-def directives_for(
-    lines: Sequence[str], start: int, end: int = 0, finding_line: int = 0
-) -> list[Directive]:
+def directives_for(lines: Sequence[str], start: int, end: int = 0, finding_line: int = 0) -> list[Directive]:
     """The directives that apply to a block at ``start``..``end`` (finding at ``finding_line``)."""
     near: set[int] = set(_lines_on_or_above(lines, start))
     if finding_line and finding_line != start:
@@ -234,6 +234,19 @@ def apply_inline_suppressions(
     return [_apply_one(f, rg, reader, checkov, memo) for f in findings]
 
 
+def _module_calls(rg: ResourceGraph, module: str) -> list[tuple[str, int, int]]:
+    """Source blocks (file, line, end_line) of the module calls enclosing a resource, innermost first."""
+    out: list[tuple[str, int, int]] = []
+    parts = module.split(".") if module else []
+    while len(parts) >= 2:
+        addr = ".".join(parts)
+        call = rg.get(addr) or rg.get(re.sub(r"\[[^\]]*\]$", "", addr))
+        if call is not None and call.source is not None and call.source.line:
+            out.append((call.source.file, call.source.line, call.source.end_line))
+        parts = parts[:-2]
+    return out
+
+
 def _apply_one(
     f: Finding,
     rg: ResourceGraph,
@@ -243,35 +256,37 @@ def _apply_one(
 ) -> Finding:
     if f.suppressed or f.status == Status.PASS or not f.file:
         return f
-    lines = reader.lines(f.file)
-    if lines is None:
-        return f
     res = rg.get(f.address)
     start, end = f.line, 0
     if res is not None and res.source is not None and res.source.file == f.file and res.source.line:
         start, end = res.source.line, res.source.end_line
+    # the resource's own block first, then each enclosing module call (vendored modules)
+    scopes: list[tuple[str, int, int, int]] = [(f.file, start, end, f.line)]
+    if res is not None and res.module:
+        scopes += [(file, line, end_line, 0) for file, line, end_line in _module_calls(rg, res.module)]
     ignored: list[str] = []
-    key = (f.file, start, end, f.line)
-    if key not in memo:
-        memo[key] = directives_for(lines, start, end, f.line)
-    for d in memo[key]:
-        if d.kind == "inline":
-            applies = f.rule_id.upper() in d.ids
-        else:
-            applies = _matches_checkov(d.ids[0], checkov.get(f.rule_id, ()))
-        if not applies:
-            continue
-        where = f"{f.file}:{d.line}"
-        if not d.reason:
-            spelled = "infra-review:ignore" if d.kind == "inline" else "checkov:skip"
-            ignored.append(f"{spelled} at {where} gives no reason, so it is not honoured")
-            continue
-        return dataclasses.replace(
-            f,
-            suppressed=True,
-            suppression_reason=d.reason[:300],
-            suppression_source=f"{d.source_label}:{where}",
-        )
+    for key in scopes:
+        if key not in memo:
+            lines = reader.lines(key[0])
+            memo[key] = directives_for(lines, key[1], key[2], key[3]) if lines is not None else []
+        for d in memo[key]:
+            if d.kind == "inline":
+                applies = f.rule_id.upper() in d.ids
+            else:
+                applies = _matches_checkov(d.ids[0], checkov.get(f.rule_id, ()))
+            if not applies:
+                continue
+            where = f"{key[0]}:{d.line}"
+            if not d.reason:
+                spelled = "infra-review:ignore" if d.kind == "inline" else "checkov:skip"
+                ignored.append(f"{spelled} at {where} gives no reason, so it is not honoured")
+                continue
+            return dataclasses.replace(
+                f,
+                suppressed=True,
+                suppression_reason=d.reason[:300],
+                suppression_source=f"{d.source_label}:{where}",
+            )
     if ignored:
         evidence: dict[str, Any] = dict(f.evidence)
         evidence["suppression_ignored"] = "; ".join(ignored)

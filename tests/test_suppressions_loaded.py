@@ -16,8 +16,9 @@ def _every(rg):
 
 
 _every.__doc__ = "Flags everything.\n\nRemediation\n-----------\nNone.\n"
-EVERY = rule("TST501", area=Area.IAC, severity=Severity.HIGH, title="every", checkov=["CKV_K8S_8"],
-             register=False)(_every).rule
+EVERY = rule(
+    "TST501", area=Area.IAC, severity=Severity.HIGH, title="every", checkov=["CKV_K8S_8"], register=False
+)(_every).rule
 
 TF = """\
 terraform {
@@ -98,3 +99,22 @@ def test_suppressions_with_real_loader_lines(repo):
     docker = [f for f in findings if f.address.startswith("docker:")]
     assert docker
     assert all(f.suppressed for f in docker)
+
+
+def test_suppression_at_the_module_call(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    (root / "modules" / "bucket").mkdir(parents=True)
+    (root / "modules" / "bucket" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "this" {\n  bucket = "x"\n}\n'
+    )
+    (root / "main.tf").write_text(
+        "# infra-review:ignore=TST501 vendored module, tracked upstream\n"
+        'module "quiet" {\n  source = "./modules/bucket"\n}\n\n'
+        'module "loud" {\n  source = "./modules/bucket"\n}\n'
+    )
+    result = load_repo(root, cache=False, isolate=False)
+    by_addr = {f.address: f for f in review(result.graph, rules=[EVERY])}
+    assert by_addr["module.quiet.aws_s3_bucket.this"].suppressed
+    assert by_addr["module.quiet.aws_s3_bucket.this"].suppression_source == "inline:main.tf:1"
+    assert not by_addr["module.loud.aws_s3_bucket.this"].suppressed
