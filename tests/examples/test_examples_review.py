@@ -83,3 +83,36 @@ def test_hardened_has_nothing_above_low() -> None:
 def test_known_gaps(gap: tuple[str, str, str]) -> None:
     example, rule_id, address = gap
     assert (rule_id, address) in _fails(EXAMPLES / example)
+
+
+def _vpc_paths(path: Path) -> list[dict[str, str]]:
+    """EXPECTED exposure rows that go through an internet gateway (the §9 VPC model)."""
+    return [r for r in parse_expected(path).paths if "aws_internet_gateway" in r["Path"]]
+
+
+@pytest.mark.parametrize("path", EXPECTED_FILES, ids=[p.parent.name for p in EXPECTED_FILES])
+def test_exposure_paths_match_the_network_model(path: Path) -> None:
+    """Every VPC exposure path of the answer sheet is the one the network analysis computes."""
+    rows = _vpc_paths(path)
+    if not rows:
+        pytest.skip("no VPC exposure paths listed")
+    network = pytest.importorskip("infra_review.analysis.network")
+    res = repo_loader.load_repo(path.parent, cache=False)
+    model = network.network_model(res.graph)
+    for row in rows:
+        got = model.exposure_of(row["Target"])
+        assert got is not None, f"no exposure path to {row['Target']}"
+        want_nodes = tuple(h.strip() for h in row["Path"].split("→"))
+        assert tuple(got.nodes) == want_nodes
+        want_ports = {int(p) for p in row["Ports"].split(",")}
+        got_ports = {p for _proto, lo, hi in got.ports.ranges for p in range(lo, hi + 1)}
+        assert got_ports == want_ports, row["Target"]
+
+
+def test_hardened_exposure_is_only_what_is_listed() -> None:
+    network = pytest.importorskip("infra_review.analysis.network")
+    path = EXAMPLES / "hardened-aws" / "EXPECTED.md"
+    res = repo_loader.load_repo(path.parent, cache=False)
+    model = network.network_model(res.graph)
+    listed = {r["Target"] for r in parse_expected(path).paths}
+    assert {p.target for p in model.exposures} == listed
