@@ -64,6 +64,7 @@ __all__ = [
     "iter_secrets",
     "redact",
     "scan_text",
+    "scan_tokens",
     "scan_value",
     "shannon_entropy",
 ]
@@ -263,6 +264,28 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(v) or _IDENTIFIER.match(v))
 
 
+def scan_tokens(key: str, text: str) -> SecretMatch | None:
+    """Known token formats only (no keyword, no entropy): safe on templates and free text.
+
+    >>> scan_tokens("expr", 'format("%s", "AKIAIOSFODNN7EXAMPLE")').kind
+    'aws_access_key_id'
+    >>> scan_tokens("url", "postgres://app:${var.pw}@db/app") is None
+    True
+    """
+    if not _ANY_TOKEN.search(text):
+        return None
+    for kind, pattern, desc in _TOKEN_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            if kind == "url_credentials" and is_placeholder(m.group(1)):
+                continue
+            secret = m.group(0)
+            return SecretMatch(
+                kind, key, redact(secret), len(secret), round(shannon_entropy(secret), 2), desc
+            )
+    return None
+
+
 def scan_value(key: str, value: Any) -> SecretMatch | None:
     """Judge one key/value pair; return a :class:`SecretMatch` or ``None``.
 
@@ -282,15 +305,9 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
     stripped = text.strip()
     if not stripped:
         return None
-    for kind, pattern, desc in _TOKEN_PATTERNS if _ANY_TOKEN.search(text) else ():
-        m = pattern.search(text)
-        if m:
-            if kind == "url_credentials" and is_placeholder(m.group(1)):
-                continue
-            secret = m.group(0)
-            return SecretMatch(
-                kind, key, redact(secret), len(secret), round(shannon_entropy(secret), 2), desc
-            )
+    token = scan_tokens(key, text)
+    if token is not None:
+        return token
     if is_placeholder(stripped):
         return None
     if "\n" in stripped or len(stripped) > 512:
@@ -358,7 +375,13 @@ def iter_secrets(value: Any, path: str = "") -> Iterator[tuple[str, SecretMatch]
             if m is not None:
                 yield p, m
             continue
-        if tv is Unresolved or tv is bool or tv is int or tv is float or v is None:
+        if tv is Unresolved:
+            # the expression text of an unknown value may still embed a literal token
+            m = scan_tokens(key, v.expr)
+            if m is not None:
+                yield p, m
+            continue
+        if tv is bool or tv is int or tv is float or v is None:
             continue
         if isinstance(v, Mapping):
             name = v.get("name", v.get("Name"))

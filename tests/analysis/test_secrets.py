@@ -82,6 +82,8 @@ def test_non_strings_are_never_secrets():
     assert scan_value("password", 12345) is None
     assert scan_value("password", True) is None
     assert scan_value("password", Unresolved("var.p")) is None
+    found = list(iter_secrets({"user_data": Unresolved('"export KEY=AKIAIOSFODNN7EXAMPLE ${var.x}"')}))
+    assert [(p, m.kind) for p, m in found] == [("user_data", "aws_access_key_id")]
     assert scan_value("password", None) is None
 
 
