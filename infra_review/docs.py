@@ -183,7 +183,8 @@ def render_rules_md(
         "public data) never drop.",
         "- **Suppress** one finding with a reason, in the reviewed file, on the block's first line "
         "or the comment lines directly above it: `# infra-review:ignore=NET007 office VPN only` "
-        "(also `//`, several ids comma-separated). Existing `#checkov:skip=CKV_AWS_24:reason` "
+        "(also `//`, several ids comma-separated; for a resource inside a module, also at the "
+        "`module` call). Existing `#checkov:skip=CKV_AWS_24:reason` "
         "comments are honoured for rules that list that Checkov id. A suppression without a "
         "reason is ignored, and suppressed findings stay in every report, marked.",
         "- **Baseline:** `infra-review scan PATH --create-baseline baseline.json` accepts today's "
