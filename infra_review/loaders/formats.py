@@ -121,6 +121,9 @@ SIZE_CLASSES: dict[str, str] = {
     SNIFF: "data",
     "dockerfile": "dockerfile",
     "dockerignore": "dockerfile",
+    "terragrunt": "hcl",
+    "bicep": "hcl",
+    "cloudformation": "data",
 }
 
 
@@ -192,6 +195,8 @@ def detect_by_name(rel_path: str) -> str | None:
         return "dockerignore"
     if _COMPOSE_RE.match(name):
         return "compose"
+    if low == "terragrunt.hcl" or low.endswith(".bicep"):
+        return "terragrunt" if low == "terragrunt.hcl" else "bicep"  # recorded: no loader yet
     if low.endswith((".yaml", ".yml")):
         return SNIFF
     if low.endswith(".json"):
@@ -206,6 +211,10 @@ _JSON_API_RE = re.compile(r"\"apiVersion\"\s*:")
 _JSON_KIND_RE = re.compile(r"\"kind\"\s*:\s*\"[A-Z]")
 _PLAN_FORMAT_RE = re.compile(r"\"format_version\"\s*:")
 _PLAN_BODY_RE = re.compile(r"\"(?:planned_values|resource_changes)\"\s*:")
+_CFN_RE = re.compile(r"^[\"']?AWSTemplateFormatVersion[\"']?\s*:", re.MULTILINE)
+_CFN_JSON_RE = re.compile(r"\"AWSTemplateFormatVersion\"\s*:|\"Type\"\s*:\s*\"AWS::[A-Za-z0-9]+::")
+_CFN_TYPE_RE = re.compile(r"^\s+Type:\s*[\"']?AWS::[A-Za-z0-9]+::", re.MULTILINE)
+_CFN_RESOURCES_RE = re.compile(r"^Resources\s*:", re.MULTILINE)
 _SNIFF_WINDOW = 256 * 1024
 
 
@@ -216,6 +225,13 @@ def sniff_kind(text: str, rel_path: str) -> str | None:
     'kubernetes'
     >>> sniff_kind("name: ci\\non: push\\n", ".github/workflows/ci.yml") is None
     True
+
+    CloudFormation is recognised so that it is reported as not reviewed (no loader yet),
+    rather than passing silently as "not an IaC file":
+
+    >>> sniff_kind("Resources:\\n  Bucket:\\n    Type: AWS::S3::Bucket\\n", "stack.yaml")
+    'cloudformation'
+
     """
     window = text if len(text) <= _SNIFF_WINDOW else text[:_SNIFF_WINDOW]
     if rel_path.lower().endswith(".json"):
@@ -224,9 +240,13 @@ def sniff_kind(text: str, rel_path: str) -> str | None:
             return "terraform_plan"
         if head in {"{", "["} and _JSON_API_RE.search(window) and _JSON_KIND_RE.search(window):
             return "kubernetes"
+        if head == "{" and _CFN_JSON_RE.search(window):
+            return "cloudformation"
         return None
     if _K8S_API_RE.search(window) and _K8S_KIND_RE.search(window):
         return "kubernetes"
+    if _CFN_RE.search(window) or (_CFN_RESOURCES_RE.search(window) and _CFN_TYPE_RE.search(window)):
+        return "cloudformation"
     return None
 
 

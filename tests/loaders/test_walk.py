@@ -215,3 +215,24 @@ def test_confined_reader(tmp_path: Path):
         "tpl",
     ):
         assert read(bad) is None, bad
+
+
+def test_unsupported_iac_is_reported_not_hidden(tmp_path: Path):
+    root = tmp_path / "r"
+    (root / "cfn").mkdir(parents=True)
+    (root / "cfn" / "stack.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
+    )
+    (root / "cfn" / "stack.json").write_text('{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}')
+    (root / "live").mkdir()
+    (root / "live" / "terragrunt.hcl").write_text('terraform {\n  source = "../modules/x"\n}\n')
+    (root / "main.bicep").write_text("param location string\n")
+    result = load_repo(root, cache=False)
+    got = {r.path: (r.kind, r.status, r.reason) for r in result.files}
+    assert got == {
+        "cfn/stack.json": ("cloudformation", FileStatus.SKIPPED, "no loader for cloudformation yet"),
+        "cfn/stack.yaml": ("cloudformation", FileStatus.SKIPPED, "no loader for cloudformation yet"),
+        "live/terragrunt.hcl": ("terragrunt", FileStatus.SKIPPED, "no loader for terragrunt yet"),
+        "main.bicep": ("bicep", FileStatus.SKIPPED, "no loader for bicep yet"),
+    }
+    assert not result.complete  # a reviewer must see that these were not reviewed
