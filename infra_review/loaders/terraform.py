@@ -369,6 +369,40 @@ class _JsonLines:
 
         return bisect.bisect_right(self.starts, pos), pos
 
+    def end_line(self, key_pos: int) -> int:
+        """Line where the JSON value following the key at ``key_pos`` ends (0 when unsure)."""
+        import bisect
+
+        t = self.text
+        i = t.find(":", key_pos + 1)
+        if i < 0:
+            return 0
+        i += 1
+        n = len(t)
+        while i < n and t[i] in " \t\r\n":
+            i += 1
+        if i >= n or t[i] not in "{[":
+            return bisect.bisect_right(self.starts, i)
+        depth = 0
+        in_str = False
+        while i < n:
+            c = t[i]
+            if in_str:
+                if c == "\\":
+                    i += 1
+                elif c == '"':
+                    in_str = False
+            elif c == '"':
+                in_str = True
+            elif c in "{[":
+                depth += 1
+            elif c in "}]":
+                depth -= 1
+                if depth == 0:
+                    return bisect.bisect_right(self.starts, i)
+            i += 1
+        return 0
+
 
 def _parse_json(pf: ParsedFile, text: str) -> None:
     try:
@@ -446,12 +480,13 @@ class _JsonConv:
             if not isinstance(body, dict):
                 continue
             attrs, blocks = self.body(btype, body, line, pos)
+            end = self.lines.end_line(pos) if line else 0
             out.append(
                 {
                     "type": btype,
                     "labels": labels,
                     "line": line,
-                    "end_line": line,
+                    "end_line": max(end, line),
                     "attrs": attrs,
                     "blocks": blocks,
                 }
