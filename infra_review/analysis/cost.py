@@ -222,6 +222,19 @@ class CostEstimate:
 
         return self._group(value)
 
+    def summary(self) -> str:
+        """One line for a notebook or report.
+
+        >>> CostEstimate((), "us-east-1", CostAssumptions()).summary()
+        '≈ $0.00/month for 0 priced resource(s); 0 not priced (on-demand list prices, us-east-1 default region)'
+        """
+        priced = {ln.address for ln in self.lines if ln.priced}
+        unpriced = {ln.address for ln in self.lines if not ln.priced}
+        return (
+            f"≈ ${self.total_usd:,.2f}/month for {len(priced)} priced resource(s); {len(unpriced)} not priced "
+            f"(on-demand list prices, {self.default_region} default region)"
+        )
+
     def to_rows(self) -> list[dict[str, Any]]:
         """Plain dicts, one per line (for tables and JSON)."""
         return [ln.to_dict() for ln in self.lines]
