@@ -226,13 +226,13 @@ class CostEstimate:
         """One line for a notebook or report.
 
         >>> CostEstimate((), "us-east-1", CostAssumptions()).summary()
-        '≈ $0.00/month for 0 priced resource(s); 0 not priced (on-demand list prices, us-east-1 default region)'
+        '≈ $0.00/month for 0 priced resource(s); 0 not priced (on-demand list prices, default us-east-1)'
         """
         priced = {ln.address for ln in self.lines if ln.priced}
         unpriced = {ln.address for ln in self.lines if not ln.priced}
         return (
-            f"≈ ${self.total_usd:,.2f}/month for {len(priced)} priced resource(s); {len(unpriced)} not priced "
-            f"(on-demand list prices, {self.default_region} default region)"
+            f"≈ ${self.total_usd:,.2f}/month for {len(priced)} priced resource(s); "
+            f"{len(unpriced)} not priced (on-demand list prices, default {self.default_region})"
         )
 
     def to_rows(self) -> list[dict[str, Any]]:
