@@ -989,6 +989,94 @@ def literal_ids_index(rg: ResourceGraph) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def _state_identity(btype: str, cfg: Mapping[str, Any], base_dir: str) -> tuple[str, ...] | None:
+    """A comparable identity of a state location (``None`` when not statically known)."""
+    import posixpath
+
+    def lit(*keys: str) -> tuple[str, ...] | None:
+        vals = [cfg.get(k) for k in keys]
+        if any(not isinstance(v, str) for v in vals):
+            return None
+        return (btype, *[str(v) for v in vals])
+
+    if btype == "s3":
+        return lit("bucket", "key")
+    if btype == "gcs":
+        return lit("bucket", "prefix") or lit("bucket")
+    if btype == "azurerm":
+        return lit("storage_account_name", "container_name", "key")
+    if btype == "local":
+        path = cfg.get("path", "terraform.tfstate")
+        if not isinstance(path, str):
+            return None
+        return ("local", posixpath.normpath(posixpath.join(base_dir, path)))
+    if btype in ("remote", "cloud"):
+        ws = _first_block(cfg.get("workspaces"))
+        org, name = cfg.get("organization"), ws.get("name")
+        if isinstance(org, str) and isinstance(name, str):
+            return ("remote", org, name)
+    return None
+
+
+_REMOTE_OUTPUT = re.compile(r"\.outputs(?:\.([A-Za-z_][\w-]*)|\[\s*\"([^\"]+)\"\s*\])")
+
+
+def remote_state_reads(rg: ResourceGraph) -> Iterator[tuple[Resource, str, Resource, str, str, bool]]:
+    """``(consumer, attribute, remote_state_data, producer_root, output, declared)`` for reads of
+    ``data.terraform_remote_state`` whose producer is a root module of this repository.
+
+    The producer is the root whose backend has the same state location (S3 bucket+key, GCS
+    bucket+prefix, azurerm account+container+key, a local path, an HCP workspace).
+    """
+    producers: dict[tuple[str, ...], str] = {}
+    for root in terraform_roots(rg):
+        be = backend_of(rg, root)
+        btype, cfg = (be[0], be[1]) if be else ("local", {})
+        ident = _state_identity(btype, cfg, root)
+        if ident is not None:
+            producers.setdefault(ident, root)
+    outputs: dict[str, set[str]] = defaultdict(set)
+    for o in rg.resources(block="output"):
+        if not o.module:
+            outputs[str(o.meta.get("root", "."))].add(o.name)
+    for ds in rg.resources("terraform_remote_state", block="data"):
+        backend, cfg = ds.attrs.get("backend"), ds.attrs.get("config")
+        if not isinstance(backend, str) or not isinstance(cfg, Mapping):
+            continue
+        import posixpath
+
+        ident = _state_identity(backend, cfg, posixpath.dirname(ds.file) if ds.file else ".")
+        producer = producers.get(ident) if ident is not None else None
+        if producer is None:
+            continue
+        seen: set[tuple[str, str]] = set()
+        for consumer, data in rg.dependents(ds.address, kinds={"ref"}):
+            attr = str(data.get("attr", ""))
+            for path, value in _walk_unresolved(consumer.attrs):
+                if ds.address not in value.refs or not (
+                    path == attr or path.startswith((attr + ".", attr + "["))
+                ):
+                    continue
+                for m in _REMOTE_OUTPUT.finditer(value.expr):
+                    name = m.group(1) or m.group(2)
+                    if (consumer.address, name) in seen:
+                        continue
+                    seen.add((consumer.address, name))
+                    yield consumer, path, ds, producer, name, name in outputs.get(producer, set())
+
+
+def _walk_unresolved(value: Any, path: str = "") -> Iterator[tuple[str, Unresolved]]:
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        p, v = stack.pop()
+        if isinstance(v, Unresolved):
+            yield p, v
+        elif isinstance(v, Mapping):
+            stack.extend((f"{p}.{k}" if p else str(k), x) for k, x in v.items())
+        elif isinstance(v, list | tuple):
+            stack.extend((f"{p}[{i}]", x) for i, x in enumerate(v))
+
+
 @rule(
     "IAC010",
     area=Area.IAC,
@@ -996,10 +1084,15 @@ def literal_ids_index(rg: ResourceGraph) -> dict[str, list[tuple[str, str]]]:
     title="Literal resource ids instead of cross-stack references",
 )
 def literal_resource_ids(rg: ResourceGraph) -> Iterator[Hit]:
-    """A resource or data source hardcodes ids of other infrastructure (``vpc-…``, ``subnet-…``, ``sg-…``).
+    """A block hardcodes ids of other infrastructure (``vpc-…``, ``subnet-…``, ``sg-…``), or reads an
+    undeclared remote-state output.
 
     Values that came from a variable or local are not counted here (the variable is the
-    interface); the finding is on the block where the literal is written.
+    interface); the finding is on the block where the literal is written.  Also flagged: a read
+    of ``data.terraform_remote_state.X.outputs.Y`` where X's state belongs to another root module
+    of this repository (same backend location) that declares no output ``Y`` — the plan fails,
+    or worse, a ``try()`` silently falls back.  (CloudFormation ``Fn::ImportValue`` checks wait
+    for a CloudFormation loader.)
 
     Why it matters
     --------------
@@ -1031,6 +1124,14 @@ def literal_resource_ids(rg: ResourceGraph) -> Iterator[Hit]:
                 f"{', '.join(sorted({p for p, _ in ids}))}",
                 ids[0][0],
                 evidence={"ids": [{"attribute": p, "id": v} for p, v in ids]},
+            )
+    for consumer, path, ds, producer, name, declared in remote_state_reads(rg):
+        if not declared:
+            yield Hit(
+                consumer,
+                f"reads output `{name}` of `{ds.address}`, which root `{producer}` does not declare",
+                path,
+                evidence={"remote_state": ds.address, "producer_root": producer, "output": name},
             )
 
 
