@@ -107,7 +107,7 @@ _NONPROD = re.compile(
     r"^(dev|develop|development|test|testing|sandbox|sbx|tmp|demo|scratch|playground)$", re.I
 )
 _PROD = re.compile(r"^(prod|production|prd|live)$", re.I)
-_ENV_KEYS = ("environment", "env", "stage", "tier")
+_ENV_KEYS = ("environment", "env", "stage")
 
 
 def _env_value(rg: ResourceGraph, r: Resource) -> str:
