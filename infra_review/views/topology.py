@@ -58,6 +58,8 @@ _LAYER_KIND = {
     "aws_default_subnet": 3,
     "aws_db_subnet_group": 3,
     "aws_elasticache_subnet_group": 3,
+    "aws_wafv2_web_acl": 4,
+    "aws_wafv2_web_acl_association": 4,
     "aws_lb_target_group": 5,
     "aws_alb_target_group": 5,
 }

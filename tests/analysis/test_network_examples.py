@@ -77,3 +77,32 @@ def test_hardened_paths_only_through_the_load_balancer():
 def test_hardened_has_no_spof():
     got = [(s.rule_id, s.address) for s in find_spofs(graph("hardened-aws")) if s.status == "FAIL"]
     assert got == []
+
+
+def _review(name: str, prefix: tuple[str, ...]):
+    from infra_review.review import run_review
+    from infra_review.rules import RULES
+
+    rg = graph(name)
+    run = run_review(rg, select=[r for r in RULES if r.startswith(prefix)])
+    assert not run.errors
+    return {(f.rule_id, f.address) for f in run.findings if f.status == "FAIL" and not f.suppressed}
+
+
+def test_three_tier_net_and_spof_findings_match_expected():
+    want = {(r[0], r[1]) for r in table("three-tier-aws", "Findings") if r[0].startswith(("NET", "SPOF"))}
+    assert _review("three-tier-aws", ("NET", "SPOF")) == want
+
+
+def test_hardened_has_no_net_or_spof_finding():
+    assert _review("hardened-aws", ("NET", "SPOF")) == set()
+
+
+def test_net014_flags_missing_access_path_on_the_provider():
+    from _net_builders import build
+
+    from infra_review.review import run_review
+
+    rg = build({"aws_instance.app": ("aws_instance", {"ami": "ami-1"})})
+    run = run_review(rg, select=["NET014"])
+    assert [(f.address, f.severity.label) for f in run.findings if f.status == "FAIL"] == [("provider.aws", "low")]
