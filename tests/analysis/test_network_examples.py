@@ -105,4 +105,5 @@ def test_net014_flags_missing_access_path_on_the_provider():
 
     rg = build({"aws_instance.app": ("aws_instance", {"ami": "ami-1"})})
     run = run_review(rg, select=["NET014"])
-    assert [(f.address, f.severity.label) for f in run.findings if f.status == "FAIL"] == [("provider.aws", "low")]
+    failed = [(f.address, f.severity.label) for f in run.findings if f.status == "FAIL"]
+    assert failed == [("provider.aws", "low")]
