@@ -67,6 +67,18 @@ def terraform_roots(rg: ResourceGraph) -> list[str]:
     return out
 
 
+_NON_DEPLOYED = frozenset({"examples", "example", "test", "tests", "testdata", "fixtures", "test-fixtures"})
+
+
+def is_example_root(root: str) -> bool:
+    """True for roots under ``examples/``, ``test/``, ``fixtures/``…: usage samples, not deployed stacks.
+
+    >>> is_example_root("examples/complete"), is_example_root("envs/prod"), is_example_root(".")
+    (True, False, False)
+    """
+    return any(part in _NON_DEPLOYED for part in root.split("/"))
+
+
 def _in_root(r: Resource, root: str | None) -> bool:
     return root is None or str(r.meta.get("root", ".")) == root
 
@@ -570,8 +582,9 @@ def _has_root_terraform(rg: ResourceGraph, root: str | None = None) -> bool:
 def no_remote_backend(rg: ResourceGraph) -> Iterator[Hit]:
     """The root module has no ``backend``/``cloud`` block, or uses ``backend "local"``.
 
-    Only repositories whose root module declares resources are judged (a repository that is
-    itself a reusable module has no backend by design).
+    Each root module that declares resources is judged (a repository that is itself a reusable
+    module has no backend by design); roots under ``examples/``, ``test(s)/`` or
+    ``fixtures/`` are usage samples and are skipped.
 
     Why it matters
     --------------
@@ -598,7 +611,7 @@ def no_remote_backend(rg: ResourceGraph) -> Iterator[Hit]:
         }
     """
     for root in terraform_roots(rg):
-        if not _has_root_terraform(rg, root):
+        if not _has_root_terraform(rg, root) or is_example_root(root):
             continue
         be = backend_of(rg, root)
         if be is None:
@@ -1397,7 +1410,11 @@ _DRIFT_CMD = re.compile(
 
 def drift_detection_evidence(rg: ResourceGraph) -> dict[str, Any]:
     """What the repository has for drift detection: CI files, scheduled drift jobs, AWS Config."""
-    ci = sorted(p for p in repo_paths(rg) if _CI_FILES.match(p))
+    loader_ci = rg.repo.get("ci_files")
+    ci = sorted(
+        {p for p in repo_paths(rg) if _CI_FILES.match(p)}
+        | set(loader_ci if isinstance(loader_ci, list) else ())
+    )
     scheduled: list[str] = []
     drift_jobs: list[str] = []
     for p in ci:

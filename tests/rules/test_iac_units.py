@@ -179,3 +179,13 @@ def test_iac009_secret_output_via_variable():
     (hit,) = _hits("IAC009", rg)
     assert hit.severity is Severity.MEDIUM
     assert hit.attribute == "sensitive"
+
+
+def test_iac004_skips_example_roots():
+    ex = Resource(
+        "examples/complete//aws_s3_bucket.b",
+        "aws_s3_bucket",
+        attrs={"bucket": "b"},
+        meta={"root": "examples/complete"},
+    )
+    assert _hits("IAC004", _rg(ex)) == []
