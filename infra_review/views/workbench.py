@@ -327,3 +327,193 @@ def sign_off_view(ws: Workspace, export_dir: str = "") -> w.VBox:
     box = w.VBox([name, outcome, summary, w.HBox([sign, export, target]), status])
     display(box)
     return box
+
+
+# -- network segmentation and SPOFs -------------------------------------------------------------
+def _paths(ws: Workspace) -> list[Any]:
+    from infra_review.analysis.network import network_model
+
+    return list(network_model(ws.graph).exposures)
+
+
+def exposure_summary(ws: Workspace) -> None:
+    """Every internet-exposure path (HTML table) and one text line per path (nbval checks it)."""
+    from infra_review.analysis.network import network_model
+
+    m = network_model(ws.graph)
+    rows = "".join(
+        f"<tr><td><code>{esc(p.target)}</code></td><td>{p.hops}</td><td>{esc(p.ports.label())}</td>"
+        f"<td>{esc(p.kind)}{' (uncertain)' if p.confidence != 'certain' else ''}</td>"
+        f"<td><small>{esc(p.text(), 2000)}</small></td></tr>"
+        for p in m.exposures
+    )
+    nonvpc = "".join(f"<li><code>{esc(e.address)}</code>: {esc(e.reason)}</li>" for e in m.nonvpc)
+    display(HTML(
+        f"<p><b>{len(m.exposures)} exposure path(s)</b> from the internet.</p>"
+        + (f"<table><tr><th>target</th><th>hops</th><th>ports</th><th>kind</th><th>path</th></tr>{rows}</table>" if rows else "")
+        + (f"<p><b>Exposed outside any VPC path:</b></p><ul>{nonvpc}</ul>" if nonvpc else "")
+    ))
+    print(f"{len(m.exposures)} exposure path(s), {len(m.nonvpc)} exposure(s) outside a VPC path")
+    for p in m.exposures:
+        print(f"  {p.target}: ports {p.ports.label()}, {p.hops} hop(s){' via LB' if p.via_lb else ''}")
+        print(f"    {p.text()}")
+    for e in m.nonvpc:
+        print(f"  {e.address}: {e.reason}")
+
+
+def segmentation_figure(ws: Workspace, highlight: str | None = None) -> Any:
+    """The segmentation map with findings as badges."""
+    from infra_review.views.plots import segmentation_map
+
+    return segmentation_map(ws.graph, ws.active(), highlight=highlight)
+
+
+def exposure_path_figure(ws: Workspace, index: int = 0) -> Any:
+    """Exposure path number ``index`` (most severe first) as a hop-by-hop chain."""
+    from infra_review.views.plots import exposure_path_figure as figure
+
+    paths = _paths(ws)
+    if not paths:
+        print("no internet-exposure path found")
+        return None
+    return figure(ws.graph, paths[min(index, len(paths) - 1)], ws.active())
+
+
+def filter_paths(paths: Sequence[Any], tiers: Mapping[str, str], *, vpc: str = "", tier: str = "",
+                 port: int | None = None, subnet_vpc: Mapping[str, str] | None = None) -> list[Any]:
+    """Exposure paths whose target is in ``tier``, whose nodes touch ``vpc``, exposing ``port``."""
+    out = []
+    for p in paths:
+        if tier and tiers.get(p.target, "") != tier:
+            continue
+        if port is not None and port not in p.ports:
+            continue
+        if vpc and subnet_vpc is not None and not any(subnet_vpc.get(n) == vpc for n in p.nodes):
+            continue
+        out.append(p)
+    return out
+
+
+def network_explorer(ws: Workspace) -> w.VBox:
+    """Pick a VPC, a tier and a port: the matching exposure paths, one of them drawn on the map."""
+    import plotly.graph_objects as go
+
+    from infra_review.analysis.network import network_model
+    from infra_review.views.plots import segmentation_map
+
+    m = network_model(ws.graph)
+    subnet_vpc = {s.address: s.vpc for s in m.subnets.values()}
+    vpc = w.Dropdown(options=[("any VPC", "")] + [(v, v) for v in sorted(m.vpcs)], description="VPC")
+    tier = w.Dropdown(options=[("any tier", ""), ("edge / DMZ", "edge"), ("app", "app"), ("data", "data")],
+                      description="tier")
+    port = w.Text(value="", placeholder="e.g. 22 or 5432", description="port")
+    path = w.Dropdown(options=[], description="path", layout=w.Layout(width="640px"))
+    info = w.HTML()
+    fig = go.FigureWidget(segmentation_map(ws.graph, ws.active()))
+
+    def refresh(*_: Any) -> None:
+        p_val = int(port.value) if port.value.strip().isdigit() else None
+        matches = filter_paths(m.exposures, m.tiers, vpc=vpc.value, tier=tier.value, port=p_val, subnet_vpc=subnet_vpc)
+        path.options = [(f"{p.target} — {p.ports.label()} — {p.hops} hop(s)", i) for i, p in enumerate(matches)]
+        info.value = f"<b>{len(matches)}</b> matching exposure path(s)"
+        chosen = matches[path.value] if matches and path.value is not None and path.value < len(matches) else None
+        new = segmentation_map(ws.graph, ws.active(), highlight=chosen)
+        with fig.batch_update():
+            fig.data = []
+            fig.add_traces(list(new.data))
+            fig.layout = new.layout
+
+    for ctl in (vpc, tier, path):
+        ctl.observe(refresh, names="value")
+    port.observe(refresh, names="value")
+    refresh()
+    box = w.VBox([w.HBox([vpc, tier, port]), path, info, fig])
+    display(box)
+    return box
+
+
+def spof_summary(ws: Workspace) -> None:
+    """SPOFs ranked by blast radius (HTML + text)."""
+    from infra_review.analysis.blast import rank_spofs
+
+    ranked = rank_spofs(ws.graph)
+    rows = "".join(
+        f"<tr><td>{n}</td><td><code>{esc(r.rule_id)}</code></td><td><code>{esc(r.address)}</code></td>"
+        f"<td>{r.score:g}</td><td>{len(r.blast.down)}</td><td>{esc(', '.join(r.blast.by_tier) or '-')}</td>"
+        f"<td>{esc(getattr(r.spof, 'message', ''), 300)}</td></tr>"
+        for n, r in enumerate(ranked, 1)
+    )
+    display(HTML(
+        "<table><tr><th>#</th><th>rule</th><th>resource</th><th>blast score</th><th>resources down</th>"
+        f"<th>tiers hit</th><th>why</th></tr>{rows}</table>" if rows else "<p>No single point of failure found.</p>"
+    ))
+    print(f"{len(ranked)} single point(s) of failure")
+    for n, r in enumerate(ranked, 1):
+        print(f"{n:>2}. {r.rule_id} {r.address}: score {r.score:g}, {len(r.blast.down)} resource(s) down")
+
+
+def az_spread_figure(ws: Workspace) -> Any:
+    """Resources per tier and availability zone."""
+    from infra_review.views.plots import az_spread
+
+    return az_spread(ws.graph, ws.active())
+
+
+def topology_figure(ws: Workspace, blast_for: str | None = None) -> Any:
+    """Runtime topology with SPOFs marked; the top SPOF's blast radius overlaid by default."""
+    from infra_review.analysis.blast import rank_spofs
+    from infra_review.views.plots import topology_graph
+
+    if blast_for is None:
+        ranked = rank_spofs(ws.graph)
+        blast_for = ranked[0].address if ranked else None
+    return topology_graph(ws.graph, ws.active(), blast_for=blast_for)
+
+
+def blast_html(ws: Workspace, address: str) -> str:
+    """What fails with ``address``: counts by tier/type/AZ, entry points and data stores hit."""
+    from infra_review.analysis.blast import blast_radius
+
+    b = blast_radius(ws.graph, address)
+    def li(items: Sequence[str]) -> str:
+        return ", ".join(f"<code>{esc(x, 120)}</code>" for x in items[:40]) or "none"
+    return (
+        f"<p><b>If <code>{esc(address)}</code> fails:</b> {len(b.down)} resource(s) down, "
+        f"{len(b.degraded)} degraded; score {b.score:g}{' (production)' if b.prod else ''}.</p>"
+        f"<p>by tier: {esc(b.by_tier or '-')}; by type: {esc(b.by_type or '-', 600)}; AZs: {esc(', '.join(b.azs) or '-')}</p>"
+        f"<p>entry points hit: {li(b.entry_points)}<br>data stores hit: {li(b.data_stores)}</p>"
+        f"<p>down: {li(b.down)}</p>"
+    )
+
+
+def spof_explorer(ws: Workspace) -> w.VBox:
+    """Pick any runtime resource: its blast radius on the topology, and what it takes down."""
+    import plotly.graph_objects as go
+
+    from infra_review.analysis.blast import rank_spofs
+    from infra_review.analysis.spof import runtime_topology
+    from infra_review.views.plots import topology_graph
+
+    ranked = [r.address for r in rank_spofs(ws.graph)]
+    nodes = [n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked]
+    options = [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
+    if not options:
+        print("no runtime topology to explore")
+        return w.VBox([])
+    pick = w.Dropdown(options=options, description="resource", layout=w.Layout(width="640px"))
+    info = w.HTML()
+    fig = go.FigureWidget(topology_graph(ws.graph, ws.active(), blast_for=pick.value))
+
+    def refresh(*_: Any) -> None:
+        info.value = blast_html(ws, pick.value)
+        new = topology_graph(ws.graph, ws.active(), blast_for=pick.value)
+        with fig.batch_update():
+            fig.data = []
+            fig.add_traces(list(new.data))
+            fig.layout = new.layout
+
+    pick.observe(refresh, names="value")
+    info.value = blast_html(ws, pick.value)
+    box = w.VBox([pick, info, fig])
+    display(box)
+    return box
