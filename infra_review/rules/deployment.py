@@ -322,6 +322,8 @@ def migration_in_init_container(rg: ResourceGraph) -> Iterator[Hit]:
           annotations: {argocd.argoproj.io/hook: PreSync}
     """
     for w in k8s.workloads(rg):
+        if w.kind in ("k8s:Job", "k8s:CronJob"):
+            continue  # a run-once Job is the right place for a migration
         lo, hi = k8s.effective_replicas(rg, w)
         if w.kind == "k8s:DaemonSet":
             lo = hi = 2  # one per node
