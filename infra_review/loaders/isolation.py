@@ -201,13 +201,17 @@ _BOOT = (
 )
 
 
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _safe_sys_path(exclude_root: str | None = None) -> list[str]:
     """The caller's ``sys.path`` minus relative entries ('' = the current directory)."""
     out = []
     for p in sys.path:
         if not p or not os.path.isabs(p):
             continue
-        if exclude_root and (p == exclude_root or p.startswith(exclude_root.rstrip(os.sep) + os.sep)):
+        if exclude_root and _within(p, exclude_root):
             continue
         out.append(p)
     return out
@@ -221,7 +225,7 @@ def _safe_sys_path(exclude_root: str | None = None) -> list[str]:
 class _Worker:
     """One worker process and its two pipe ends."""
 
-    def __init__(self, memory_bytes: int) -> None:
+    def __init__(self, memory_bytes: int, paths: list[str] | None = None) -> None:
         child_read, parent_write = os.pipe()
         parent_read, child_write = os.pipe()
         debug = bool(os.environ.get("INFRA_REVIEW_WORKER_DEBUG"))
@@ -232,7 +236,7 @@ class _Worker:
                     "-I",
                     "-c",
                     _BOOT,
-                    json.dumps(_safe_sys_path()),
+                    json.dumps(_safe_sys_path() if paths is None else paths),
                     str(child_read),
                     str(child_write),
                     str(memory_bytes),
@@ -249,12 +253,15 @@ class _Worker:
             os.close(child_write)
         self.inbox = Connection(parent_read, writable=False)
         self.outbox = Connection(parent_write, readable=False)
+        #: Every import path this worker was given (boot and per task).
+        self.known_paths: set[str] = set(_safe_sys_path() if paths is None else paths)
         self.task: ParseTask | None = None
         self.deadline = 0.0
         self.started = False
         self.tasks_done = 0
 
     def send(self, task: ParseTask, paths: list[str], import_timeout: float) -> None:
+        self.known_paths.update(paths)
         self.task = task
         self.started = False
         self.deadline = time.monotonic() + import_timeout
@@ -311,8 +318,8 @@ class WorkerPool:
         self.replaced = 0
         self.versions: dict[str, str] = {}
 
-    def _spawn(self) -> _Worker:
-        w = _Worker(self.memory_bytes)
+    def _spawn(self, paths: list[str] | None = None) -> _Worker:
+        w = _Worker(self.memory_bytes, paths)
         self.spawned += 1
         return w
 
@@ -342,6 +349,10 @@ class WorkerPool:
                     old.stop()
                 self.workers = []
             self.versions.update(wanted_versions)
+            if exclude_root:  # a worker that may import from inside this repository: replace it
+                for old in [w for w in self.workers if any(_within(p, exclude_root) for p in w.known_paths)]:
+                    old.stop()
+                    self.workers.remove(old)
             self.workers = [w for w in self.workers if w.alive()]
             return _Run(self, queue, want, timeout_s, import_timeout_s, exclude_root, extra_modules).go()
 
@@ -383,7 +394,7 @@ class _Run:
 
     def _start_worker(self) -> bool:
         try:
-            w = self.pool._spawn()
+            w = self.pool._spawn(self.paths)
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
             msg = f"could not start a parser process ({type(exc).__name__}); file not parsed"
             while self.queue:

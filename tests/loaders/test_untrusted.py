@@ -536,3 +536,24 @@ def test_json_and_yaml_data_are_sniffed_cheaply(repo, fake_format):
     assert result.file("main.tf").status is FileStatus.PARSED  # data files do not eat the budget
     bad = result.file("bad.yaml")
     assert (bad.kind, bad.status, _codes(bad)) == ("kubernetes", FileStatus.FAILED, ["DECODE_ERROR"])
+
+
+def test_workers_never_import_from_the_reviewed_repository(tmp_path, fake_format, monkeypatch):
+    from infra_review.loaders.isolation import get_pool
+
+    limits = _fresh_pool_limits()
+    repo_a = tmp_path / "a"
+    repo_b = tmp_path / "b"
+    (repo_b / "lib").mkdir(parents=True)
+    repo_a.mkdir()
+    (repo_a / "main.tf").write_text("ok = 1\n")
+    (repo_b / "main.tf").write_text("ok = 2\n")
+    monkeypatch.syspath_prepend(str(repo_b / "lib"))  # e.g. a script run from inside repo b
+    _load(repo_a, limits=limits)
+    pool = get_pool(limits.worker_memory_bytes)
+    before = {w.proc.pid for w in pool.workers}
+    assert any(str(repo_b / "lib") in w.known_paths for w in pool.workers)
+    result = _load(repo_b, limits=limits)
+    assert result.file("main.tf").status is FileStatus.PARSED
+    assert not {w.proc.pid for w in pool.workers} & before
+    assert not any(str(repo_b / "lib") in w.known_paths for w in pool.workers)
