@@ -134,7 +134,9 @@ def _service(name: str, svc: dict[str, Any], base_dir: str, lines: dict[str, int
         attrs["build_context_path"] = ctx
         df = b["dockerfile"]
         attrs["build_dockerfile_path"] = (
-            resolve_in_root(ctx, str(df)) if ctx is not None and isinstance(df, str) else None
+            resolve_in_root(ctx, str(df))
+            if ctx is not None and isinstance(df, str) and "dockerfile_inline" not in b
+            else None
         )
     attrs["networks"] = _names(svc.get("networks"))
     attrs["secrets"] = _names(svc.get("secrets"))
