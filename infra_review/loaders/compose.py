@@ -128,7 +128,8 @@ def _service(name: str, svc: dict[str, Any], base_dir: str, lines: dict[str, int
     if isinstance(b, dict):
         b = dict(b)
         b.setdefault("context", ".")
-        b.setdefault("dockerfile", "Dockerfile")
+        if "dockerfile_inline" not in b:
+            b.setdefault("dockerfile", "Dockerfile")
         attrs["build"] = b
         ctx = resolve_in_root(base_dir, str(b["context"]))
         attrs["build_context_path"] = ctx
