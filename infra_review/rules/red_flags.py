@@ -1007,7 +1007,12 @@ def _s3_public(rg: ResourceGraph, bucket: Resource) -> Iterator[Hit]:
         public_stmts += [(where, s) for s in stmts]
         if unk:
             unknown_parts.append(where)
-    acl_blocked = flags["ignore_public_acls"] is True or flags["block_public_acls"] is True
+    # BucketOwnerEnforced disables ACLs altogether (S3 object ownership docs)
+    enforced = any(
+        _first_block(oc.attrs.get("rule")).get("object_ownership") == "BucketOwnerEnforced"
+        for oc in linked(rg, bucket, ["aws_s3_bucket_ownership_controls"])
+    )
+    acl_blocked = enforced or flags["ignore_public_acls"] is True or flags["block_public_acls"] is True
     policy_blocked = flags["restrict_public_buckets"] is True or flags["block_public_policy"] is True
     reasons: list[str] = []
     attribute = ""
@@ -1398,6 +1403,17 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
                 attr,
                 severity=ADMIN_MANAGED_POLICIES[name],
                 evidence={"policy_arn": arn},
+            )
+    for perm in rg.resources("aws_lambda_permission"):
+        principal = perm.attrs.get("principal")
+        scoped = any(perm.attrs.get(k) for k in ("source_arn", "source_account", "principal_org_id"))
+        if principal == "*" and not scoped:
+            yield Hit(
+                perm,
+                'Lambda permission lets any principal ("*") invoke the function',
+                "principal",
+                severity=Severity.HIGH,
+                evidence={"action": str(perm.attrs.get("action", ""))},
             )
     yield from _gcp_azure_iam(rg)
     yield from _k8s_rbac(rg)

@@ -299,3 +299,32 @@ def test_red006_count_instances_linked_exactly():
         attrs={"bucket": Unresolved("aws_s3_bucket.m.id", refs=("aws_s3_bucket.m",)), **flags},
     )
     assert _hits("RED006", _rg(b0, b1, pab_all)) == []
+
+
+def test_red006_bucket_owner_enforced_disables_acls():
+    b = Resource("aws_s3_bucket.s", "aws_s3_bucket", attrs={"bucket": "s", "acl": "public-read"})
+    oc = Resource(
+        "aws_s3_bucket_ownership_controls.s",
+        "aws_s3_bucket_ownership_controls",
+        attrs={
+            "bucket": Unresolved("aws_s3_bucket.s.id", refs=("aws_s3_bucket.s",)),
+            "rule": [{"object_ownership": "BucketOwnerEnforced"}],
+        },
+    )
+    (hit,) = _hits("RED006", _rg(b, oc))
+    assert hit.attribute == "public_access_block"  # only the missing block remains
+    assert hit.severity is Severity.HIGH
+
+
+def test_red007_public_lambda_permission():
+    open_ = Resource(
+        "aws_lambda_permission.o",
+        "aws_lambda_permission",
+        attrs={"action": "lambda:InvokeFunction", "principal": "*"},
+    )
+    scoped = Resource(
+        "aws_lambda_permission.s",
+        "aws_lambda_permission",
+        attrs={"action": "lambda:InvokeFunction", "principal": "*", "source_account": "123456789012"},
+    )
+    assert [h.resource.address for h in _hits("RED007", _rg(open_, scoped))] == ["aws_lambda_permission.o"]
