@@ -133,7 +133,7 @@ def _service(name: str, svc: dict[str, Any], base_dir: str, lines: dict[str, int
         attrs["build"] = b
         ctx = resolve_in_root(base_dir, str(b["context"]))
         attrs["build_context_path"] = ctx
-        df = b["dockerfile"]
+        df = b.get("dockerfile")
         attrs["build_dockerfile_path"] = (
             resolve_in_root(ctx, str(df))
             if ctx is not None and isinstance(df, str) and "dockerfile_inline" not in b
