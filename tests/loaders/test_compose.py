@@ -110,3 +110,12 @@ def test_env_file_is_never_read(tmp_path):
     svc = rg["compose:compose.yaml/a"]
     assert svc.attrs["env_file"] == ["../outside.env"]
     assert "do-not-read" not in repr(list(rg.all()))
+
+
+def test_inline_dockerfile_build():
+    text = "services:\n  a:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine:3.20\n"
+    pf = compose.parse_file("compose.yaml", text, "compose")
+    assert pf.status == FileStatus.PARSED
+    attrs = pf.data["services"][0]["attrs"]
+    assert attrs["build_dockerfile_path"] is None
+    assert "dockerfile" not in attrs["build"]
