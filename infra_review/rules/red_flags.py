@@ -1114,8 +1114,9 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
     S3, both styles: legacy ``acl``/``grant``/``policy`` on ``aws_s3_bucket``, and the v5
     split resources ``aws_s3_bucket_acl`` / ``aws_s3_bucket_policy`` /
     ``aws_s3_bucket_public_access_block`` linked by ``bucket`` (followed by reference, not by
-    name).  ``ignore_public_acls``/``block_public_acls`` neutralise ACL grants,
-    ``restrict_public_buckets``/``block_public_policy`` public policies.
+    name).  ``ignore_public_acls``/``block_public_acls`` (or ``aws_s3_bucket_ownership_controls``
+    with ``BucketOwnerEnforced``) neutralise ACL grants, ``restrict_public_buckets``/
+    ``block_public_policy`` public policies.
     Databases: ``publicly_accessible = true`` (RDS, Aurora instances, Redshift, DMS, MQ).
     GCP: ``google_storage_bucket_iam_*``/``data.google_iam_policy`` granting ``allUsers`` or
     ``allAuthenticatedUsers`` (unless the bucket enforces ``public_access_prevention``), legacy
@@ -1324,7 +1325,10 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
     values and JSON strings/heredocs (:mod:`infra_review.analysis.iam`); a policy built from
     a document is reported once, at the document, with its consumers in the evidence.  Each
     offending statement is its own finding, with the statement as evidence.  Public S3 bucket
-    policies belong to RED006.  A policy whose text is not known statically is UNKNOWN.
+    policies belong to RED006; other resource policies (SQS, SNS, KMS, ECR, Secrets Manager)
+    open to ``Principal "*"`` without a ``Condition`` and ``aws_lambda_permission`` with
+    ``principal = "*"`` and no source are reported here.  A policy whose text is not known
+    statically is UNKNOWN.
 
     Why it matters
     --------------
