@@ -113,7 +113,10 @@ def test_env_file_is_never_read(tmp_path):
 
 
 def test_inline_dockerfile_build():
-    text = "services:\n  a:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM alpine:3.20\n"
+    text = (
+        "services:\n  a:\n    build:\n      context: .\n"
+        "      dockerfile_inline: |\n        FROM alpine:3.20\n"
+    )
     pf = compose.parse_file("compose.yaml", text, "compose")
     assert pf.status == FileStatus.PARSED
     attrs = pf.data["services"][0]["attrs"]
