@@ -656,6 +656,7 @@ class _ModDef:
         self.tfvars: list[tuple[str, dict[str, Any]]] = []
         self.resource_types: set[str] = set()
         self.provider_keys: set[str] = set()  # provider configurations declared in this module
+        self.files: list[str] = []
 
 
 class _Root:
@@ -689,6 +690,8 @@ class _Inst:
         self.depth = depth
         self.expanded = expanded
         self.prefix = root.prefix + path
+        #: The build this instance belongs to (children inherit it; the root gets it set).
+        self.builder: _Builder = parent.builder if parent is not None else None  # type: ignore[assignment]
         self.vars: dict[str, Any] = {}
         self.var_src: dict[str, str] = {}
         self.locals: dict[str, Any] = {}
@@ -729,7 +732,7 @@ class _Ctx(Context):
 
     def root(self, name: str, node: Node) -> Any:
         inst = self.inst
-        b = _BUILDER.get()
+        b = self.inst.builder
         if name == "var":
             return _VarNS(b, inst)
         if name == "local":
@@ -766,7 +769,7 @@ class _Ctx(Context):
         return Unresolved(name, (), f"unknown name {name[:40]!r}")
 
     def read_file(self, path: str, expr: str) -> Any:
-        b = _BUILDER.get()
+        b = self.inst.builder
         root_dir = self.inst.root.dir
         if posixpath.isabs(path) or path.startswith("~"):
             return Unresolved(expr, (), "file path outside the reviewed root")
@@ -784,21 +787,7 @@ class _Ctx(Context):
         return content
 
     def warn(self, message: str) -> None:
-        _BUILDER.get().warn(self.loc, message)
-
-
-class _BuilderSlot:
-    """The builder currently running (evaluation contexts reach it without a back-pointer)."""
-
-    def __init__(self) -> None:
-        self.b: _Builder | None = None
-
-    def get(self) -> _Builder:
-        assert self.b is not None
-        return self.b
-
-
-_BUILDER = _BuilderSlot()
+        self.inst.builder.warn(self.loc, message)
 
 
 # -- namespaces --------------------------------------------------------------------------------
@@ -1092,6 +1081,7 @@ class _Builder:
             mdef = self.mods.get(d)
             if mdef is None:
                 mdef = self.mods[d] = _ModDef(d)
+            mdef.files.append(pf.path)
             override = _is_override(pf.path)
             for blk in pf.data.get("blocks", ()):
                 if override:
@@ -2286,38 +2276,36 @@ def build(
     [('aws_subnet.a[0]', '10.0.0.0/24', 1), ('aws_subnet.a[1]', '10.0.1.0/24', 1)]
     """
     b = _Builder(rg, read_text)
-    prev = _BUILDER.b
-    _BUILDER.b = b
-    try:
-        b.collect(files)
-        roots = b.find_roots()
-        multi = len(roots) > 1
-        queue: list[_Inst] = []
-        for d in roots:
-            root = _Root(d, f"{d or '.'}//" if multi else "")
-            mdef = b.mods[d]
-            providers: dict[str, str] = {}
-            queue.append(_Inst(mdef, root, "", None, None, None, providers, 0))
-        # iterative breadth-first expansion of module instances
-        i = 0
-        while i < len(queue):
-            inst = queue[i]
-            i += 1
-            try:
-                queue.extend(b.emit_instance(inst))
-            except RecursionError:
-                b.warn((inst.mdef.dir, 0), "expressions too deeply nested to evaluate in this module")
-        plans = [pf for pf in files if pf.kind == "terraform_plan" and pf.data is not None]
-        b.flush()
-        if plans:
-            from infra_review.loaders.tf_plan import build_plans
+    b.collect(files)
+    roots = b.find_roots()
+    multi = len(roots) > 1
+    queue: list[_Inst] = []
+    for d in roots:
+        root = _Root(d, f"{d or '.'}//" if multi else "")
+        mdef = b.mods[d]
+        providers: dict[str, str] = {}
+        top = _Inst(mdef, root, "", None, None, None, providers, 0)
+        top.builder = b
+        queue.append(top)
+    # iterative breadth-first expansion of module instances
+    i = 0
+    while i < len(queue):
+        inst = queue[i]
+        i += 1
+        try:
+            queue.extend(b.emit_instance(inst))
+        except RecursionError:
+            first = inst.mdef.files[0] if inst.mdef.files else inst.mdef.dir
+            b.warn((first, 0), "expressions too deeply nested to evaluate in this module")
+    plans = [pf for pf in files if pf.kind == "terraform_plan" and pf.data is not None]
+    b.flush()
+    if plans:
+        from infra_review.loaders.tf_plan import build_plans
 
-            b.diags.extend(build_plans(plans, rg))
-        tf = rg.repo.setdefault("terraform", {})
-        tf["roots"] = [d or "." for d in roots]
-        tf["root_prefixes"] = multi
-    finally:
-        _BUILDER.b = prev
+        b.diags.extend(build_plans(plans, rg))
+    tf = rg.repo.setdefault("terraform", {})
+    tf["roots"] = [d or "." for d in roots]
+    tf["root_prefixes"] = multi
     return b.diags
 
 
