@@ -161,3 +161,17 @@ def test_through_load_repo(tmp_path):
     rg = load_repo(tmp_path).graph
     assert rg["docker:fail_thing/Dockerfile#0"].name == "fail_thing"
     assert rg["docker:Dockerfile.prod#0"].kind == "dockerfile"
+
+
+def test_token_soup_never_raises():
+    import random
+
+    rnd = random.Random(7)
+    tokens = ["FROM ", "RUN ", "<<EOF\n", "EOF\n", "\\\n", "`\n", "# escape=`\n", "COPY --from=", "[", "]",
+              '"', "'", "${", "}", "$", " AS ", "\n", "USER ", "ENV ", "ARG ", "=", "HEALTHCHECK ", "CMD ",
+              "--mount=type=secret", "<<-", "\t", "x", "a:b", "@sha256:", "ONBUILD "]  # fmt: skip
+    for _ in range(400):
+        text = "".join(rnd.choice(tokens) for _ in range(rnd.randint(0, 60)))
+        pf = dockerfile.parse_file("Dockerfile", text, "dockerfile")
+        # only "no FROM" may fail; an internal error would show as a bare exception name
+        assert all(d.message == "no FROM instruction" for d in pf.diagnostics), text

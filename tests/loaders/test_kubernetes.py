@@ -308,3 +308,21 @@ def test_hostile_yaml_through_load_repo(tmp_path):
     assert files["evil.yaml"].status == FileStatus.FAILED
     assert "k8s:core/ConfigMap/default/fine" in result.graph
     assert len(list(result.graph.resources(block="k8s"))) == 1
+
+
+def test_token_soup_never_hits_the_internal_error_path():
+    import random
+
+    from infra_review.loaders import compose
+
+    rnd = random.Random(11)
+    tokens = ["a:", " b", "\n", "- ", "&x ", "*x", "[", "]", "{", "}", "---\n", "  ", "!!python/tuple ",
+              "!t ", "<<: ", "'", '"', "? ", ": ", "|\n", "apiVersion: v1\n", "kind: Pod\n", "spec:\n",
+              "containers:\n", "metadata:\n", "  name: x\n", "kind: List\n", "items:\n", "1", "null",
+              "~"]  # fmt: skip
+    for _ in range(400):
+        text = "".join(rnd.choice(tokens) for _ in range(rnd.randint(0, 80)))
+        for mod, kind in ((kubernetes, "kubernetes"), (compose, "compose")):
+            pf = mod.parse_file("f.yaml", text, kind)
+            internal = [d for d in pf.diagnostics if d.code == DiagnosticCode.PARSE_ERROR and d.line == 0]
+            assert not internal, (kind, text)
