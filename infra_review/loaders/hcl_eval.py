@@ -34,10 +34,13 @@ read ``Action``/``Resource``/``Principal`` while knowing the value is not final.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
 import json
 import math
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -646,7 +649,7 @@ class Evaluator:
                     # an unknown (not failing) argument is what try() yields once known
                     return v
             return Unresolved(text, (), "try: no argument could be evaluated") if name == "try" else False
-        if name == "templatefile" or name == "file":
+        if name in _FILE_FUNCTIONS:
             return self._file_fn(name, node, ctx, env)
         args = [self._ev(a, ctx, env) for a in arg_nodes]
         if expand and args:
@@ -678,10 +681,18 @@ class Evaluator:
         if not args or not isinstance(args[0], str):
             return _unk(text, *args, reason=f"{name}(): path not statically known")
         content = ctx.read_file(args[0], text)
+        if name == "fileexists":
+            if isinstance(content, Unresolved) and "not found" in content.reason:
+                return False
+            return True if isinstance(content, str) else content
         if not isinstance(content, str):
             return content
         if name == "file":
             return content
+        if name == "filebase64":
+            return _f_base64encode(content)
+        if name in ("filemd5", "filesha1", "filesha256", "filesha512"):
+            return _FUNCTIONS[name[4:]](content)
         tvars = args[1] if len(args) > 1 else {}
         if isinstance(tvars, Namespace):
             tvars = tvars.plain()
@@ -1445,10 +1456,22 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "matchkeys": _f_matchkeys,
     "transpose": _f_transpose,
     "sum": _f_sum,
+    "md5": lambda s: hashlib.md5(_to_str(s).encode(), usedforsecurity=False).hexdigest(),
+    "sha1": lambda s: hashlib.sha1(_to_str(s).encode(), usedforsecurity=False).hexdigest(),
+    "sha256": lambda s: hashlib.sha256(_to_str(s).encode()).hexdigest(),
+    "sha512": lambda s: hashlib.sha512(_to_str(s).encode()).hexdigest(),
+    "base64sha256": lambda s: base64.b64encode(hashlib.sha256(_to_str(s).encode()).digest()).decode(),
+    "urlencode": lambda s: urllib.parse.quote(_to_str(s), safe="-_.~"),
+    "indent": lambda n, s: _to_str(s).replace("\n", "\n" + " " * int(_to_num(n))),
     "nonsensitive": lambda x: x,
     "sensitive": lambda x: x,
     "type": _f_type_ctor,
 }
+
+#: Functions that read a file under the reviewed root (through ``Context.read_file``).
+_FILE_FUNCTIONS = frozenset(
+    {"file", "templatefile", "fileexists", "filebase64", "filemd5", "filesha1", "filesha256", "filesha512"}
+)
 
 #: Functions that accept partially unknown arguments and decide themselves.
 _TOLERANT = frozenset(

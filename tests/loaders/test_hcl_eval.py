@@ -222,3 +222,32 @@ def test_unknown_function_result_keeps_known_argument_text():
     assert isinstance(ud, Unresolved)
     assert ud.expr == 'base64encode("pw=val host=${aws_kms_key.k.arn}")'
     assert ud.refs == ("aws_kms_key.k",)
+
+
+@pytest.mark.parametrize(
+    ("src", "value"),
+    [
+        ('sha256("abc")', "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ('md5("abc")', "900150983cd24fb0d6963f7d28e17f72"),
+        ('base64sha256("abc")', "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="),
+        ('urlencode("a b&c")', "a%20b%26c"),
+        ('indent(2, "a\\nb")', "a\n  b"),
+    ],
+)
+def test_hash_and_string_functions(src, value):
+    assert ev(src) == value
+
+
+def test_file_functions_go_through_the_context():
+    class Files(Context):
+        def read_file(self, path, expr):
+            if path == "ok.txt":
+                return "abc"
+            return Unresolved(expr, (), "file not found or not readable under the root")
+
+    e = Evaluator()
+    assert e.eval(parse_expr('fileexists("ok.txt")'), Files()) is True
+    assert e.eval(parse_expr('fileexists("nope.txt")'), Files()) is False
+    assert e.eval(parse_expr('filebase64("ok.txt")'), Files()) == "YWJj"
+    assert e.eval(parse_expr('filesha256("ok.txt")'), Files()) == ev('sha256("abc")')
+    assert isinstance(e.eval(parse_expr('file("nope.txt")'), Files()), Unresolved)
