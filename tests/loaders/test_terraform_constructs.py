@@ -572,3 +572,19 @@ def test_module_with_unknown_for_each_is_one_unexpanded_instance():
     assert isinstance(rg["output.arns"].attrs["value"], Unresolved)
     assert ("var.queues", "for_each") in edges(rg, "module.queue")
     assert rg.has_edge("module.queue", "module.queue.aws_sqs_queue.this", "module")
+
+
+def test_remote_sources_make_no_network_or_subprocess_call(monkeypatch):
+    import socket
+    import subprocess
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("network or subprocess used while loading Terraform")
+
+    monkeypatch.setattr(socket.socket, "connect", forbidden)
+    monkeypatch.setattr(socket, "create_connection", forbidden)
+    monkeypatch.setattr(subprocess, "Popen", forbidden)
+    monkeypatch.setattr("urllib.request.urlopen", forbidden)
+    rg, diags = load("remote_modules")
+    assert len([d for d in diags if d.code is DiagnosticCode.MODULE_UNRESOLVED]) == 6
+    assert "unresolved:module.git" in rg
