@@ -317,8 +317,6 @@ def parse_file(rel_path: str, text: str, kind: str = "kubernetes") -> ParsedFile
     pf = ParsedFile(rel_path, kind)
     try:
         docs, diags = load_documents(text, rel_path)
-        if not docs and not diags and rel_path.endswith(".json"):
-            docs = []
         pf.diagnostics.extend(diags)
         if kind == "helm_values":
             pf.data = {"helm": [_helm_values(d, rel_path) for d in docs[:1]]}
@@ -343,16 +341,21 @@ def parse_file(rel_path: str, text: str, kind: str = "kubernetes") -> ParsedFile
         pf.diagnostics.append(Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, 0, 0, f"{type(exc).__name__}"))
         pf.data = {"objects": []}
     codes = {d.code for d in pf.diagnostics}
+    load_failed = any(
+        d.code
+        in (
+            DiagnosticCode.PARSE_ERROR,
+            DiagnosticCode.ALIAS_LIMIT,
+            DiagnosticCode.DEPTH_LIMIT,
+            DiagnosticCode.RESOURCE_LIMIT,
+        )
+        or (d.code == DiagnosticCode.UNSUPPORTED and "tag" in d.message)
+        for d in pf.diagnostics
+    )
     has_data = bool(pf.data.get("objects") or pf.data.get("helm"))
     if DiagnosticCode.PARTIAL in codes:
         pf.status = FileStatus.PARTIAL
-    elif not has_data and codes & {
-        DiagnosticCode.PARSE_ERROR,
-        DiagnosticCode.ALIAS_LIMIT,
-        DiagnosticCode.DEPTH_LIMIT,
-        DiagnosticCode.UNSUPPORTED,
-        DiagnosticCode.RESOURCE_LIMIT,
-    }:
+    elif load_failed and not has_data:
         pf.status = FileStatus.FAILED
     return pf
 
