@@ -265,7 +265,13 @@ def test_real_terraform_loader_diagnostics_reach_coverage(root: Path):
     pytest.importorskip("infra_review.loaders.terraform")
     (root / "good.tf").write_text('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
     (root / "bad.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  acl = \n}\n')
+    (root / "empty.tf").write_text("")
+    (root / "comments.tf").write_text("# nothing here\n// still nothing\n/* or here */\n")
+    (root / "crlf_bom.tf").write_bytes(b'\xef\xbb\xbfresource "aws_sqs_queue" "q" {\r\n  name = "q"\r\n}\r\n')
     result = load_repo(root, cache=False)
+    for path in ("empty.tf", "comments.tf", "crlf_bom.tf"):
+        assert result.file(path).status is FileStatus.PARSED, path
+    assert result.graph["aws_sqs_queue.q"].attrs["name"] == "q"
     bad = result.file("bad.tf")
     assert bad.status is FileStatus.FAILED
     assert bad.diagnostics[0].code is DiagnosticCode.PARSE_ERROR
