@@ -477,6 +477,7 @@ _TLS_BYPASS = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_KINDS_SKIP = ("keyword", "high_entropy_hex", "high_entropy_base64")
+_VAR_REF = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
 
 
 def _token_match(text: str) -> Any:
@@ -495,7 +496,8 @@ def _token_match(text: str) -> Any:
 def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
     """A Dockerfile bakes a secret into an image layer or its history.
 
-    Flagged: ``ENV``/``ARG`` with a secret-like name and a literal value; a known token format
+    Flagged: ``ENV``/``ARG`` with a secret-like name and a literal value; ``ENV`` with a
+    secret-like name set from a build ``ARG`` (it persists in the image); a known token format
     (``AKIA…``, ``-----BEGIN … PRIVATE KEY-----``, ``ghp_…``, ``xox?-…``) in any instruction;
     ``COPY``/``ADD`` of ``.env``, ``id_rsa``, ``*.pem``, ``*.key``, ``.npmrc``, ``.aws/``…;
     and disabled TLS verification (``curl -k``, ``--no-check-certificate``,
@@ -524,13 +526,23 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                 if not isinstance(item, Mapping) or int(item.get("line", 0)) < start:
                     continue  # inherited from an earlier stage: reported there
                 m = scan_value(str(key), item.get("value"))
+                what = "ENV" if section == "env" else "ARG"
                 if m is not None:
-                    what = "ENV" if section == "env" else "ARG"
                     yield Hit(
                         stage,
                         f"{what} {key} holds a literal secret ({m.kind}, {m.redacted})",
                         f"{what}.{key}",
                         evidence={"kind": m.kind},
+                        location=loc(stage, line=int(item.get("line", 0))),
+                    )
+                    continue
+                arg = _VAR_REF.match(str(item.get("value") or ""))
+                declared = set(stage.attrs.get("args") or {}) | set(stage.meta.get("global_args") or {})
+                if section == "env" and arg and arg.group(1) in declared and is_secret_key(str(key)):
+                    yield Hit(
+                        stage,
+                        f"ENV {key} copies the build argument {arg.group(1)} into the image configuration",
+                        f"ENV.{key}",
                         location=loc(stage, line=int(item.get("line", 0))),
                     )
         for ins in stage.attrs.get("instructions") or []:
