@@ -10,7 +10,7 @@ export JUPYTER_RUNTIME_DIR := $(CURDIR)/.jupyter/runtime
 export IPYTHONDIR          := $(CURDIR)/.jupyter/ipython
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: review test venv browser bench lint clean
+.PHONY: review test venv browser bench lint clean notebooks
 
 venv: $(STAMP)
 
@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@mkdir -p .jupyter/config .jupyter/data .jupyter/runtime .jupyter/ipython
 	@touch $(STAMP)
 
 ## Review the bundled example: HTML report + Markdown summary under build/, summary on the terminal.
@@ -38,6 +39,10 @@ browser:
 ## The whole suite: unit tests, rule fixtures, doctests, notebooks (nbval), papermill, browser.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+## Rebuild notebooks/*.ipynb from their jupytext sources and refresh the stored outputs nbval checks.
+notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -15,7 +15,7 @@
 import os
 
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/k8s-platform"  # repository under review
-DB = ""  # review database; "" = $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
+DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
 
 # %%
