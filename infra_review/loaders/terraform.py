@@ -28,8 +28,10 @@ Addressing
   ``module.vpc.var.cidr``, ``local.env``, ``output.vpc_id``, ``provider.aws.west``,
   ``terraform``, ``import.<to>``, ``moved.<from>``).
 * Several roots (``envs/prod`` and ``envs/dev``, or ``examples/*`` calling ``../..``): every
-  address is prefixed with ``<root dir>//`` (``envs/prod//aws_instance.web``,
-  ``envs/prod//provider.aws``); ``meta["root"]`` holds the root directory in every case and
+  address of a root below the top is prefixed with ``<root dir>//``
+  (``envs/prod//aws_instance.web``, ``envs/prod//provider.aws``); a root at the top of the
+  repository keeps plain addresses (``//`` never occurs in a Terraform address, so they stay
+  unique).  ``meta["root"]`` holds the root directory (``.`` at the top) in every case and
   ``Resource.module`` stays the Terraform module path (``module.vpc``).
   ``Resource.provider`` is the provider key inside the root (``aws``, ``aws.west``) and
   ``meta["provider_address"]`` the address of that provider node, so
@@ -2281,7 +2283,7 @@ def build(
     multi = len(roots) > 1
     queue: list[_Inst] = []
     for d in roots:
-        root = _Root(d, f"{d or '.'}//" if multi else "")
+        root = _Root(d, f"{d}//" if multi and d else "")
         mdef = b.mods[d]
         providers: dict[str, str] = {}
         top = _Inst(mdef, root, "", None, None, None, providers, 0)

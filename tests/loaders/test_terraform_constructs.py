@@ -588,3 +588,14 @@ def test_remote_sources_make_no_network_or_subprocess_call(monkeypatch):
     rg, diags = load("remote_modules")
     assert len([d for d in diags if d.code is DiagnosticCode.MODULE_UNRESOLVED]) == 6
     assert "unresolved:module.git" in rg
+
+
+def test_top_level_root_keeps_plain_addresses_next_to_other_roots():
+    rg, _ = load("top_root_and_stray")
+    assert rg.repo["terraform"]["roots"] == [".", "legacy"]
+    assert managed(rg) == ["aws_s3_bucket.logs", "legacy//aws_s3_bucket.old"]
+    assert rg["aws_s3_bucket.logs"].meta["root"] == "."
+    old = rg["legacy//aws_s3_bucket.old"]
+    assert old.meta["root"] == "legacy"
+    assert old.attrs["bucket"] == Unresolved("var.name", (), "no default and no tfvars value")
+    assert ("legacy//var.name", "bucket") in edges(rg, "legacy//aws_s3_bucket.old")
