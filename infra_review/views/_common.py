@@ -56,7 +56,7 @@ def esc(value: Any, limit: int = _MAX_TEXT) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return html.escape(text, quote=True)
+    return html.escape(text, quote=False)  # plotly shows &quot; literally; quotes are harmless in text
 
 
 _ABBREV = {

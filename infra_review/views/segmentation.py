@@ -127,6 +127,25 @@ def _grid(n: int, x0: float, y0: float, w: float, h: float) -> list[tuple[float,
     return out
 
 
+#: More markers than this in one subnet: groups with the same label (``asg.app`` of many
+#: service modules) merge into one marker ``×N``.
+MAX_PER_CELL = 12
+
+
+def _merge_crowded(rg: ResourceGraph, groups: dict[str, list[str]], lay: _Layout) -> dict[str, list[str]]:
+    if len(groups) <= MAX_PER_CELL:
+        return dict(groups)
+    merged: dict[str, list[str]] = defaultdict(list)
+    for g, members in groups.items():
+        label = short(g, abbreviate=True)
+        merged[label].extend(members)
+    out: dict[str, list[str]] = {}
+    for label, members in merged.items():
+        key = members[0] if len({group_key(rg[a]) for a in members}) == 1 else label
+        out[group_key(rg[members[0]]) if key == members[0] else f"{label}"] = members
+    return out
+
+
 def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence[str]) -> float:
     x = 0.0
     rows_top = 0.0
@@ -232,7 +251,7 @@ def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence
                     }
                 )
                 lay.pos.setdefault(s.address, (x0 + sw / 2, y0 + sh - 0.6))
-                groups = by_subnet.get(s.address, {})
+                groups = _merge_crowded(rg, by_subnet.get(s.address, {}), lay)
                 keys = sorted(
                     groups,
                     key=lambda g: (
@@ -249,6 +268,7 @@ def _place_vpcs(rg: ResourceGraph, m: NetworkModel, lay: _Layout, vpcs: Sequence
                     lay.markers.append(mk)
                     for a in members:
                         lay.pos.setdefault(a, (px, py))
+                        lay.group_pos.setdefault(group_key(rg[a]), (px, py))
                     lay.group_pos.setdefault(g, (px, py))
         # internet gateways on the top edge
         igws = [
@@ -304,12 +324,14 @@ def _place_outside(rg: ResourceGraph, m: NetworkModel, lay: _Layout, x: float, t
         }
     )
     for ri, tier in enumerate(TIERS):
+        groups[tier] = _merge_crowded(rg, groups.get(tier, {}), lay)
         keys = sorted(groups.get(tier, {}))
         for g, (px, py) in zip(keys, _grid(len(keys), x, top - (ri + 1) * ROW_H, w, ROW_H), strict=True):
             members = groups[tier][g]
             lay.markers.append(_Marker(g, members, px, py, tier, rg[members[0]].kind))
             for a in members:
                 lay.pos.setdefault(a, (px, py))
+                lay.group_pos.setdefault(group_key(rg[a]), (px, py))
             lay.group_pos.setdefault(g, (px, py))
     lay.bottom = min(lay.bottom, top - h - PAD)
     return x + w + 2 * PAD + GAP
@@ -363,6 +385,15 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
         lay.markers.append(_Marker(wl, [wl], px, py, "app", rg[wl].kind))
         lay.pos[wl] = (px, py)
     lay.bottom = top - h
+
+
+def _pos_key(p: tuple[float, float]) -> str:
+    return f"{p[0]:.4f},{p[1]:.4f}"
+
+
+def _unkey(k: str) -> tuple[float, float]:
+    a, b = k.split(",")
+    return float(a), float(b)
 
 
 def _k8s_exposed(o: Resource) -> bool:
@@ -449,14 +480,18 @@ def segmentation_map(
         if s is None or d is None:
             continue
         ks, kd = group_key(s), group_key(d)
-        if ks == kd or ks not in lay.group_pos or kd not in lay.group_pos:
+        if ks not in lay.group_pos or kd not in lay.group_pos:
+            continue
+        # several groups may share one (merged) marker: key flows by marker position
+        ks, kd = _pos_key(lay.group_pos[ks]), _pos_key(lay.group_pos[kd])
+        if ks == kd:
             continue
         flows[(ks, kd)] = flows.get((ks, kd), PortSet.EMPTY) | f.ports
     fx: list[float | None] = []
     fy: list[float | None] = []
     mid_x, mid_y, mid_t = [], [], []
     for (ks, kd), ports in sorted(flows.items()):
-        (x0, y0), (x1, y1) = lay.group_pos[ks], lay.group_pos[kd]
+        (x0, y0), (x1, y1) = _unkey(ks), _unkey(kd)
         fx += [x0, x1, None]
         fy += [y0, y1, None]
         mid_x.append(x0 + (x1 - x0) * 0.7 + 0.35)
@@ -630,14 +665,18 @@ def segmentation_map(
         )
     # side panel: exposure paths in words --------------------------------------------------------------
     panel = ["<b>Internet exposure</b>"]
-    for p in m.exposures[:8]:
+    agg: dict[tuple[str, str, int, bool, bool], int] = {}
+    for p in m.exposures:
+        k = (short(p.target, abbreviate=True), p.ports.label(), p.hops, p.via_lb, p.confidence != "certain")
+        agg[k] = agg.get(k, 0) + 1
+    for (label, ports, hops, via_lb, unsure), count in list(agg.items())[:8]:
         panel.append(
-            f"• {esc(short(p.target, abbreviate=True), 30)}: {esc(p.ports.label(), 24)} · {p.hops} hop(s)"
-            + (" via LB" if p.via_lb else "")
-            + (" ?" if p.confidence != "certain" else "")
+            f"• {esc(label, 30)}{f' ×{count}' if count > 1 else ''}: {esc(ports, 24)} · {hops} hop(s)"
+            + (" via LB" if via_lb else "")
+            + (" ?" if unsure else "")
         )
-    if len(m.exposures) > 8:
-        panel.append(f"… {len(m.exposures) - 8} more")
+    if len(agg) > 8:
+        panel.append(f"… {len(agg) - 8} more")
     if m.nonvpc:
         panel.append("<b>Outside VPC</b>")
         panel.extend(
@@ -645,6 +684,19 @@ def segmentation_map(
         )
     if len(m.exposures) == 0 and not m.nonvpc:
         panel.append("none found")
+    placed = {a for mk in lay.markers for a in mk.members}
+    on_map = sorted(
+        (f for a in placed for f in fidx.get(a, ()) if f.status == "FAIL"),
+        key=lambda f: (-int(f.severity), f.rule_id, f.address),
+    )
+    if on_map:
+        panel.append(f"<b>Findings on the map</b> ({len(on_map)})")
+        for f in on_map[:8]:
+            colour = SEVERITY_COLOUR.get(f.severity, "#90a4ae")
+            panel.append(
+                f'<span style="color:{colour}">●</span> {esc(f.rule_id)} '
+                f"{esc(short(f.address, abbreviate=True), 26)}: {esc(f.title or f.message, 34)}"
+            )
     lay.annotations.append(
         {
             "x": 1.01,

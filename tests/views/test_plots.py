@@ -206,3 +206,21 @@ def test_exposure_path_figure():
     assert "6379" in fig.layout.title.text
     with pytest.raises(KeyError):
         plots.exposure_path_figure(rg, "aws_vpc.main")
+
+
+def test_segmentation_merges_crowded_cells_by_label():
+    spec = {
+        "aws_vpc.v": ("aws_vpc", {"cidr_block": "10.0.0.0/16"}),
+        "aws_subnet.app": ("aws_subnet", {"vpc_id": "@aws_vpc.v", "availability_zone": "eu-west-1a"}),
+    }
+    for i in range(20):  # twenty service modules, each with its own "app" group in the same subnet
+        spec[f"module.svc_{i}.aws_autoscaling_group.app"] = (
+            "aws_autoscaling_group",
+            {"vpc_zone_identifier": ["@aws_subnet.app"]},
+        )
+    spec["aws_instance.admin"] = ("aws_instance", {"subnet_id": "@aws_subnet.app"})
+    fig = plots.segmentation_map(build(spec))
+    app = trace(fig, "app tier")[0]
+    assert sorted(app.text) == ["asg.app ×20", "instance.admin"]
+    i = list(app.text).index("asg.app ×20")
+    assert "20 instances" in app.hovertext[i]
