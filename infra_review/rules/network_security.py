@@ -1086,8 +1086,9 @@ def manual_certificates(rg: ResourceGraph) -> Iterator[Hit]:
 def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
     """An internet-exposure path (RULES.md §9) reaches SSH, RDP or WinRM on a resource that is not
     a bastion (``role = bastion`` tag, name ``bastion``/``jump``).  An admin port admitted from a
-    source other than the internet, a bastion's security group or an EC2 Instance Connect
-    endpoint's security group is reported at medium.
+    source other than the internet, a bastion's security group, an EC2 Instance Connect
+    endpoint's security group or a Client VPN endpoint's ``client_cidr_block`` is reported at
+    medium.
 
     Why it matters
     --------------
@@ -1137,6 +1138,11 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
         and (_is_bastion(n) or n.kind == "aws_ec2_instance_connect_endpoint")
         for sg in sgs
     }
+    vpn_cidrs = {
+        c
+        for vpn in rg.resources("aws_ec2_client_vpn_endpoint")
+        if isinstance(c := vpn.attrs.get("client_cidr_block"), str)
+    }
     for res, sgs in sorted(m.sgs.items()):
         node = rg.get(res)
         if (
@@ -1155,6 +1161,7 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
                     r.is_world
                     or r.source_kind == "unknown"
                     or (r.source_kind == "sg" and r.source in allowed_sgs)
+                    or (r.source_kind == "cidr" and r.source in vpn_cidrs)
                 ):
                     continue
                 if r.source_kind == "self":
