@@ -97,9 +97,11 @@ nodes of its instance.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from infra_review.graph import ResourceGraph
@@ -1739,73 +1741,99 @@ class _Builder:
                 stack.append((nb, f"{pre}{nb['type']}[*]."))
 
     def emit_instance(self, inst: _Inst) -> list[_Inst]:
-        """Emit every node of one module instance; return the child instances to emit next."""
+        """Emit every node of one module instance; return the child instances to emit next.
+
+        Each block is emitted on its own: an unexpected error in one block (a loader bug met on
+        unusual input) becomes an ``EVAL_WARNING`` at that block and the others still load
+        (set ``INFRA_REVIEW_DEBUG=1`` to get the exception instead).
+        """
         mdef = inst.mdef
-        p = inst.prefix
         base_meta: dict[str, Any] = {"root": inst.root.dir or "."}
         if inst.path:
             base_meta["module_dir"] = mdef.dir or "."
         if not inst.expanded:
             base_meta["module_expanded"] = False
         members: list[str] = []
-        for name, blk in mdef.variables.items():
-            self._emit_variable(inst, name, blk, base_meta, members)
-        for name, a in mdef.locals.items():
-            addr = f"{p}local.{name}"
-            v = plain(self.local_value(inst, name))
-            self.add_node(
-                Resource(
-                    addr,
-                    "local",
-                    "local",
-                    {"value": v},
-                    SourceLocation(a["file"], a["line"], a["end_line"]),
-                    inst.module,
-                    "",
-                    "terraform",
-                    {**base_meta, "name": name},
-                )
-            )
-            self.edges_for_value(addr, "value", v, a["expr"], inst)
-        for name, blk in mdef.outputs.items():
-            addr = f"{p}output.{name}"
-            ctx = _Ctx(inst, loc=(blk["file"], blk["line"]))
-            attrs = self.eval_body(blk, ctx, {}, addr, "", frozenset({"value", "depends_on"}))
-            attrs["value"] = plain(self.output_value(inst, name))
-            if "value" in blk["attrs"]:
-                self.edges_for_value(addr, "value", attrs["value"], blk["attrs"]["value"]["expr"], inst)
-            self._depends_on(addr, blk, inst)
-            self.add_node(
-                Resource(
-                    addr,
-                    "output",
-                    "output",
-                    attrs,
-                    _loc(blk),
-                    inst.module,
-                    "",
-                    "terraform",
-                    {**base_meta, "name": name},
-                )
-            )
-        for blk in mdef.providers:
-            self._emit_provider(inst, blk, base_meta)
-        if mdef.terraform:
-            self._emit_terraform(inst, base_meta)
-        for key, blk in mdef.data.items():
-            self._emit_object(inst, "data", key, blk, base_meta, members)
-        for key, blk in mdef.resources.items():
-            self._emit_object(inst, "resource", key, blk, base_meta, members)
-        for blk in mdef.imports:
-            self._emit_import_moved(inst, "import", blk, base_meta)
-        for blk in mdef.moveds:
-            self._emit_import_moved(inst, "moved", blk, base_meta)
         nxt: list[_Inst] = []
+        tasks: list[tuple[tuple[str, int], Callable[[], Any]]] = []
+        for name, blk in mdef.variables.items():
+            tasks.append((_at(blk), partial(self._emit_variable, inst, name, blk, base_meta, members)))
+        for name, a in mdef.locals.items():
+            tasks.append((_at(a), partial(self._emit_local, inst, name, a, base_meta)))
+        for name, blk in mdef.outputs.items():
+            tasks.append((_at(blk), partial(self._emit_output, inst, name, blk, base_meta)))
+        for blk in mdef.providers:
+            tasks.append((_at(blk), partial(self._emit_provider, inst, blk, base_meta)))
+        if mdef.terraform:
+            tasks.append((_at(mdef.terraform[0]), partial(self._emit_terraform, inst, base_meta)))
+        for key, blk in mdef.data.items():
+            tasks.append((_at(blk), partial(self._emit_object, inst, "data", key, blk, base_meta, members)))
+        for key, blk in mdef.resources.items():
+            tasks.append(
+                (_at(blk), partial(self._emit_object, inst, "resource", key, blk, base_meta, members))
+            )
+        for blk in mdef.imports:
+            tasks.append((_at(blk), partial(self._emit_import_moved, inst, "import", blk, base_meta)))
+        for blk in mdef.moveds:
+            tasks.append((_at(blk), partial(self._emit_import_moved, inst, "moved", blk, base_meta)))
         for name, blk in mdef.modules.items():
-            nxt.extend(self._emit_module_call(inst, name, blk, base_meta, members))
+            tasks.append(
+                (_at(blk), partial(self._emit_module_call, inst, name, blk, base_meta, members, nxt))
+            )
+        for loc, task in tasks:
+            try:
+                task()
+            except RecursionError:
+                self.warn(loc, "expressions too deeply nested to evaluate; block skipped")
+            except Exception as exc:
+                if os.environ.get("INFRA_REVIEW_DEBUG"):
+                    raise
+                self.warn(
+                    loc, f"internal error while loading this block ({type(exc).__name__}); block skipped"
+                )
         if inst.path and inst.parent is not None:
             self.module_children.setdefault(inst.prefix[:-1], []).extend(members)
         return nxt
+
+    def _emit_local(self, inst: _Inst, name: str, a: dict[str, Any], base_meta: dict[str, Any]) -> None:
+        addr = f"{inst.prefix}local.{name}"
+        v = plain(self.local_value(inst, name))
+        self.add_node(
+            Resource(
+                addr,
+                "local",
+                "local",
+                {"value": v},
+                SourceLocation(a["file"], a["line"], a["end_line"]),
+                inst.module,
+                "",
+                "terraform",
+                {**base_meta, "name": name},
+            )
+        )
+        self.edges_for_value(addr, "value", v, a["expr"], inst)
+
+    def _emit_output(self, inst: _Inst, name: str, blk: dict[str, Any], base_meta: dict[str, Any]) -> None:
+        addr = f"{inst.prefix}output.{name}"
+        ctx = _Ctx(inst, loc=(blk["file"], blk["line"]))
+        attrs = self.eval_body(blk, ctx, {}, addr, "", frozenset({"value", "depends_on"}))
+        attrs["value"] = plain(self.output_value(inst, name))
+        if "value" in blk["attrs"]:
+            self.edges_for_value(addr, "value", attrs["value"], blk["attrs"]["value"]["expr"], inst)
+        self._depends_on(addr, blk, inst)
+        self.add_node(
+            Resource(
+                addr,
+                "output",
+                "output",
+                attrs,
+                _loc(blk),
+                inst.module,
+                "",
+                "terraform",
+                {**base_meta, "name": name},
+            )
+        )
 
     def _emit_variable(
         self, inst: _Inst, name: str, blk: dict[str, Any], base_meta: dict[str, Any], members: list[str]
@@ -2056,8 +2084,14 @@ class _Builder:
         )
 
     def _emit_module_call(
-        self, inst: _Inst, name: str, blk: dict[str, Any], base_meta: dict[str, Any], members: list[str]
-    ) -> list[_Inst]:
+        self,
+        inst: _Inst,
+        name: str,
+        blk: dict[str, Any],
+        base_meta: dict[str, Any],
+        members: list[str],
+        nxt: list[_Inst],
+    ) -> None:
         kids = self.children(inst, name)
         assert kids is not None
         kind, items = kids
@@ -2102,7 +2136,7 @@ class _Builder:
             self._depends_on(base, blk, inst)
             self._meta_arg_edges(base, blk, inst)
             members.append(base)
-            return []
+            return
         if (kind == "count" and not items) or (kind == "for_each" and not items):
             self.add_node(
                 Resource(
@@ -2119,8 +2153,7 @@ class _Builder:
             )
             self._meta_arg_edges(base, blk, inst)
             members.append(base)
-            return []
-        out: list[_Inst] = []
+            return
         for k, child in items:
             addr = child.prefix[:-1]
             cctx = child.call_ctx or _Ctx(inst)
@@ -2142,8 +2175,7 @@ class _Builder:
                 Resource(addr, "module", "module", attrs, _loc(blk), inst.module, "", "terraform", m)
             )
             members.append(addr)
-            out.append(child)
-        return out
+            nxt.append(child)
 
     def _meta_arg_edges(self, addr: str, blk: dict[str, Any], inst: _Inst) -> None:
         """``ref`` edges for what a block's ``count``/``for_each`` expression references."""
@@ -2188,6 +2220,10 @@ class _Builder:
         if inst:
             return inst
         return []
+
+
+def _at(blk: dict[str, Any]) -> tuple[str, int]:
+    return (blk.get("file", ""), blk.get("line", 0))
 
 
 def _loc(blk: dict[str, Any]) -> SourceLocation:

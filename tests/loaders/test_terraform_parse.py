@@ -154,3 +154,22 @@ def test_unknown_kind_is_skipped_not_raised():
     pf = parse("x", "kubernetes", "x.yaml")
     assert pf.status is FileStatus.SKIPPED
     assert pf.diagnostics[0].code is DiagnosticCode.UNSUPPORTED
+
+
+def test_an_internal_error_in_one_block_does_not_lose_the_others(monkeypatch):
+    monkeypatch.delenv("INFRA_REVIEW_DEBUG", raising=False)
+    original = terraform._Builder.eval_body
+
+    def flaky(self, blk, ctx, env, src_addr, *args):
+        if src_addr == "aws_instance.bad":
+            raise ValueError("boom")
+        return original(self, blk, ctx, env, src_addr, *args)
+
+    monkeypatch.setattr(terraform._Builder, "eval_body", flaky)
+    pf = parse('resource "aws_instance" "bad" {\n  ami = "x"\n}\nresource "aws_instance" "good" {\n  ami = "y"\n}\n')
+    rg = ResourceGraph()
+    diags = terraform.build([pf], rg)
+    assert "aws_instance.good" in rg
+    assert "aws_instance.bad" not in rg
+    assert [(d.code, d.line) for d in diags] == [(DiagnosticCode.EVAL_WARNING, 1)]
+    assert "ValueError" in diags[0].message
