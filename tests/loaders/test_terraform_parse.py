@@ -166,7 +166,10 @@ def test_an_internal_error_in_one_block_does_not_lose_the_others(monkeypatch):
         return original(self, blk, ctx, env, src_addr, *args)
 
     monkeypatch.setattr(terraform._Builder, "eval_body", flaky)
-    pf = parse('resource "aws_instance" "bad" {\n  ami = "x"\n}\nresource "aws_instance" "good" {\n  ami = "y"\n}\n')
+    pf = parse(
+        'resource "aws_instance" "bad" {\n  ami = "x"\n}\n'
+        'resource "aws_instance" "good" {\n  ami = "y"\n}\n'
+    )
     rg = ResourceGraph()
     diags = terraform.build([pf], rg)
     assert "aws_instance.good" in rg
