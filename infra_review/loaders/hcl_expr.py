@@ -500,8 +500,12 @@ def _simplify(node: Node) -> Node:
 def _describe(tok: str) -> str:
     if not tok:
         return "end of expression"
-    if _IDENT.fullmatch(tok) or tok in _OPS2 or tok in _OPS3 or (len(tok) == 1 and tok in _OPS1):
-        return repr(tok[:20])
+    if tok in _OPS2 or tok in _OPS3 or (len(tok) == 1 and tok in _OPS1):
+        return repr(tok)
+    if tok in ("for", "in", "if", "true", "false", "null"):
+        return repr(tok)
+    if _IDENT.fullmatch(tok):
+        return "an identifier"  # never echo file content
     return "a literal"
 
 
