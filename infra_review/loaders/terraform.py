@@ -1038,6 +1038,7 @@ class _Builder:
         self.trav_cache: dict[int, list[tuple[str, list[Any]]]] = {}
         self.module_children: dict[str, list[str]] = {}  # module call node -> member nodes
         self.instance_budget = MAX_TOTAL_INSTANCES
+        self.all_var_files: list[str] = []
         self._budget_reported = False
 
     # -- diagnostics ------------------------------------------------------------------------
@@ -1081,6 +1082,7 @@ class _Builder:
             d = posixpath.dirname(pf.path)
             if pf.kind in ("tfvars", "tfvars_json"):
                 tfvars.setdefault(d, []).append((pf.path, pf.data.get("attrs", {})))
+                self.all_var_files.append(pf.path)
                 continue
             mdef = self.mods.get(d)
             if mdef is None:
@@ -2344,6 +2346,9 @@ def build(
     tf = rg.repo.setdefault("terraform", {})
     tf["roots"] = [d or "." for d in roots]
     tf["root_prefixes"] = multi
+    applied = [p for d in roots for p, _ in b.mods[d].tfvars]
+    # other *.tfvars need -var-file: listed so a reviewer knows which values were not used
+    tf["var_files"] = {"applied": applied, "not_applied": sorted(set(b.all_var_files) - set(applied))}
     return b.diags
 
 

@@ -434,6 +434,10 @@ def test_tfvars_precedence():
         "e": 5,
     }
     assert rg["var.c"].meta["value_source"] == "tfvars:b.auto.tfvars"
+    assert rg.repo["terraform"]["var_files"] == {
+        "applied": ["terraform.tfvars", "terraform.tfvars.json", "a.auto.tfvars", "b.auto.tfvars"],
+        "not_applied": ["prod.tfvars"],
+    }
     assert rg["var.d"].meta["value_source"] == "default"
     unset = rg["var.unset"].attrs["value"]
     assert unset == Unresolved("var.unset", (), "no default and no tfvars value")
