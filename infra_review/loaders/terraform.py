@@ -74,6 +74,8 @@ or ``unset``); ``local``/``output`` nodes hold ``value``; module call nodes hold
 Variables come from, lowest to highest precedence: the default, ``terraform.tfvars``,
 ``terraform.tfvars.json``, then ``*.auto.tfvars``/``*.auto.tfvars.json`` in lexical order
 (root module directory only; other ``*.tfvars`` files need ``-var-file`` and are not applied).
+``rg.repo["terraform"]`` records ``roots``, ``root_prefixes`` (whether addresses carry a root
+prefix) and ``var_files`` (``applied`` / ``not_applied``).
 
 ``templatefile``/``file`` read files only through the optional ``read_text(rel_path) ->
 str | None`` callable given to :func:`build` (the repository loader provides one confined to
