@@ -172,7 +172,7 @@ def main() -> int:
                 f"| {m['render_s']:.2f} | {m['stats'].get('parsed', 0)} | {m['self_rss_mb']:.0f} "
                 f"| {m['worker_rss_mb']:.0f} |"
             )
-        print(f"| {label} | warm, `infra-review scan` CLI | {warm['cli_s']:.2f} | | | | 0 | | |")
+        print(f"| {label} | warm, `infra-review scan` CLI | {warm['cli_s']:.2f} | | | | | | |")
         if checkov:
             print(f"| {label} | checkov | {checkov['wall_s']:.2f} | | | | | {checkov['rss_mb']:.0f} | |")
     if not any(r[4] for r in rows) and not args.no_checkov:
