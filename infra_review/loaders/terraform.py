@@ -146,6 +146,8 @@ _JSON_KINDS = ("terraform_json", "tfvars_json")
 def parse_file(rel_path: str, text: str, kind: str = "terraform") -> ParsedFile:
     """Parse one Terraform-family file into plain data; never raises."""
     pf = ParsedFile(path=rel_path, kind=kind)
+    if text.startswith("\ufeff"):  # the repository loader strips it; stay safe when called directly
+        text = text[1:]
     try:
         if kind in _HCL_KINDS:
             _parse_hcl(pf, text)

@@ -176,3 +176,8 @@ def test_an_internal_error_in_one_block_does_not_lose_the_others(monkeypatch):
     assert "aws_instance.bad" not in rg
     assert [(d.code, d.line) for d in diags] == [(DiagnosticCode.EVAL_WARNING, 1)]
     assert "ValueError" in diags[0].message
+
+
+def test_bom_is_tolerated_in_hcl_and_json():
+    assert parse('\ufeffresource "a" "b" {}\n').status is FileStatus.PARSED
+    assert parse('\ufeff{"resource": {}}', "terraform_json", "x.tf.json").status is FileStatus.PARSED
