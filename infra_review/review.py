@@ -270,12 +270,21 @@ def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
         if part and part != "module":
             names.append(("module", re.sub(r"\[.*$", "", part)))
     for what, name in names:
-        if set(_TOKEN_SPLIT.split(str(name).lower())) & NONPROD_TOKENS:
+        if _nonprod_name(str(name)):
             return f"{what} {name}"
-    if res.file:
-        for d in PurePosixPath(res.file).parts[:-1]:
-            if d.lower() in NONPROD_TOKENS or d.lower() == "tests":
-                return f"path {d}/"
+    return _path_marker(res.file) if res.file else ""
+
+
+@functools.lru_cache(maxsize=65536)
+def _nonprod_name(name: str) -> bool:
+    return bool(set(_TOKEN_SPLIT.split(name.lower())) & NONPROD_TOKENS)
+
+
+@functools.lru_cache(maxsize=16384)
+def _path_marker(file: str) -> str:
+    for d in PurePosixPath(file).parts[:-1]:
+        if d.lower() in NONPROD_TOKENS or d.lower() == "tests":
+            return f"path {d}/"
     return ""
 
 

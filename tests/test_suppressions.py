@@ -17,15 +17,21 @@ from infra_review.suppressions import SourceReader, directives_for, parse_direct
 def _body(rg):
     for r in rg.resources():
         loc = r.meta.get("hit_line")
-        yield Hit(r, f"{r.name} is open", "ingress[0]",
-                  location=SourceLocation(r.file, loc) if loc else None)
+        yield Hit(r, f"{r.name} is open", "ingress[0]", location=SourceLocation(r.file, loc) if loc else None)
 
 
 _body.__doc__ = "Test.\n\nRemediation\n-----------\nClose it.\n"
-NET = rule("TST201", area=Area.NETWORK_SECURITY, severity=Severity.CRITICAL, title="open",
-           checkov=["CKV_AWS_24", "CKV_SECRET_*"], register=False)(_body).rule
+NET = rule(
+    "TST201",
+    area=Area.NETWORK_SECURITY,
+    severity=Severity.CRITICAL,
+    title="open",
+    checkov=["CKV_AWS_24", "CKV_SECRET_*"],
+    register=False,
+)(_body).rule
 OTHER = rule("TST202", area=Area.IAC, severity=Severity.LOW, title="other", register=False)(
-    lambda rg: (Hit(r, "other") for r in rg.resources()))
+    lambda rg: (Hit(r, "other") for r in rg.resources())
+)
 OTHER = OTHER.rule
 
 MAIN_TF = """\
@@ -102,16 +108,40 @@ def repo(tmp_path):
     rg.repo["root"] = str(tmp_path)
     for rel in ("main.tf", "app/Dockerfile"):
         data = (tmp_path / rel).read_bytes()
-        rg.files.append(FileRecord(rel, "terraform", FileStatus.PARSED, size=len(data),
-                                   sha256=hashlib.sha256(data).hexdigest()))
-    for name in ("above", "trailing", "noreason", "gap", "ckv_inside", "ckv_other_id", "ckv_noreason",
-                 "ckv_pattern", "blockcomment", "plain"):
+        rg.files.append(
+            FileRecord(
+                rel, "terraform", FileStatus.PARSED, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+            )
+        )
+    for name in (
+        "above",
+        "trailing",
+        "noreason",
+        "gap",
+        "ckv_inside",
+        "ckv_other_id",
+        "ckv_noreason",
+        "ckv_pattern",
+        "blockcomment",
+        "plain",
+    ):
         start, end = _block(MAIN_TF, name)
-        rg.add(Resource(f"aws_security_group.{name}", "aws_security_group",
-                        source=SourceLocation("main.tf", start, end)))
-    rg.add(Resource("docker:app/Dockerfile#final", "dockerfile", block="dockerfile",
-                    source=SourceLocation("app/Dockerfile", 1, 4),
-                    meta={"name": "final", "hit_line": 4}))
+        rg.add(
+            Resource(
+                f"aws_security_group.{name}",
+                "aws_security_group",
+                source=SourceLocation("main.tf", start, end),
+            )
+        )
+    rg.add(
+        Resource(
+            "docker:app/Dockerfile#final",
+            "dockerfile",
+            block="dockerfile",
+            source=SourceLocation("app/Dockerfile", 1, 4),
+            meta={"name": "final", "hit_line": 4},
+        )
+    )
     return rg
 
 
@@ -172,7 +202,8 @@ def test_reader_only_reads_parsed_files_inside_root(tmp_path):
     outside = tmp_path / "outside.tf"
     outside.write_text("# infra-review:ignore=TST201 from outside\n")
     (root / "link.tf").symlink_to(outside)
-    (root / "ok.tf").write_text("x\n")
+    (root / "ok.tf").write_text("x # infra-review\n")
+    (root / "plain.tf").write_text("no marker here\n")
     (root / "skipped.tf").write_text("y\n")
     os.mkfifo(root / "fifo.tf")
     rg = ResourceGraph()
@@ -180,12 +211,14 @@ def test_reader_only_reads_parsed_files_inside_root(tmp_path):
     rg.files += [
         FileRecord("link.tf", "terraform", FileStatus.PARSED),
         FileRecord("ok.tf", "terraform", FileStatus.PARSED),
+        FileRecord("plain.tf", "terraform", FileStatus.PARSED),
         FileRecord("skipped.tf", "terraform", FileStatus.SKIPPED),
         FileRecord("fifo.tf", "terraform", FileStatus.PARSED),
         FileRecord("../outside.tf", "terraform", FileStatus.PARSED),
     ]
     reader = SourceReader(rg)
-    assert reader.lines("ok.tf") == ["x", ""]
+    assert reader.lines("ok.tf") == ["x # infra-review", ""]
+    assert reader.lines("plain.tf") == []  # no marker: not decoded, nothing to find
     assert reader.lines("link.tf") is None
     assert reader.lines("skipped.tf") is None
     assert reader.lines("fifo.tf") is None
@@ -194,16 +227,20 @@ def test_reader_only_reads_parsed_files_inside_root(tmp_path):
 
 
 def test_reader_size_cap_and_encoding(tmp_path):
-    (tmp_path / "big.tf").write_bytes(b"#" * 100)
-    (tmp_path / "latin.tf").write_bytes(b"caf\xe9\n")
-    (tmp_path / "bom.tf").write_bytes(b"\xef\xbb\xbf# a\r\n# b\r\n")
+    (tmp_path / "big.tf").write_bytes(b"# checkov" * 20)
+    (tmp_path / "latin.tf").write_bytes(b"caf\xe9 # checkov\n")
+    (tmp_path / "bom.tf").write_bytes(b"\xef\xbb\xbf# checkov\r\n# b\r\n")
     rg = ResourceGraph()
     rg.repo["root"] = str(tmp_path)
-    rg.files += [FileRecord(p, "terraform", FileStatus.PARSED) for p in ("big.tf", "latin.tf", "bom.tf")]
+    (tmp_path / "u16.tf").write_bytes("# infra-review:ignore=X because\n".encode("utf-16"))
+    rg.files += [
+        FileRecord(p, "terraform", FileStatus.PARSED) for p in ("big.tf", "latin.tf", "bom.tf", "u16.tf")
+    ]
     reader = SourceReader(rg, max_bytes=50)
     assert reader.lines("big.tf") is None
     assert reader.lines("latin.tf") is None
-    assert reader.lines("bom.tf") == ["# a", "# b", ""]
+    assert reader.lines("bom.tf") == ["# checkov", "# b", ""]
+    assert reader.lines("u16.tf") == ["# infra-review:ignore=X because", ""]
 
 
 def test_no_root_means_no_inline_suppressions():
@@ -217,12 +254,14 @@ def test_no_root_means_no_inline_suppressions():
     ("line", "expected"),
     [
         ("# infra-review:ignore=NET007 reason", [("inline", ("NET007",), "reason")]),
-        ("  // infra-review: ignore = net007 ,NET008: because",
-         [("inline", ("NET007", "NET008"), "because")]),
+        (
+            "  // infra-review: ignore = net007 ,NET008: because",
+            [("inline", ("NET007", "NET008"), "because")],
+        ),
         ("#checkov:skip=CKV_AWS_24:why not", [("checkov", ("CKV_AWS_24",), "why not")]),
         ("#checkov:skip=CKV_AWS_24", [("checkov", ("CKV_AWS_24",), "")]),
         ("<!-- infra-review:ignore=NET007 html reason -->", [("inline", ("NET007",), "html reason")]),
-        ("name = \"infra-review:ignore=NET007 not a comment\"", []),
+        ('name = "infra-review:ignore=NET007 not a comment"', []),
         ("# ordinary comment", []),
     ],
 )
@@ -231,7 +270,13 @@ def test_parse_directives(line, expected):
 
 
 def test_directives_for_scope():
-    lines = ["# infra-review:ignore=A1 r", "# more", "block {", "  #checkov:skip=CKV_X_1:r", "}",
-             "# infra-review:ignore=B1 r"]
+    lines = [
+        "# infra-review:ignore=A1 r",
+        "# more",
+        "block {",
+        "  #checkov:skip=CKV_X_1:r",
+        "}",
+        "# infra-review:ignore=B1 r",
+    ]
     assert [(d.kind, d.line) for d in directives_for(lines, 3, 5)] == [("inline", 1), ("checkov", 4)]
     assert directives_for(lines, 99) == []
