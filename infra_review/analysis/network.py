@@ -1071,7 +1071,10 @@ def network_model(rg: ResourceGraph) -> NetworkModel:
     _nonvpc(rg, m)
     from infra_review.analysis.net_cloud import cloud_exposures  # local import: optional clouds
 
+    from infra_review.analysis.net_k8s import endpoint_exposures, k8s_exposures
+
     m.exposures.extend(cloud_exposures(rg, m))
+    m.exposures = _shortest_per_target(m.exposures + k8s_exposures(rg) + endpoint_exposures(rg, m))
     _tier_violations(rg, m)
     rg.cache["network.raw"] = raw
     rg.cache["network.model"] = m
@@ -1250,9 +1253,26 @@ def tier_of(rg: ResourceGraph, res: Resource, m: NetworkModel | None = None) -> 
     return "", "inferred"
 
 
+_K8S_APP = frozenset(
+    {
+        "k8s:Deployment",
+        "k8s:StatefulSet",
+        "k8s:DaemonSet",
+        "k8s:ReplicaSet",
+        "k8s:Job",
+        "k8s:CronJob",
+        "k8s:Pod",
+        "k8s:Rollout",
+    }
+)
+
+
 def _tiers(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
     for res in rg.resources():
         if res.kind in SUPPORT_KINDS:
+            continue
+        if res.kind in _K8S_APP:
+            m.tiers[res.address], m.tier_source[res.address] = "app", "inferred"
             continue
         tier, src = tier_of(rg, res, m)
         if tier:
@@ -1703,6 +1723,16 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
                     )
                 )
     m.exposures = sorted(found.values(), key=lambda p: (p.hops, p.target))
+
+
+def _shortest_per_target(paths: list[ExposurePath]) -> list[ExposurePath]:
+    """One path per target: the fewest hops, then the fewest nodes (first one wins a tie)."""
+    best: dict[str, ExposurePath] = {}
+    for p in paths:
+        old = best.get(p.target)
+        if old is None or (p.hops, len(p.nodes)) < (old.hops, len(old.nodes)):
+            best[p.target] = p
+    return sorted(best.values(), key=lambda p: (p.hops, p.target))
 
 
 def _merge_labels(a: str, b: str) -> str:

@@ -35,16 +35,21 @@ def table(name: str, section: str) -> list[list[str]]:
     return rows
 
 
-def test_three_tier_exposure_paths_match_expected():
-    m = network_model(graph("three-tier-aws"))
+FLAWED = ["three-tier-aws", "k8s-platform"]
+
+
+@pytest.mark.parametrize("name", FLAWED)
+def test_exposure_paths_match_expected(name):
+    m = network_model(graph(name))
     got = {p.target: (" → ".join(p.nodes), p.ports.label()) for p in m.exposures}
-    want = {target: (path, ports) for target, path, ports in table("three-tier-aws", "Exposure paths")}
+    want = {target: (path, ports) for target, path, ports in table(name, "Exposure paths")}
     assert got == want
 
 
-def test_three_tier_spofs_match_expected():
-    want = {(r[0], r[1]) for r in table("three-tier-aws", "SPOFs")}
-    got = {(s.rule_id, s.address) for s in find_spofs(graph("three-tier-aws")) if s.status == "FAIL"}
+@pytest.mark.parametrize("name", FLAWED)
+def test_spofs_match_expected(name):
+    want = {(r[0], r[1]) for r in table(name, "SPOFs")}
+    got = {(s.rule_id, s.address) for s in find_spofs(graph(name)) if s.status == "FAIL"}
     assert got == want
 
 
@@ -89,9 +94,10 @@ def _review(name: str, prefix: tuple[str, ...]):
     return {(f.rule_id, f.address) for f in run.findings if f.status == "FAIL" and not f.suppressed}
 
 
-def test_three_tier_net_and_spof_findings_match_expected():
-    want = {(r[0], r[1]) for r in table("three-tier-aws", "Findings") if r[0].startswith(("NET", "SPOF"))}
-    assert _review("three-tier-aws", ("NET", "SPOF")) == want
+@pytest.mark.parametrize("name", FLAWED)
+def test_net_and_spof_findings_match_expected(name):
+    want = {(r[0], r[1]) for r in table(name, "Findings") if r[0].startswith(("NET", "SPOF"))}
+    assert _review(name, ("NET", "SPOF")) == want
 
 
 def test_hardened_has_no_net_or_spof_finding():
