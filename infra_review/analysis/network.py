@@ -1070,7 +1070,6 @@ def network_model(rg: ResourceGraph) -> NetworkModel:
     _exposures(rg, raw, m)
     _nonvpc(rg, m)
     from infra_review.analysis.net_cloud import cloud_exposures  # local import: optional clouds
-
     from infra_review.analysis.net_k8s import endpoint_exposures, k8s_exposures
 
     m.exposures.extend(cloud_exposures(rg, m))
