@@ -1436,6 +1436,12 @@ _OTHER_POLICIES = (
 )
 
 
+def _governs_ingress(np: Resource) -> bool:
+    """True when the policy isolates ingress (``policyTypes`` absent defaults to Ingress)."""
+    types = as_list(k8s.get_path(np.attrs, "spec.policyTypes"))
+    return not types or "Ingress" in [str(t) for t in types]
+
+
 def _is_default_deny(np: Resource) -> bool:
     spec = np.attrs.get("spec") if isinstance(np.attrs.get("spec"), Mapping) else {}
     sel = spec.get("podSelector")
@@ -1459,7 +1465,8 @@ def network_policy_coverage(rg: ResourceGraph) -> Iterator[Hit]:
 
     Default deny: ``podSelector: {}``, ``policyTypes`` containing ``Ingress`` (or absent), and no
     ``ingress`` rules.  Without one, the Namespace object (when defined here) fails, and every
-    workload whose pods no NetworkPolicy selects fails too.  Cilium/Calico/Istio policies in
+    workload whose pods no ingress NetworkPolicy selects fails too (an ``Egress``-only policy leaves
+    ingress open).  Cilium/Calico/Istio policies in
     the namespace make the result UNKNOWN (they are not evaluated).
 
     Why it matters
@@ -1498,15 +1505,17 @@ def network_policy_coverage(rg: ResourceGraph) -> Iterator[Hit]:
                 status,
                 location=loc(obj),
             )
+        ingress_nps = [np for np in nps if _governs_ingress(np)]
         for w in ws:
             labels = k8s.pod_labels(w)
             if not any(
                 k8s.match_label_selector(k8s.get_path(np.attrs, "spec.podSelector") or {}, labels)
-                for np in nps
+                for np in ingress_nps
             ):
                 yield Hit(
                     w,
-                    f"pods of {w.meta.get('name')} are selected by no NetworkPolicy (all traffic allowed)",
+                    f"pods of {w.meta.get('name')} are selected by no ingress NetworkPolicy "
+                    "(all traffic allowed)",
                     "spec.template.metadata.labels",
                     status,
                     location=loc(w),
