@@ -1288,7 +1288,7 @@ def k8s_security_context(rg: ResourceGraph) -> Iterator[Hit]:
 
     Per container (pod-level fields count where Kubernetes inherits them): ``privileged``,
     ``hostNetwork``/``hostPID``/``hostIPC``, a ``docker.sock``/``containerd.sock`` hostPath
-    (critical); ``allowPrivilegeEscalation`` not ``false``, ``runAsNonRoot`` not ``true`` (or
+    (critical); any other ``hostPath`` volume (forbidden by the *baseline* standard); ``allowPrivilegeEscalation`` not ``false``, ``runAsNonRoot`` not ``true`` (or
     ``runAsUser: 0``), ``capabilities.drop`` without ``ALL``, ``seccompProfile`` not
     ``RuntimeDefault``/``Localhost``, ``readOnlyRootFilesystem`` not ``true`` (high).  A
     duplicated key that once said ``privileged: true`` counts as privileged.
@@ -1324,14 +1324,17 @@ def k8s_security_context(rg: ResourceGraph) -> Iterator[Hit]:
             for f in ("hostNetwork", "hostPID", "hostIPC")
             if is_true(spec.get(f)) or _dup_insecure(w, f"{spec_path}.{f}", True)
         ]
+        pod_high: list[str] = []
         for i, vol in enumerate(spec.get("volumes") or []):
             hp = k8s.get_path(vol, "hostPath.path") if isinstance(vol, Mapping) else None
             if isinstance(hp, str) and _SOCKETS.search(hp.rstrip("/")):
                 pod_crit.append(f"volumes[{i}] mounts the container runtime socket")
+            elif hp is not None:
+                pod_high.append(f"volumes[{i}] is a hostPath volume")
         for c, path, line in k8s.containers(w, init=True):
             sc = c.get("securityContext") if isinstance(c.get("securityContext"), Mapping) else {}
             crit = list(pod_crit)
-            high: list[str] = []
+            high: list[str] = list(pod_high)
             if is_true(sc.get("privileged")) or _dup_insecure(w, f"{path}.securityContext.privileged", True):
                 crit.append("privileged")
             if sc.get("allowPrivilegeEscalation") is not False or _dup_insecure(
