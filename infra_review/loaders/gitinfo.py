@@ -124,6 +124,13 @@ def read_index_paths(data: bytes) -> list[str]:
         stage = (flags >> 12) & 0x3
         if stage in (0, 2):  # one name per path even during a merge conflict
             paths.append(os.fsdecode(path))
+    while pos + 8 <= end:  # extensions
+        sig = data[pos : pos + 4]
+        size = struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+        if sig == b"link":  # split index: most entries live in a shared index file
+            msg = "split index not supported"
+            raise ValueError(msg)
+        pos += 8 + size
     return sorted(set(paths))
 
 
@@ -165,6 +172,9 @@ def read_git_info(root: str) -> dict[str, Any]:
                 info["note"] = "no readable git index"
         else:
             info["tracked"] = read_index_paths(index)
+    except ValueError as exc:  # our own index reader's messages (no repository content)
+        info["tracked"] = None
+        info["note"] = f"git index not understood ({exc})"
     except Exception as exc:  # never let git metadata break a load
         info["tracked"] = None
         info["note"] = f"git metadata not understood ({type(exc).__name__})"

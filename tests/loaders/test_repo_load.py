@@ -327,3 +327,15 @@ def test_real_loaders_hostile_inputs_stay_in_the_workers(root: Path):
     assert result.file("good.tf").status is FileStatus.PARSED
     assert "aws_sqs_queue.q" in result.graph
     assert sys.getrecursionlimit() == before
+
+
+@needs_git
+def test_split_index_is_not_misread(root: Path):
+    (root / "a.tf").write_text("x\n")
+    _git(root, "init", "-q")
+    _git(root, "add", "a.tf")
+    _git(root, "update-index", "--split-index")
+    info = read_git_info(str(root))
+    assert info["is_repo"] is True
+    assert info["tracked"] is None
+    assert info["note"] == "git index not understood (split index not supported)"
