@@ -38,6 +38,7 @@ node replaces it — plan values are known values — but keeps the configuratio
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from infra_review.graph import ResourceGraph
@@ -45,6 +46,8 @@ from infra_review.loaders.base import ParsedFile
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
 
 __all__ = ["build_plans", "parse_plan"]
+
+_ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def parse_plan(pf: ParsedFile, text: str) -> None:
@@ -86,6 +89,16 @@ def parse_plan(pf: ParsedFile, text: str) -> None:
                 "after_unknown": ch.get("after_unknown") or {},
             }
     config = doc.get("configuration") or {}
+    lines: dict[str, int] = {}
+    line_no, last = 1, 0
+    for m in _ADDRESS.finditer(text):
+        line_no += text.count("\n", last, m.start())
+        last = m.start()
+        try:
+            addr = json.loads(f'"{m.group(1)}"')
+        except ValueError:
+            continue
+        lines.setdefault(addr, line_no)
     pf.data = {
         "plan": {
             "format_version": version,
@@ -95,6 +108,7 @@ def parse_plan(pf: ParsedFile, text: str) -> None:
             "changes": changes,
             "config_root": config.get("root_module") or {},
             "provider_config": config.get("provider_config") or {},
+            "lines": lines,
         }
     }
 
@@ -318,7 +332,12 @@ class _Plan:
         if change.get("actions"):
             meta["actions"] = list(change["actions"])
         old = self.rg.get(address)
-        source = old.source if old is not None and old.source is not None else SourceLocation(self.path)
+        line = int((self.plan.get("lines") or {}).get(address, 0))
+        source = (
+            old.source
+            if old is not None and old.source is not None
+            else SourceLocation(self.path, line, line)
+        )
         if old is not None:
             meta["config_format"] = old.format
         self.rg.add(Resource(address, rtype, block, attrs, source, maddr, provider, "plan", meta))

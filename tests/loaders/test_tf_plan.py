@@ -37,6 +37,8 @@ def test_planned_values_become_resources_with_known_values():
     assert sg.format == "plan"
     assert sg.kind == "aws_security_group"
     assert sg.file == "plan/tfplan.json"
+    assert sg.line == 25
+    assert rg["module.subnets.aws_subnet.this[1]"].line == 66
     assert sg.attrs["ingress"][0]["cidr_blocks"] == ["0.0.0.0/0"]
     assert sg.attrs["ingress"][0]["from_port"] == 22
     assert sg.meta["actions"] == ["create"]
