@@ -1,9 +1,8 @@
 """Training exercises: structure, answer-key schema, and agreement between keys and the tool.
 
-The answer keys are written as plain YAML under ``data/training/_keys_src/`` and later turned
-into stored (non-plain-text) keys by the training module, which deletes the sources; the key
-tests here run while the sources exist and are skipped afterwards (the training module's own
-tests take over).
+The answer keys were written as plain YAML and converted into the stored (obfuscated)
+``answers.key`` of each exercise; these tests read them through
+:mod:`infra_review.training.keys`, the only decoder.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from _examples_helpers import (
     AREAS,
     LEVELS,
@@ -22,17 +20,15 @@ from _examples_helpers import (
     exercise_dirs,
 )
 
+from infra_review.training.keys import read_key
+
 EXERCISES = exercise_dirs()
-KEYS_SRC = TRAINING / "_keys_src"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 _IDS = [d.name for d in EXERCISES]
 
 
 def _key(ex: Path) -> dict:
-    p = KEYS_SRC / f"{ex.name}.yaml"
-    if not p.is_file():
-        pytest.skip("answer-key sources have been converted to stored keys")
-    return yaml.safe_load(p.read_text(encoding="utf-8"))
+    return read_key(ex).to_dict()
 
 
 def _level(ex: Path) -> str:
@@ -94,9 +90,12 @@ def test_answer_key_schema(ex: Path) -> None:
             assert address_problem(ex / "repo", addr) is None, (addr, address_problem(ex / "repo", addr))
 
 
+def test_no_plain_key_sources_left() -> None:
+    assert not (TRAINING / "_keys_src").exists()
+    assert all((ex / "answers.key").is_file() for ex in EXERCISES)
+
+
 def test_keys_cover_every_area() -> None:
-    if not KEYS_SRC.is_dir():
-        pytest.skip("answer-key sources have been converted to stored keys")
     areas = {f["area"] for ex in EXERCISES for f in _key(ex)["flaws"]}
     assert areas == AREAS, AREAS - areas
 
