@@ -1288,7 +1288,8 @@ def k8s_security_context(rg: ResourceGraph) -> Iterator[Hit]:
 
     Per container (pod-level fields count where Kubernetes inherits them): ``privileged``,
     ``hostNetwork``/``hostPID``/``hostIPC``, a ``docker.sock``/``containerd.sock`` hostPath
-    (critical); any other ``hostPath`` volume (forbidden by the *baseline* standard); ``allowPrivilegeEscalation`` not ``false``, ``runAsNonRoot`` not ``true`` (or
+    (critical); any other ``hostPath`` volume (forbidden by the *baseline* standard),
+    ``allowPrivilegeEscalation`` not ``false``, ``runAsNonRoot`` not ``true`` (or
     ``runAsUser: 0``), ``capabilities.drop`` without ``ALL``, ``seccompProfile`` not
     ``RuntimeDefault``/``Localhost``, ``readOnlyRootFilesystem`` not ``true`` (high).  A
     duplicated key that once said ``privileged: true`` counts as privileged.
