@@ -221,7 +221,7 @@ class _Plan:
                         "module",
                         "module",
                         {},
-                        SourceLocation(self.path),
+                        SourceLocation(self.path, *[int((self.plan.get("lines") or {}).get(maddr, 0))] * 2),
                         parent,
                         "",
                         "plan",
