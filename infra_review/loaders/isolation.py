@@ -42,7 +42,19 @@ from typing import Any
 from infra_review.loaders.base import ParsedFile
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
-__all__ = ["ParseTask", "WorkerPool", "get_pool", "parse_in_process", "parse_one", "shutdown_pools"]
+__all__ = [
+    "MAX_RESULT_BYTES",
+    "ParseTask",
+    "WorkerPool",
+    "get_pool",
+    "parse_in_process",
+    "parse_one",
+    "shutdown_pools",
+]
+
+
+#: Largest pickled parse result accepted from a worker (a bound on the caller's memory).
+MAX_RESULT_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,9 +484,13 @@ class _Run:
                     self._retire(w)
                 continue
             try:
-                raw = w.inbox.recv_bytes()
-            except (EOFError, OSError):
-                self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, w.death_message())
+                raw = w.inbox.recv_bytes(MAX_RESULT_BYTES)
+            except (EOFError, OSError) as exc:
+                if isinstance(exc, OSError) and w.alive():
+                    msg = f"parse result larger than {MAX_RESULT_BYTES >> 20} MiB; not kept"
+                else:
+                    msg = w.death_message()
+                self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
                 self._retire(w)
                 continue
             try:

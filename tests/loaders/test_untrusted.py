@@ -42,6 +42,8 @@ FAKE_FORMAT = textwrap.dedent(
         if "ALLOCATE" in text:
             hog = bytearray(64 * 1024**3)  # far beyond the worker's RLIMIT_AS
             return ParsedFile(rel_path, kind, data={"len": len(hog)})
+        if "HUGE_RESULT" in text:
+            return ParsedFile(rel_path, kind, data={"text": "x" * (3 * 1024 * 1024)})
         if "SIGKILL_SELF" in text:
             os.kill(os.getpid(), signal.SIGKILL)
         if "RAISE_WITH_CONTENT" in text:
@@ -557,3 +559,16 @@ def test_workers_never_import_from_the_reviewed_repository(tmp_path, fake_format
     assert result.file("main.tf").status is FileStatus.PARSED
     assert not {w.proc.pid for w in pool.workers} & before
     assert not any(str(repo_b / "lib") in w.known_paths for w in pool.workers)
+
+
+def test_oversized_parse_results_are_refused(repo, fake_format, monkeypatch):
+    from infra_review.loaders import isolation
+
+    monkeypatch.setattr(isolation, "MAX_RESULT_BYTES", 1024 * 1024)
+    (repo / "huge.tf").write_text("HUGE_RESULT\n")
+    (repo / "good.tf").write_text("ok = 1\n")
+    result = _load(repo)
+    huge = result.file("huge.tf")
+    assert (huge.status, _codes(huge)) == (FileStatus.FAILED, ["RESOURCE_LIMIT"])
+    assert "larger than 1 MiB" in huge.diagnostics[0].message
+    assert result.file("good.tf").status is FileStatus.PARSED
