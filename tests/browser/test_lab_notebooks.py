@@ -14,10 +14,13 @@ KERNEL_IDLE = (
 
 
 @pytest.mark.parametrize(
-    ("notebook", "min_plots", "min_widgets"),
-    [("00_start_here", 1, 0), ("04_networking_security", 1, 3)],
+    ("notebook", "min_plots", "min_widgets", "text"),
+    [
+        ("00_start_here", 0, 0, "Findings by area and severity"),
+        ("04_networking_security", 1, 6, "exposure path(s) from the internet"),
+    ],
 )
-def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, min_plots, min_widgets):
+def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, min_plots, min_widgets, text):
     base, token = lab_server
     SHOTS = shots
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -31,7 +34,8 @@ def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, mi
     page.wait_for_timeout(1500)
     page.wait_for_function(KERNEL_IDLE, timeout=300_000)
     page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot').length >= {min_plots}"
+        f"() => document.body.innerText.includes({text!r})"
+        f" && document.querySelectorAll('.js-plotly-plot').length >= {min_plots}"
         f" && document.querySelectorAll('.jp-Notebook .widget-toggle-buttons, .jp-Notebook .widget-dropdown').length >= {min_widgets}",
         timeout=120_000,
     )
@@ -39,6 +43,7 @@ def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, mi
     info = page.evaluate(
         """() => ({
           plots: document.querySelectorAll('.js-plotly-plot').length,
+          tables: document.querySelectorAll('.jp-OutputArea-output table').length,
           widgets: document.querySelectorAll('.jp-Notebook .widget-toggle-buttons, .jp-Notebook .widget-dropdown').length,
           loading: (document.body.innerText.match(/Loading widget/g) || []).length,
           errors: [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
@@ -49,6 +54,7 @@ def test_notebook_renders_in_jupyterlab(browser, lab_server, shots, notebook, mi
     page.screenshot(path=str(SHOTS / f"lab_{notebook}.png"))
     page.close()
     assert info["plots"] >= min_plots, info
+    assert info["tables"] >= 2, info
     assert info["widgets"] >= min_widgets, info
     assert info["loading"] == 0, info
     assert info["tracebacks"] == 0, info
