@@ -282,7 +282,9 @@ def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
     """A ``FROM`` line, Kubernetes container or Compose service uses ``:latest`` or no tag.
 
     An image pinned by tag but not by digest is reported at ``info`` severity.  An image whose
-    tag is set by a Kustomization ``images`` entry (``newTag``/``digest``) counts as pinned.  Stages built
+    tag is set by a Kustomization ``images`` entry (``newTag``/``digest``) counts as pinned.  Helm
+    ``values.yaml`` images are checked too; an empty ``tag`` there means the chart's
+    ``appVersion`` and is not reported.  Stages built
     ``FROM`` an earlier stage and ``scratch`` are skipped; templated references are UNKNOWN.
 
     Why it matters
@@ -323,6 +325,20 @@ def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
                 if pinned:
                     continue  # the tag/digest is set by a Kustomization ``images`` entry
             yield from _image_hits(w, image, f"{path}.image", loc(w, line=line))
+    for hv in rg.resources("helm:values"):
+        for img in hv.attrs.get("images") or []:
+            tag = img.get("tag")
+            where = loc(hv, line=int(img.get("line") or 0))
+            if isinstance(img.get("image"), str):
+                yield from _image_hits(hv, img["image"], str(img.get("path", "image")), where)
+            elif tag is not None and str(tag).lower() == "latest" and not img.get("digest"):
+                yield Hit(
+                    hv,
+                    f"chart value {img.get('path')} uses tag latest",
+                    f"{img.get('path')}.tag",
+                    evidence={"repository": img.get("repository")},
+                    location=where,
+                )
     for svc in rg.resources("compose:service"):
         if isinstance(svc.attrs.get("build"), Mapping):
             continue  # built locally; the Dockerfile's FROM is checked instead
