@@ -1020,6 +1020,13 @@ def _traversals(node: Node, bound: frozenset[str] = frozenset()) -> list[tuple[s
     return out
 
 
+def _name_text(node: Node) -> str:
+    """An address or attribute name written bare (HCL) or as a string (``.tf.json``)."""
+    if node[0] == "lit" and isinstance(node[1], str):
+        return node[1]
+    return _ref_text(node)
+
+
 def _ref_text(node: Node) -> str:
     try:
         return to_text(node)
@@ -1532,8 +1539,8 @@ class _Builder:
         a = blk["attrs"].get("providers")
         if a is not None and a["expr"][0] == "object":
             for k, v in a["expr"][1]:
-                ktext = k[1] if k[0] == "lit" else _ref_text(k)
-                vtext = _ref_text(v)
+                ktext = _name_text(k)
+                vtext = _name_text(v)
                 out[str(ktext)] = inst.providers.get(vtext, vtext)
         return out
 
@@ -1666,7 +1673,7 @@ class _Builder:
             if is_lifecycle and name in ("ignore_changes", "replace_triggered_by"):
                 # attribute names / addresses, not values: keep their text
                 n = a["expr"]
-                out[name] = [_ref_text(x) for x in n[1]] if n[0] == "tuple" else _ref_text(n)
+                out[name] = [_name_text(x) for x in n[1]] if n[0] == "tuple" else _name_text(n)
                 if name == "replace_triggered_by":
                     self.edges_for_value(src_addr, prefix + name, None, n, inst, bound=bound)
                 continue

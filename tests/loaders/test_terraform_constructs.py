@@ -603,3 +603,21 @@ def test_top_level_root_keeps_plain_addresses_next_to_other_roots():
     assert old.meta["root"] == "legacy"
     assert old.attrs["bucket"] == Unresolved("var.name", (), "no default and no tfvars value")
     assert ("legacy//var.name", "bucket") in edges(rg, "legacy//aws_s3_bucket.old")
+
+
+def test_tf_json_blocks_providers_dynamic_lifecycle_and_modules():
+    rg, diags = load("tf_json_full")
+    assert diags == []
+    assert rg["terraform"].attrs["backend_type"] == "s3"
+    assert rg["provider.aws.west"].attrs == {"alias": "west", "region": "us-west-2"}
+    assert rg["local.full"].attrs["value"] == "svc-x"
+    sg = rg["aws_security_group.web"]
+    assert sg.attrs["ingress"] == [{"from_port": 80, "to_port": 80}, {"from_port": 443, "to_port": 443}]
+    assert sg.attrs["lifecycle"] == [{"create_before_destroy": True, "ignore_changes": ["tags"]}]
+    assert (sg.line, sg.source.end_line) == (22, 31)
+    assert rg["aws_instance.app[1]"].provider == "aws.west"
+    assert rg["aws_instance.app[1]"].attrs["tags"] == {"Name": "app-1"}
+    lb = rg["module.m.aws_lb.this"]
+    assert lb.provider == "aws.west"
+    assert lb.attrs["security_groups"][0].refs == ("aws_security_group.web",)
+    assert ("aws_security_group.web", "security_groups") in edges(rg, "module.m.aws_lb.this")
