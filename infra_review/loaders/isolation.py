@@ -44,6 +44,7 @@ from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
 __all__ = [
     "MAX_RESULT_BYTES",
+    "WORKER_IDLE_EXIT_S",
     "ParseTask",
     "WorkerPool",
     "get_pool",
@@ -52,6 +53,10 @@ __all__ = [
     "shutdown_pools",
 ]
 
+
+#: Seconds an idle worker waits for work before it exits (a notebook left open keeps no
+#: parser processes around; the next load starts new ones).
+WORKER_IDLE_EXIT_S = 600.0
 
 #: Largest pickled parse result accepted from a worker (a bound on the caller's memory).
 MAX_RESULT_BYTES = 256 * 1024 * 1024
@@ -156,7 +161,7 @@ def _set_limits(memory_bytes: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
-def _worker_main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
+def _worker_main(read_fd: int, write_fd: int, memory_bytes: int, idle_exit_s: float = 600.0) -> None:
     """Loop of a worker process: receive a task, parse, send the result."""
     _set_limits(memory_bytes)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -164,6 +169,8 @@ def _worker_main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
     outbox = Connection(write_fd, readable=False)
     while True:
         try:
+            if not inbox.poll(idle_exit_s):
+                return  # idle for long: free the memory; the pool starts a new worker when needed
             msg = inbox.recv()
         except (EOFError, OSError):
             return
@@ -209,7 +216,7 @@ def _worker_main(read_fd: int, write_fd: int, memory_bytes: int) -> None:
 _BOOT = (
     "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
     "from infra_review.loaders.isolation import _worker_main; "
-    "_worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))"
+    "_worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))"
 )
 
 
@@ -252,6 +259,7 @@ class _Worker:
                     str(child_read),
                     str(child_write),
                     str(memory_bytes),
+                    str(WORKER_IDLE_EXIT_S),
                 ],
                 pass_fds=(child_read, child_write),
                 stdin=subprocess.DEVNULL,
@@ -303,6 +311,13 @@ class _Worker:
         for conn in (self.inbox, self.outbox):
             with contextlib.suppress(OSError):
                 conn.close()
+
+    def exit_code(self) -> int | None:
+        """The exit status once the process has ended (waits briefly)."""
+        try:
+            return self.proc.wait(timeout=2)
+        except Exception:
+            return None
 
     def death_message(self) -> str:
         rc = None
@@ -449,6 +464,13 @@ class _Run:
             raise
         return self.results
 
+    def _requeue(self, task: ParseTask) -> bool:
+        n = self.send_failures[task.task_id] = self.send_failures.get(task.task_id, 0) + 1
+        if n >= 3:
+            return False
+        self.queue.appendleft(task)
+        return True
+
     def _dispatch(self) -> None:
         while self.queue and self.idle:
             w = self.idle.popleft()
@@ -456,12 +478,9 @@ class _Run:
             try:
                 w.send(task, self.paths, self.import_timeout_s)
             except (OSError, ValueError):
-                n = self.send_failures[task.task_id] = self.send_failures.get(task.task_id, 0) + 1
-                if n >= 3:
+                if not self._requeue(task):
                     msg = "parser process kept failing to accept the file"
                     self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
-                else:
-                    self.queue.appendleft(task)
                 self._retire(w)
                 continue
             self.busy.append(w)
@@ -489,6 +508,9 @@ class _Run:
                 if isinstance(exc, OSError) and w.alive():
                     msg = f"parse result larger than {MAX_RESULT_BYTES >> 20} MiB; not kept"
                 else:
+                    if not w.started and w.exit_code() == 0 and self._requeue(task):
+                        self._retire(w)  # it had just retired itself (idle): not the file's fault
+                        continue
                     msg = w.death_message()
                 self.results[task.task_id] = _failed(task, DiagnosticCode.RESOURCE_LIMIT, msg)
                 self._retire(w)

@@ -572,3 +572,26 @@ def test_oversized_parse_results_are_refused(repo, fake_format, monkeypatch):
     assert (huge.status, _codes(huge)) == (FileStatus.FAILED, ["RESOURCE_LIMIT"])
     assert "larger than 1 MiB" in huge.diagnostics[0].message
     assert result.file("good.tf").status is FileStatus.PARSED
+
+
+def test_idle_workers_exit_and_are_replaced(repo, fake_format, monkeypatch):
+    import time
+
+    from infra_review.loaders import isolation
+
+    monkeypatch.setattr(isolation, "WORKER_IDLE_EXIT_S", 0.3)
+    limits = _fresh_pool_limits()
+    (repo / "main.tf").write_text("ok = 1\n")
+    _load(repo, limits=limits)
+    pool = isolation.get_pool(limits.worker_memory_bytes)
+    first = {w.proc.pid for w in pool.workers}
+    deadline = time.monotonic() + 30
+    while any(w.proc.poll() is None for w in pool.workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(w.proc.poll() == 0 for w in pool.workers)  # exited on their own, cleanly
+    # Even a worker that looks alive but has gone costs the file nothing: it is requeued.
+    monkeypatch.setattr(isolation._Worker, "alive", lambda self: True)
+    (repo / "main.tf").write_text("ok = 2\n")
+    result = _load(repo, limits=limits)
+    assert result.file("main.tf").status is FileStatus.PARSED
+    assert not {w.proc.pid for w in pool.workers} & first
