@@ -355,7 +355,15 @@ _LABEL_DEPTH = {
     "removed": 0,
 }
 #: Attributes of .tf.json that hold a bare expression (no ${...} needed), per Terraform's JSON syntax.
-_JSON_EXPR_ATTRS = frozenset({"depends_on", "provider", "type", "to", "from"})
+_JSON_EXPR_ATTRS: dict[str, frozenset[str]] = {
+    "resource": frozenset({"depends_on", "provider"}),
+    "data": frozenset({"depends_on", "provider"}),
+    "module": frozenset({"depends_on"}),
+    "output": frozenset({"depends_on"}),
+    "variable": frozenset({"type"}),
+    "import": frozenset({"to", "provider"}),
+    "moved": frozenset({"from", "to"}),
+}
 
 
 class _JsonLines:
@@ -596,15 +604,7 @@ class _JsonConv:
 
     def value(self, key: str, v: Any, btype: str) -> Node:
         try:
-            if key in _JSON_EXPR_ATTRS and btype in (
-                "resource",
-                "data",
-                "module",
-                "variable",
-                "import",
-                "moved",
-                "output",
-            ):
+            if key in _JSON_EXPR_ATTRS.get(btype, ()):
                 if isinstance(v, str):
                     return parse_expr(v)
                 if isinstance(v, list) and all(isinstance(x, str) for x in v):

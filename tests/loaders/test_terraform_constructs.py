@@ -492,6 +492,7 @@ def test_tf_json_is_loaded_with_json_and_templates():
     assert ("aws_vpc.main", "depends_on") in edges(rg, "aws_subnet.a", "depends_on")
     assert rg["aws_security_group.web"].attrs["ingress"][0]["cidr_blocks"] == ["0.0.0.0/0"]
     assert rg["aws_s3_bucket.b"].attrs["versioning"] == [{"enabled": True}]
+    assert rg["aws_ebs_volume.data"].attrs == {"type": "gp3", "size": 10}
     assert rg["output.vpc_id"].attrs["value"].refs == ("aws_vpc.main",)
 
 
