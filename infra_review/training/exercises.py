@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from infra_review.graph import ResourceGraph
 from infra_review.training.keys import KEY_FILE, AnswerKey, read_key
 
-__all__ = ["Exercise", "exercises_root", "find_exercise", "list_exercises"]
+__all__ = ["Exercise", "exercises_root", "find_exercise", "list_exercises", "resource_choices"]
 
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -109,3 +110,17 @@ def find_exercise(name: str, root: str | Path | None = None) -> Exercise:
     known = ", ".join(ex.name for ex in exercises) or "none"
     msg = f"no exercise {name!r}" + (" (ambiguous)" if len(matches) > 1 else "") + f"; exercises: {known}"
     raise LookupError(msg)
+
+
+def resource_choices(graph: ResourceGraph) -> list[str]:
+    """Addresses a trainee can name: every node of the exercise's graph except synthetic ones
+    (``INTERNET``, ``unresolved:…``), resources first, then configuration (variables, locals,
+    outputs, modules, providers, ``terraform``), then :data:`~.scoring.REPOSITORY`."""
+    from infra_review.training.scoring import REPOSITORY
+
+    nodes = [r for r in graph.all() if r.block != "synthetic"]
+    managed = sorted(
+        r.address for r in nodes if r.block in ("resource", "data", "k8s", "dockerfile", "compose")
+    )
+    rest = sorted(r.address for r in nodes if r.address not in set(managed))
+    return [*managed, *rest, REPOSITORY]

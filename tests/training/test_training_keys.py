@@ -115,3 +115,15 @@ def test_parse_key_validates() -> None:
         parse_key({"exercise": "e", "level": "beginner", "flaws": [base, base]})
     with pytest.raises(ValueError, match="at least one"):
         parse_key({"exercise": "e", "level": "beginner", "flaws": []})
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=[e.name for e in EXERCISES])
+def test_every_key_address_can_be_named(ex) -> None:
+    """The notebook's resource dropdown (and ``train show``) offers every address of the key."""
+    from infra_review.loaders.repo import load_repo
+    from infra_review.training.exercises import resource_choices
+
+    choices = resource_choices(load_repo(ex.repo).graph)
+    assert len(choices) == len(set(choices))
+    assert not [a for a in _addresses(ex) if a not in choices]
+    assert not [c for c in choices if c == "INTERNET" or c.startswith("unresolved:")]
