@@ -121,8 +121,13 @@ def default_cache_dir() -> Path:
     if env:
         return Path(env).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "infra_review"
+    if xdg:
+        return Path(xdg).expanduser() / "infra_review"
+    try:
+        return Path.home() / ".cache" / "infra_review"
+    except (RuntimeError, KeyError):  # no home directory (some containers, system users)
+        uid = os.getuid() if hasattr(os, "getuid") else "user"
+        return Path(tempfile.gettempdir()) / f"infra_review-cache-{uid}"
 
 
 def _private_dir(path: Path) -> bool:

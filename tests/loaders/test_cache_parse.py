@@ -190,3 +190,14 @@ def test_prune_removes_old_and_excess_entries(tmp_path):
     assert cache.prune(max_bytes=size * 3, now=now) == 3  # f0 (old), then f1, f2 (oldest)
     assert [cache.get(k) is not None for k in keys] == [False, False, False, True, True, True]
     assert cache.prune(max_bytes=0, now=now + 60) == 0  # at most once a day
+
+
+def test_default_cache_dir_without_a_home(monkeypatch):
+    monkeypatch.delenv("INFRA_REVIEW_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert default_cache_dir().name.startswith("infra_review-cache-")
