@@ -338,8 +338,35 @@ _MAP_ATTRS = frozenset(
         "environment_variables",
         "default",
         "value",
+        "parameters",
+        "metadata",
+        "selector",
+        "node_selector",
+        "data",
+        "binary_data",
+        "string_data",
+        "dimensions",
+        "stage_variables",
+        "request_parameters",
+        "request_templates",
+        "response_parameters",
+        "response_templates",
+        "docker_labels",
+        "log_options",
+        "resource_labels",
+        "user_labels",
+        "common_labels",
+        "options",
+        "properties",
+        "attributes",
+        "context",
+        "settings",
+        "providers",
+        "headers",
+        "extra_args",
     }
 )
+_SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LABEL_DEPTH = {
     "resource": 2,
     "data": 2,
@@ -582,7 +609,7 @@ class _JsonConv:
         return attrs, blocks
 
     def _is_block(self, btype: str, key: str, v: Any) -> bool:
-        if btype in ("locals", "variable", "output") or key in _MAP_ATTRS:
+        if btype in ("locals", "variable", "output", "module") or key in _MAP_ATTRS:
             return False
         if key in (
             "lifecycle",
@@ -595,11 +622,11 @@ class _JsonConv:
         ):
             return key != "required_providers"
         if isinstance(v, dict):
-            return any(isinstance(x, dict | list | bool | int | float) for x in v.values()) or not v
+            # without a provider schema: a block has snake_case argument names; a map attribute
+            # (tags, labels, ...) is listed above or has keys like "Name", "app.kubernetes.io/x"
+            return all(isinstance(k, str) and _SNAKE.match(k) for k in v)
         if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            return (
-                btype in ("resource", "data", "provider", "dynamic", "content") and key not in ("statement",)
-            ) or key == "statement"
+            return all(isinstance(k, str) and _SNAKE.match(k) for x in v for k in x)
         return False
 
     def value(self, key: str, v: Any, btype: str) -> Node:

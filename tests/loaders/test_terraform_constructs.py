@@ -493,6 +493,12 @@ def test_tf_json_is_loaded_with_json_and_templates():
     assert rg["aws_security_group.web"].attrs["ingress"][0]["cidr_blocks"] == ["0.0.0.0/0"]
     assert rg["aws_s3_bucket.b"].attrs["versioning"] == [{"enabled": True}]
     assert rg["aws_ebs_volume.data"].attrs == {"type": "gp3", "size": 10}
+    sse = rg["aws_s3_bucket_server_side_encryption_configuration.b"].attrs["rule"]
+    assert sse == [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]
+    assert rg["aws_cloudwatch_metric_alarm.cpu"].attrs == {
+        "dimensions": {"InstanceId": "i-1"},
+        "alarm_actions": [],
+    }
     assert rg["output.vpc_id"].attrs["value"].refs == ("aws_vpc.main",)
 
 
