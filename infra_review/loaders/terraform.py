@@ -64,6 +64,9 @@ holds an ``Unresolved``).  The ``count``/``for_each``/``provider`` meta-argument
 attributes (instances carry ``meta`` ``count.index``/``each.key``, the provider is
 ``Resource.provider``); ``depends_on`` stays as a list of address strings, ``lifecycle`` as a
 nested block whose ``ignore_changes``/``replace_triggered_by`` keep their text.
+In ``.tf.json`` (no provider schema at hand) an object or list of objects whose keys are all
+snake_case is read as nested block(s), unless the attribute is a known map (``tags``,
+``labels``, ``dimensions``, ``variables``, ...) or an input of a module call.
 ``variable`` nodes hold ``default``, ``type`` (text), ``description``, ``sensitive`` and the
 resolved ``value`` (``meta["value_source"]``: ``tfvars:<file>``, ``default``, ``module call``
 or ``unset``); ``local``/``output`` nodes hold ``value``; module call nodes hold ``source``,
