@@ -80,7 +80,11 @@ _HIDDEN = frozenset(
         "aws_eip",
     }
 )
-_OUTSIDE_KINDS = (DATA_KINDS | EDGE_KINDS | {"aws_lambda_function"}) - {
+_OUTSIDE_KINDS = (
+    DATA_KINDS
+    | EDGE_KINDS
+    | {"aws_lambda_function", "aws_eks_cluster", "aws_eks_node_group", "aws_ecs_service"}
+) - {
     "aws_nat_gateway",
     "aws_internet_gateway",
     "aws_efs_mount_target",
@@ -299,7 +303,9 @@ def _place_outside(rg: ResourceGraph, m: NetworkModel, lay: _Layout, x: float, t
     if not groups:
         return x
     w = COL_W * 0.9
-    h = 3 * ROW_H
+    # beside VPCs the rows line up with their tier rows; alone, only the tiers present are drawn
+    rows = list(TIERS) if x > 0 else [t for t in TIERS if groups.get(t)]
+    h = len(rows) * ROW_H
     lay.shapes.append(
         {
             "type": "rect",
@@ -323,7 +329,7 @@ def _place_outside(rg: ResourceGraph, m: NetworkModel, lay: _Layout, x: float, t
             "font": {"size": 12, "color": "#546e7a"},
         }
     )
-    for ri, tier in enumerate(TIERS):
+    for ri, tier in enumerate(rows):
         groups[tier] = _merge_crowded(rg, groups.get(tier, {}), lay)
         keys = sorted(groups.get(tier, {}))
         for g, (px, py) in zip(keys, _grid(len(keys), x, top - (ri + 1) * ROW_H, w, ROW_H), strict=True):
@@ -347,13 +353,16 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
             if data.get("kind") == "selects":
                 selected[o.address].append(w_res.address)
     workloads = sorted({w for ws in selected.values() for w in ws})
+    front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
+    span = max(width - GAP - 2 * PAD, COL_W, 3.4 * max(len(front), len(workloads), 3))
+    lay.width = max(lay.width, span + GAP + 2 * PAD)
     top = lay.bottom - 3.0
     h = 2 * ROW_H
     lay.shapes.append(
         {
             "type": "rect",
             "x0": -PAD,
-            "x1": max(width - GAP - PAD, COL_W),
+            "x1": span + PAD,
             "y0": top - h,
             "y1": top,
             "line": {"color": "#5c6bc0", "width": 1, "dash": "dash"},
@@ -373,10 +382,8 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
             "font": {"size": 11, "color": "#3949ab"},
         }
     )
-    front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
     lay.k8s_isolated = {w for o in objs if o.kind == "k8s:NetworkPolicy" for w in selected.get(o.address, ())}
     lay.k8s_links = [(o.address, w) for o in objs for w in selected.get(o.address, ())]
-    span = max(width - GAP - 2 * PAD, COL_W)
     for (px, py), o in zip(_grid(len(front), 0, top - ROW_H, span, ROW_H), front, strict=True):
         tier = "edge" if _k8s_exposed(o) else ("" if o.kind == "k8s:NetworkPolicy" else "app")
         lay.markers.append(_Marker(o.address, [o.address], px, py, tier, o.kind))
