@@ -251,7 +251,14 @@ def sniff_kind(text: str, rel_path: str) -> str | None:
 
 
 def register_format(kind: str, module: str) -> str | None:
-    """Map ``kind`` to ``module`` (tests inject fake loaders this way); returns the old mapping."""
+    """Map ``kind`` to ``module`` (tests inject fake loaders this way); returns the old mapping.
+
+    >>> old = register_format("terraform", "my_tests.fake_terraform")
+    >>> module_for_kind("terraform")
+    'my_tests.fake_terraform'
+    >>> register_format("terraform", old) == "my_tests.fake_terraform"
+    True
+    """
     old = FORMAT_MODULES.get(kind)
     FORMAT_MODULES[kind] = module
     return old
