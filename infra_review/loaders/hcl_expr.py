@@ -23,6 +23,7 @@ AST nodes (first item is the tag):
 ``("cond", c, t, f)``            ``c ? t : f``
 ``("binop", op, l, r)``          arithmetic, comparison, logic
 ``("unop", op, x)``              ``!x``, ``-x``
+``("paren", x)``                 ``(x)`` (kept so that ``(k) = v`` object keys stay expressions)
 ``("for", kv, vv, coll, key, value, cond, group)``
                                  ``[for ...]`` (key is None) or ``{for ...}``
 ``("error", text, message)``     an expression this parser could not read
