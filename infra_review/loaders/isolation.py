@@ -359,6 +359,7 @@ class WorkerPool:
         exclude_root: str | None = None,
         workers: int | None = None,
         extra_modules: frozenset[str] = frozenset(),
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[int, ParsedFile]:
         """Parse every task; always returns one result per task (failures included).
 
@@ -381,7 +382,9 @@ class WorkerPool:
                     old.stop()
                     self.workers.remove(old)
             self.workers = [w for w in self.workers if w.alive()]
-            return _Run(self, queue, want, timeout_s, import_timeout_s, exclude_root, extra_modules).go()
+            run = _Run(self, queue, want, timeout_s, import_timeout_s, exclude_root, extra_modules)
+            run.progress = progress
+            return run.go()
 
     def close(self) -> None:
         """Stop every worker (only from the process that started them)."""
@@ -418,6 +421,15 @@ class _Run:
         self.idle: deque[_Worker] = deque()
         self.busy: list[_Worker] = []
         self.send_failures: dict[int, int] = {}
+        self.total = len(queue)
+        self.progress: Callable[[int, int], None] | None = None
+        self.reported = 0
+
+    def _report(self) -> None:
+        if self.progress is not None and len(self.results) != self.reported:
+            self.reported = len(self.results)
+            with contextlib.suppress(Exception):  # a broken progress bar never stops a load
+                self.progress(self.reported, self.total)
 
     def _start_worker(self) -> bool:
         try:
@@ -456,6 +468,7 @@ class _Run:
                 self._dispatch()
                 if self.busy:
                     self._collect()
+                    self._report()
                 elif self.queue and not self.idle and not self._start_worker():
                     break
         except BaseException:

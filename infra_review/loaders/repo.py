@@ -23,6 +23,7 @@ when anything failed or was skipped for a problem).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import inspect
@@ -31,6 +32,7 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -300,6 +302,7 @@ def load_repo(
     strict: bool = False,
     isolate: bool = True,
     limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadResult:
     """Load the repository at ``root`` into one :class:`~infra_review.graph.ResourceGraph`.
 
@@ -319,6 +322,9 @@ def load_repo(
         process with neither: only for trusted fixtures.
     limits
         Size caps, repository budget, per-file timeout and worker memory (:class:`Limits`).
+    progress
+        Called as ``progress(done, total)`` while files are parsed (cache misses only), e.g.
+        to drive a notebook progress bar; exceptions it raises are ignored.
 
     Raises
     ------
@@ -420,10 +426,16 @@ def load_repo(
                 exclude_root=real_root,
                 workers=workers,
                 extra_modules=extra,
+                progress=progress,
             )
             stats["workers"] = min(len(tasks), workers or pool.size)
         else:
-            results = {task.task_id: parse_in_process(task) for task in tasks}
+            results = {}
+            for task in tasks:
+                results[task.task_id] = parse_in_process(task)
+                if progress is not None:
+                    with contextlib.suppress(Exception):
+                        progress(len(results), len(tasks))
         for task in tasks:
             w, key = task_work[task.task_id]
             pf = results.get(task.task_id)

@@ -339,3 +339,20 @@ def test_split_index_is_not_misread(root: Path):
     assert info["is_repo"] is True
     assert info["tracked"] is None
     assert info["note"] == "git index not understood (split index not supported)"
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_progress_callback(root: Path, fake, isolate):
+    for i in range(5):
+        (root / f"f{i}.tf").write_text(f"n = {i}\n")
+    seen: list[tuple[int, int]] = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        if done == 2:
+            raise RuntimeError("a broken progress bar")
+
+    result = load_repo(root, cache=False, isolate=isolate, progress=progress)
+    assert result.coverage["parsed"] == 5
+    assert seen[-1] == (5, 5)
+    assert [d for d, _ in seen] == sorted({d for d, _ in seen})
