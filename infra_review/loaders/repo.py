@@ -627,6 +627,19 @@ def _too_large_msg(size: int, cap: int) -> str:
     return _too_large(size, cap)
 
 
+def _untracked_iac(files: list[FileRecord], tracked: list[str] | None) -> list[str] | None:
+    """IaC files present on disk but not in the git index (``None`` when git facts are unknown).
+
+    A local ``terraform.tfvars`` or ``*_override.tf`` changes what Terraform does on this
+    machine, but not what the repository says: a reviewer should know which is which.
+    """
+    if tracked is None:
+        return None
+    known = set(tracked)
+    iac = (FileStatus.PARSED, FileStatus.PARTIAL, FileStatus.FAILED)
+    return [r.path for r in files if r.status in iac and r.path not in known]
+
+
 def _repo_facts(root: str, files: list[FileRecord], chart_dirs: list[str]) -> dict[str, Any]:
     paths = [r.path for r in files if r.kind != "directory"]
     top = [p for p in paths if "/" not in p]
@@ -649,6 +662,7 @@ def _repo_facts(root: str, files: list[FileRecord], chart_dirs: list[str]) -> di
         "pre_commit": ".pre-commit-config.yaml" if ".pre-commit-config.yaml" in top else None,
         "terraform_lock_files": [p for p in paths if p.rsplit("/", 1)[-1] == ".terraform.lock.hcl"],
         "helm_charts": chart_dirs,
+        "untracked_iac": _untracked_iac(files, git.get("tracked")),
         "kinds": dict(
             sorted(
                 Counter(r.kind for r in files if r.status in (FileStatus.PARSED, FileStatus.PARTIAL)).items()

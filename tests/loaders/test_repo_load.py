@@ -97,6 +97,7 @@ def test_result_shape_and_repo_facts(root: Path, fake):
     assert repo["coverage"] == result.coverage
     assert repo["git"]["is_repo"] is False
     assert repo["git"]["tracked"] is None
+    assert repo["untracked_iac"] is None
     assert ".terraform" not in repo["paths"]  # directories are not file paths
     assert set(repo["paths"]) == {r.path for r in result.files if r.kind != "directory"}
     assert "fake.main_tf" in rg
@@ -216,6 +217,7 @@ def test_git_facts_match_git(root: Path, fake, index_version, monkeypatch):
     assert git["branch"] == "feature/x"
     assert git["tracked"] == tracked
     assert "untracked.tf" not in git["tracked"]
+    assert result.graph.repo["untracked_iac"] == ["untracked.tf"]
     assert all("git" not in os.path.basename(c[0]) for c in calls)
 
 
