@@ -53,6 +53,10 @@ def lab_server(tmp_path_factory):
     """JupyterLab serving notebooks/ on 127.0.0.1 with a random token; yields (base_url, token)."""
     port, token = _free_port(), secrets.token_hex(16)
     state = tmp_path_factory.mktemp("jupyter")
+    # Lab autosaves executed notebooks: serve a copy so the committed ones never change.
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
     env = dict(os.environ)
     env.update({
         "JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_DATA_DIR": str(state / "data"),
@@ -62,7 +66,7 @@ def lab_server(tmp_path_factory):
     env.pop("INFRA_REVIEW_REPO", None)
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work / 'notebooks'}",
         "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True", "--allow-root",
         "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
     ]
