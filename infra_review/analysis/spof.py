@@ -599,6 +599,9 @@ def spof08(rg: ResourceGraph) -> Iterator[Spof]:
     if not entries:
         return
     workload = {n for n in g if m.tiers.get(n) in ("app", "data")}
+    # a subnet that cuts the topology is an AZ concentration: when SPOF01 already reports its
+    # VPC as single-AZ, the subnet is not reported again
+    single_az_vpcs = {s.evidence.get("vpc") for s in spof01(rg) if s.status == "FAIL"}
     for ap in sorted(nx.articulation_points(g)):
         node = rg.get(ap)
         if node is None:
@@ -626,9 +629,10 @@ def spof08(rg: ResourceGraph) -> Iterator[Spof]:
         cut = sorted(n for n in workload if n in seen and seen[n] not in entry_comps)
         # a leaf hanging only on the cut vertex (an instance in one subnet) is that leaf's own
         # single point of failure (SPOF01/03/04), not a topology cut
-        if not cut or (
-            node.kind in ("aws_subnet", "aws_default_subnet") and all(g.degree(n) == 1 for n in cut)
-        ):
+        is_subnet = node.kind in ("aws_subnet", "aws_default_subnet")
+        if is_subnet and m.subnets.get(ap) is not None and m.subnets[ap].vpc in single_az_vpcs:
+            continue
+        if not cut or (is_subnet and all(g.degree(n) == 1 for n in cut)):
             continue
         structural = node.kind in STRUCTURAL_KINDS
         ev = {
