@@ -399,6 +399,55 @@ def _kustomize_patch_files(files: list[ParsedFile]) -> dict[str, str]:
     return out
 
 
+def _kustomize_namespaces(files: list[ParsedFile], patch_files: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """File → ``(namespace, kustomization path)`` when exactly one Kustomization with ``namespace``
+    includes it (directly, through nested kustomization directories, or as a patch).
+
+    A base shared by overlays with different namespaces stays as written (ambiguous).
+    """
+    kusts: dict[str, tuple[str, dict[str, Any]]] = {}
+    paths = {pf.path for pf in files}
+    for pf in files:
+        for obj in (pf.data or {}).get("objects", []):
+            if obj["kind"] == "Kustomization" and obj["api_version"].startswith("kustomize.config.k8s.io"):
+                kusts[posixpath.dirname(pf.path)] = (pf.path, obj["attrs"])
+
+    def included(directory: str, seen: frozenset[str]) -> set[str]:
+        out: set[str] = set()
+        _, attrs = kusts[directory]
+        for entry in list(attrs.get("resources") or []) + list(attrs.get("bases") or []):
+            if not isinstance(entry, str) or "://" in entry or entry.startswith("/"):
+                continue
+            joined = posixpath.normpath(posixpath.join(directory or ".", entry))
+            if joined.startswith(".."):
+                continue
+            if joined in paths:
+                out.add(joined)
+            elif joined in kusts and joined not in seen:
+                out |= included(joined, seen | {joined})
+        return out
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for directory, (kpath, attrs) in kusts.items():
+        ns = attrs.get("namespace")
+        if not isinstance(ns, str) or not ns:
+            continue
+        members = included(directory, frozenset({directory}))
+        members |= {f for f, k in patch_files.items() if k == kpath}
+        for f in members:
+            found.setdefault(f, set()).add((ns, kpath))
+    return {f: next(iter(v)) for f, v in found.items() if len({ns for ns, _ in v}) == 1}
+
+
+def k8s_get(obj: Any, *keys: str) -> Any:
+    """``obj[k1][k2]…`` through dicts, ``None`` when a step is missing."""
+    for k in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(k)
+    return obj
+
+
 def _is_partial_workload(obj: dict[str, Any]) -> bool:
     """A workload whose pod template names no container image (a patch, not a full object)."""
     return bool(obj["pod_spec_path"]) and not any(c.get("image") for c in obj["containers"])
@@ -413,16 +462,26 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
     a patch when a ``Kustomization`` lists it under ``patches``/``patchesStrategicMerge``/
     ``patchesJson6902``, or when an object repeats the address of an earlier one and its pod
     template names no image.
+
+    A Kustomization's ``namespace`` is applied to the objects without ``metadata.namespace`` of
+    the files it includes (``resources``/``bases``, nested kustomization directories, patches)
+    when exactly one namespace results; ``meta["namespace_from"]`` names the kustomization.
     """
     diags: list[Diagnostic] = []
     patch_files = _kustomize_patch_files(files)
+    kust_ns = _kustomize_namespaces(files, patch_files)
     for pf in sorted(files, key=lambda f: f.path):
         data = pf.data or {}
         for obj in data.get("objects", []):
             address = obj["address"]
+            namespace = obj["namespace"]
+            explicit = isinstance(k8s_get(obj["attrs"], "metadata", "namespace"), str)
+            if pf.path in kust_ns and namespace != "_cluster" and not explicit:
+                namespace = kust_ns[pf.path][0]
+                address = address_for(obj["api_version"], obj["kind"], namespace, obj["name"])
             meta: dict[str, Any] = {
                 "name": obj["name"],
-                "namespace": obj["namespace"],
+                "namespace": namespace,
                 "api_version": obj["api_version"],
                 "group": obj["api_version"].rsplit("/", 1)[0] if "/" in obj["api_version"] else "core",
                 "k8s_kind": obj["kind"],
@@ -432,6 +491,8 @@ def build(files: list[ParsedFile], rg: ResourceGraph) -> list[Diagnostic]:
                 "duplicate_keys": obj["duplicate_keys"],
                 "doc_index": obj["doc_index"],
             }
+            if namespace != obj["namespace"]:
+                meta["namespace_from"] = kust_ns[pf.path][1]
             kind = f"k8s:{obj['kind']}"
             is_patch = pf.path in patch_files or (address in rg and _is_partial_workload(obj))
             if is_patch:

@@ -326,3 +326,52 @@ def test_token_soup_never_hits_the_internal_error_path():
             pf = mod.parse_file("f.yaml", text, kind)
             internal = [d for d in pf.diagnostics if d.code == DiagnosticCode.PARSE_ERROR and d.line == 0]
             assert not internal, (kind, text)
+
+
+def _kustomize_repo(root, overlays):
+    base = root / "base"
+    base.mkdir(parents=True)
+    (base / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "resources: [deploy.yaml, np.yaml]\n"
+    )
+    (base / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+        "      containers: [{name: api, image: 'api:1'}]\n"
+    )
+    (base / "np.yaml").write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: fixed}\n"
+        "spec: {podSelector: {}}\n"
+    )
+    for name, ns in overlays.items():
+        d = root / "overlays" / name
+        d.mkdir(parents=True)
+        (d / "kustomization.yaml").write_text(
+            f"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: {ns}\n"
+            "resources: [../../base]\npatches:\n- path: patch.yaml\n"
+        )
+        (d / "patch.yaml").write_text(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 3}\n"
+        )
+
+
+def test_kustomize_namespace_applies_when_unambiguous(tmp_path):
+    _kustomize_repo(tmp_path, {"prod": "shop"})
+    rg = load_repo(tmp_path, cache=False, isolate=False).graph
+    dep = rg["k8s:apps/Deployment/shop/api"]
+    assert dep.meta["namespace_from"] == "overlays/prod/kustomization.yaml"
+    assert "k8s:networking.k8s.io/NetworkPolicy/fixed/deny" in rg  # an explicit namespace is kept
+    patch = rg["k8s:apps/Deployment/shop/api@overlays/prod/patch.yaml"]
+    assert patch.kind == "k8s:Patch"
+    assert rg.has_edge(patch.address, dep.address, "ref")
+
+
+def test_kustomize_namespace_ambiguous_base_is_left_alone(tmp_path):
+    _kustomize_repo(tmp_path, {"prod": "shop", "staging": "shop-staging"})
+    rg = load_repo(tmp_path, cache=False, isolate=False).graph
+    assert "k8s:apps/Deployment/default/api" in rg
+    patches = sorted(r.address for r in rg.resources("k8s:Patch"))
+    assert patches == [
+        "k8s:apps/Deployment/shop-staging/api@overlays/staging/patch.yaml",
+        "k8s:apps/Deployment/shop/api@overlays/prod/patch.yaml",
+    ]
