@@ -582,11 +582,15 @@ def get_pool(memory_bytes: int, size: int | None = None) -> WorkerPool:
         return pool
 
 
-def shutdown_pools() -> None:
-    """Stop every worker this process started (registered with ``atexit``)."""
+def shutdown_pools(memory_bytes: int | None = None) -> None:
+    """Stop the workers this process started (all pools, or the one for ``memory_bytes``).
+
+    Registered with ``atexit``; a later load simply starts new workers.
+    """
     with _POOLS_LOCK:
-        pools = [p for k, p in _POOLS.items() if k[0] == os.getpid()]
-        _POOLS.clear()
+        keys = [k for k in _POOLS if memory_bytes is None or k[1] == memory_bytes]
+        pools = [_POOLS.pop(k) for k in keys]
+        pools = [p for p in pools if p.owner_pid == os.getpid()]
     for pool in pools:
         pool.close()
 

@@ -485,9 +485,24 @@ def test_diagnostic_paths_are_relative_and_printable(repo, fake_format):
     assert all(not d.file.startswith("/") for d in result.diagnostics)
 
 
+_FRESH: list[int] = []
+
+
 def _fresh_pool_limits(**kw) -> Limits:
     """Limits whose memory cap selects a pool of its own (pools are per memory limit)."""
-    return Limits(worker_memory_bytes=1536 * 1024 * 1024 + uuid.uuid4().int % 4096 * 4096, **kw)
+    limits = Limits(worker_memory_bytes=1536 * 1024 * 1024 + uuid.uuid4().int % 4096 * 4096, **kw)
+    _FRESH.append(limits.worker_memory_bytes)
+    return limits
+
+
+@pytest.fixture(autouse=True)
+def _stop_fresh_pools():
+    """Pools made for one test are stopped after it (the shared pool stays for speed)."""
+    yield
+    from infra_review.loaders.isolation import shutdown_pools
+
+    while _FRESH:
+        shutdown_pools(_FRESH.pop())
 
 
 def test_interrupted_load_leaves_the_pool_clean(repo, fake_format, monkeypatch):
