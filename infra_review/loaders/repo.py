@@ -511,6 +511,7 @@ def load_repo(
     failed_builds: dict[str, str] = {}
     reader = confined_reader(real_root, cap=limits.data_bytes)
     for name in order:
+        t_build = time.perf_counter()
         try:
             build_fn = modules[name].build
             if _accepts(build_fn, "read_text"):
@@ -525,6 +526,7 @@ def load_repo(
             failed_builds[name] = (
                 f"internal error in {short} loader ({type(exc).__name__}); resources missing"
             )
+        timings["build:" + name.rsplit(".", 1)[-1]] = time.perf_counter() - t_build
     timings["build"] = time.perf_counter() - t
 
     # -- cross-format links ---------------------------------------------------------------
