@@ -160,21 +160,22 @@ def main() -> int:
     print(f"Measured on {system}, {cpu} cores, Python {platform.python_version()}")
     print("(`bench/run.py`; wall = whole process; memory = peak RSS of the scan process / largest worker)\n")
     print(
-        "| Resources (files) | Run | Wall (s) | Load (s) | Rules (s) | JSON (s) | Files parsed "
-        "| Scan RSS (MB) | Worker RSS (MB) |"
+        "| Resources (files) | Run | Wall (s) | Load (s) | of which parse | of which build | Rules (s) "
+        "| JSON (s) | Files parsed | Scan RSS (MB) | Worker RSS (MB) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for _size, info, cold, warm, checkov in rows:
         label = f"{cold['resources']:,} ({info['files']})"
         for name, m in (("cold", cold), ("warm", warm)):
+            t = m["timings"]
             print(
-                f"| {label} | {name} | {m['wall_s']:.2f} | {m['load_s']:.2f} | {m['rules_s']:.2f} "
-                f"| {m['render_s']:.2f} | {m['stats'].get('parsed', 0)} | {m['self_rss_mb']:.0f} "
-                f"| {m['worker_rss_mb']:.0f} |"
+                f"| {label} | {name} | {m['wall_s']:.2f} | {m['load_s']:.2f} | {t['parse']:.2f} "
+                f"| {t['build']:.2f} | {m['rules_s']:.2f} | {m['render_s']:.2f} "
+                f"| {m['stats'].get('parsed', 0)} | {m['self_rss_mb']:.0f} | {m['worker_rss_mb']:.0f} |"
             )
-        print(f"| {label} | warm, `infra-review scan` CLI | {warm['cli_s']:.2f} | | | | | | |")
+        print(f"| {label} | warm, `infra-review scan` CLI | {warm['cli_s']:.2f} | | | | | | | | |")
         if checkov:
-            print(f"| {label} | checkov | {checkov['wall_s']:.2f} | | | | | {checkov['rss_mb']:.0f} | |")
+            print(f"| {label} | checkov | {checkov['wall_s']:.2f} | | | | | | | {checkov['rss_mb']:.0f} | |")
     if not any(r[4] for r in rows) and not args.no_checkov:
         print("\n(checkov not on PATH: no comparison)")
     for size, _info, cold, warm, _ in rows:
