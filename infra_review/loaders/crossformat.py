@@ -25,6 +25,7 @@
        named like that repository's last path segment;
     3. ``directory-name`` (low): the image's last path segment equals the name of a directory
        holding exactly one Dockerfile.
+    A Compose service with an ``image`` and no ``build`` gets ``runs_image`` by heuristics 2–3.
 ``builds``
     Compose service → the Dockerfile stage its ``build`` uses.
 ``hosted_on``
