@@ -610,3 +610,28 @@ def test_idle_workers_exit_and_are_replaced(repo, fake_format, monkeypatch):
     result = _load(repo, limits=limits)
     assert result.file("main.tf").status is FileStatus.PARSED
     assert not {w.proc.pid for w in pool.workers} & first
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "codes"),
+    [
+        (b"a = 1\n", "a = 1\n", []),
+        (b"\xef\xbb\xbfa = 1\r\n", "a = 1\n", []),
+        ("a = 1\n".encode("utf-16-le"), None, ["BINARY"]),  # no BOM: NULs, not guessed
+        (b"\xff\xfe" + "a = 1\n".encode("utf-16-le"), "a = 1\n", ["ENCODING_WARNING"]),
+        (b"\xfe\xff" + "a = 1\n".encode("utf-16-be"), "a = 1\n", ["ENCODING_WARNING"]),
+        (b"\xff\xfe\x00\x00" + "a = 1\n".encode("utf-32-le"), "a = 1\n", ["ENCODING_WARNING"]),
+        (b"\x00\x00\xfe\xff" + "a = 1\n".encode("utf-32-be"), "a = 1\n", ["ENCODING_WARNING"]),
+        (b"\xff\xfe" + b"\x00\xd8", None, ["DECODE_ERROR"]),  # lone surrogate after a BOM
+        (b"\xff\xfe" + "a\x00b".encode("utf-16-le"), None, ["BINARY"]),
+        (b"ok\n\xc3\x28\n", None, ["DECODE_ERROR"]),
+        (b"", "", []),
+    ],
+)
+def test_decode_rules(data, text, codes):
+    from infra_review.loaders.decode import decode_bytes
+
+    out = decode_bytes(data, "x.tf")
+    assert out.text == text
+    assert [str(d.code) for d in out.diagnostics] == codes
+    assert all(d.file == "x.tf" and len(d.message) <= 300 for d in out.diagnostics)
