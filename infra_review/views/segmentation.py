@@ -90,6 +90,14 @@ _OUTSIDE_KINDS = (
     "aws_efs_mount_target",
 }
 _K8S_KINDS = ("k8s:Service", "k8s:Ingress", "k8s:NetworkPolicy")
+_K8S_WORKLOADS = (
+    "k8s:Deployment",
+    "k8s:StatefulSet",
+    "k8s:DaemonSet",
+    "k8s:CronJob",
+    "k8s:Job",
+    "k8s:Rollout",
+)
 
 
 @dataclass
@@ -352,7 +360,10 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
         for w_res, data in rg.dependencies(o.address):
             if data.get("kind") == "selects":
                 selected[o.address].append(w_res.address)
-    workloads = sorted({w for ws in selected.values() for w in ws})
+    # every workload is drawn, so that the ones no NetworkPolicy isolates stand out (no ✚)
+    workloads = sorted(
+        {w for ws in selected.values() for w in ws} | {r.address for r in rg.resources(*_K8S_WORKLOADS)}
+    )
     front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
     span = max(width - GAP - 2 * PAD, COL_W, 3.4 * max(len(front), len(workloads), 3))
     lay.width = max(lay.width, span + GAP + 2 * PAD)
@@ -602,6 +613,10 @@ def segmentation_map(
                 extra.append(
                     "subnets: " + esc(", ".join(short(s) for s in subs[:4]) + (" …" if len(subs) > 4 else ""))
                 )
+            if mk.key in lay.k8s_isolated:
+                extra.append("isolated by a NetworkPolicy")
+            elif mk.kind in _K8S_WORKLOADS:
+                extra.append("<b>no NetworkPolicy selects it</b>")
             ex = m.exposure_of(mk.members[0])
             if ex is not None:
                 extra.append(f"<b>internet-exposed</b> on {esc(ex.ports.label())} ({ex.hops} hop(s))")
