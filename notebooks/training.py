@@ -78,7 +78,7 @@ wb.segmentation_figure(tr.workspace)
 # The runtime topology; the resource with the largest blast radius is highlighted.
 
 # %%
-wb.topology_figure(tr.workspace)
+tw.topology_figure(tr)
 
 # %% [markdown]
 # ## SPOF explorer
@@ -86,7 +86,7 @@ wb.topology_figure(tr.workspace)
 # Pick any resource: what fails with it?
 
 # %% tags=["nbval-ignore-output"]
-explorer = wb.spof_explorer(tr.workspace)
+explorer = tw.spof_explorer(tr)
 
 # %% [markdown]
 # ## Your suspicions

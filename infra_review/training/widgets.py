@@ -16,6 +16,7 @@ an exercise in its outputs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,10 +35,15 @@ __all__ = [
     "feedback_view",
     "findings_panel",
     "open_session",
+    "redact_rule_ids",
     "score_scripted",
     "show_briefing",
+    "spof_explorer",
     "submission_form",
+    "topology_figure",
 ]
+
+_RULE_ID = re.compile(r"\b(?:IAC|CTR|DEP|NET|MON|BAK|COST|RED|SPOF)\d{2,3}\b,?\s?")
 
 
 class QuietHTML(w.HTML):
@@ -80,6 +86,86 @@ def findings_panel(s: TrainingSession) -> None:
     print(f"{len(active)} failing check(s):")
     for f in active:
         print(f"  {f.severity.label:<8} {f.rule_id:<7} {f.address}")
+
+
+def redact_rule_ids(fig: Any) -> Any:
+    """Remove rule ids from a figure's hover texts and labels (in place; returns ``fig``).
+
+    The topology marks single points of failure with the SPOF rule that found them; before
+    submission a trainee sees the SPOF and its blast radius (the explorer's purpose) but not
+    the rule id, which is part of the answer key.
+    """
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return _RULE_ID.sub("", value)
+        if isinstance(value, (list, tuple)):
+            return [clean(v) for v in value]
+        return value
+
+    for trace in fig.data:
+        for attr in ("hovertext", "text", "customdata", "name"):
+            value = getattr(trace, attr, None)
+            if value is not None:
+                try:
+                    setattr(trace, attr, clean(list(value) if hasattr(value, "tolist") else value))
+                except (ValueError, TypeError):  # an attribute this trace type validates differently
+                    continue
+    for ann in fig.layout.annotations or ():
+        if ann.text:
+            ann.text = clean(ann.text)
+    if fig.layout.title and fig.layout.title.text:
+        fig.layout.title.text = clean(fig.layout.title.text)
+    return fig
+
+
+def topology_figure(s: TrainingSession) -> Any:
+    """The runtime topology (the top SPOF's blast radius highlighted), rule ids hidden until revealed."""
+    from infra_review.views.workbench import topology_figure as figure
+
+    fig = figure(s.workspace)
+    return fig if s.revealed else redact_rule_ids(fig)
+
+
+def spof_explorer(s: TrainingSession) -> w.VBox:
+    """Pick any runtime resource: its blast radius on the topology (rule ids hidden until revealed)."""
+    import plotly.graph_objects as go
+
+    from infra_review.analysis.blast import rank_spofs
+    from infra_review.analysis.spof import runtime_topology
+    from infra_review.views.plots import topology_graph
+    from infra_review.views.workbench import blast_html
+
+    ws = s.workspace
+    ranked = [r.address for r in rank_spofs(ws.graph)]
+    nodes = [
+        n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked
+    ]
+    options = [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
+    if not options:
+        print("no runtime topology to explore")
+        return w.VBox([])
+    pick = w.Dropdown(options=options, description="resource", layout=w.Layout(width="640px"))
+    info = w.HTML(blast_html(ws, pick.value))
+
+    def figure() -> Any:
+        fig = topology_graph(ws.graph, ws.active(), blast_for=pick.value)
+        return fig if s.revealed else redact_rule_ids(fig)
+
+    fig = go.FigureWidget(figure())
+
+    def refresh(*_: Any) -> None:
+        info.value = blast_html(ws, pick.value)
+        new = figure()
+        with fig.batch_update():
+            fig.data = []
+            fig.add_traces(list(new.data))
+            fig.layout = new.layout
+
+    pick.observe(refresh, names="value")
+    box = w.VBox([pick, info, fig])
+    display(box)
+    return box
 
 
 class SuspicionForm:
