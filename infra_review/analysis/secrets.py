@@ -170,6 +170,9 @@ _DESCRIPTIVE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DIGEST_KEY = re.compile(r"(sha|hash|digest|checksum|etag|fingerprint|thumbprint|commit|md5)", re.IGNORECASE)
+# identifiers are often long hex words (S3 canonical user ids, Azure tenant/subscription ids
+# without dashes, hashes used as names): entropy alone does not make them secrets
+_ID_KEY = re.compile(r"(^|_)(ids?|uuid|guid|owner)$", re.IGNORECASE)
 
 # -- values that are not secrets -------------------------------------------------------------
 _TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|%\{|^\$[A-Za-z_][A-Za-z0-9_]*$")
@@ -231,6 +234,17 @@ def redact(value: Any) -> str:
         keep = 0
     prefix = text[:keep] if "\n" not in text[:keep] else ""
     return f"{prefix}…(redacted, {n} chars)"
+
+
+def _leaf(key: str) -> str:
+    """Last non-index component of an attribute path, camelCase turned into lower snake_case.
+
+    >>> _leaf("grant[1].id"), _leaf("spec.ownerId")
+    ('id', 'owner_id')
+    """
+    parts = re.split(r"[.\[\]/]", key.strip().strip("[]"))
+    leaf = next((p for p in reversed(parts) if p and not p.isdigit()), key)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", leaf).lower()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -326,7 +340,7 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
             round(shannon_entropy(stripped), 2),
             f"literal value for secret-like key {key!r}",
         )
-    if _DIGEST_KEY.search(key):
+    if _DIGEST_KEY.search(key) or _ID_KEY.search(_leaf(key)):
         return None
     if _WS.search(stripped):
         return None  # several words: only token formats and keywords apply

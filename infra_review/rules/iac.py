@@ -1341,6 +1341,25 @@ def _ignore_changes(res: Resource) -> Any:
     return None
 
 
+# Legacy inline arguments of ``aws_s3_bucket`` taken over by split resources (AWS provider v4+):
+# ignoring the inline argument while the split resource manages it is the provider's documented
+# pattern (terraform-aws-modules/s3-bucket does it); drift still shows on the split resource.
+_S3_SPLIT = {
+    "acl": "aws_s3_bucket_acl",
+    "grant": "aws_s3_bucket_acl",
+    "policy": "aws_s3_bucket_policy",
+}
+
+
+def _managed_elsewhere(rg: ResourceGraph, res: Resource, attr: str) -> bool:
+    split = _S3_SPLIT.get(attr) if res.kind == "aws_s3_bucket" else None
+    if split is None:
+        return False
+    from infra_review.rules.red_flags import linked  # red_flags imports this module
+
+    return bool(linked(rg, res, [split]))
+
+
 def _name(v: Any) -> str:
     text = v.expr if isinstance(v, Unresolved) else str(v)
     return text.strip().removeprefix("${").removesuffix("}").strip()
@@ -1382,6 +1401,7 @@ def drift_ignored(rg: ResourceGraph) -> Iterator[Hit]:
             )
             continue
         hidden = [n for n in names if _DRIFT_SENSITIVE.match(n.split(".")[0].split("[")[0])]
+        hidden = [n for n in hidden if not _managed_elsewhere(rg, r, n.split(".")[0].split("[")[0])]
         if hidden:
             yield Hit(
                 r,

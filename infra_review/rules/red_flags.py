@@ -105,6 +105,52 @@ def _addresses_of(res: Resource) -> set[str]:
     return out
 
 
+# Split S3 bucket resources whose ``id`` *is* the bucket name: a reference to their id is a
+# reference to the bucket.  terraform-aws-modules/s3-bucket chains
+# ``bucket = local.attach_policy ? aws_s3_bucket_policy.this[0].id : aws_s3_bucket.this[0].id``
+# on its public access block and ownership controls.
+_BUCKET_ALIASES = frozenset(
+    {
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_acl",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_logging",
+    }
+)
+
+
+def _through_bucket_aliases(rg: ResourceGraph, targets: set[str], attr: str) -> set[str]:
+    """``targets`` plus the buckets that bucket-alias resources among them point at."""
+    if attr != "bucket":
+        return targets
+    out = set(targets)
+    todo = list(targets)
+    seen: set[str] = set()
+    while todo:
+        a = todo.pop()
+        if a in seen or len(seen) > 16:
+            continue
+        seen.add(a)
+        alias = rg.get(a)
+        if alias is None or alias.kind not in _BUCKET_ALIASES:
+            continue
+        v = alias.attrs.get("bucket")
+        nxt: set[str] = set(v.refs) if isinstance(v, Unresolved) and v.refs else set()
+        if not nxt:
+            nxt = {
+                dep.address
+                for dep, data in rg.dependencies(a, kinds={"ref"})
+                if str(data.get("attr", "")).split(".")[0].split("[")[0] == "bucket"
+            }
+        for n in nxt - out:
+            out.add(n)
+            todo.append(n)
+    return out
+
+
 def linked(
     rg: ResourceGraph, target: Resource, kinds: Iterable[str], attr: str = "bucket", name_attr: str = "bucket"
 ) -> list[Resource]:
@@ -135,7 +181,7 @@ def linked(
                         targets.add(dep.address)
                 if isinstance(v, str):
                     targets |= set(names.get(v, ()))
-            for t in targets:
+            for t in _through_bucket_aliases(rg, targets, attr):
                 index[t].append(res)
         rg.cache[key] = index
     seen: dict[str, Resource] = {}
