@@ -89,7 +89,9 @@ class TrainingSession:
             root = ex.repo
         # the review store of this workspace is a throw-away: practice is not a review
         ws = Workspace.open(root, db=":memory:", reviewer=trainee)
-        return cls(ex, ws, trainee=trainee.strip(), db=db, show_findings=show_findings)
+        session = cls(ex, ws, trainee=trainee.strip(), db=db, show_findings=show_findings)
+        session.restore_draft()
+        return session
 
     # -- what the views get ---------------------------------------------------------------------
     @property
@@ -131,14 +133,37 @@ class TrainingSession:
         return f"{ex.name} ({ex.level}): {ex.title}; {managed} resources, {n} addresses to choose from"
 
     # -- suspicions ---------------------------------------------------------------------------
+    def _keeps_drafts(self) -> bool:
+        return bool(self.trainee) and self.exercise is not None
+
+    def restore_draft(self) -> int:
+        """Reload the suspicions this trainee marked on this exercise before (kernel restart)."""
+        if not self._keeps_drafts():
+            return 0
+        saved = TrainingStore(self.db or None).draft(self.trainee, self.name)
+        try:
+            self.suspicions = parse_submission(saved)
+        except ValueError:  # a draft from an older version: start afresh rather than fail
+            self.suspicions = []
+        return len(self.suspicions)
+
+    def _save_draft(self) -> None:
+        if self._keeps_drafts():
+            TrainingStore(self.db or None).save_draft(
+                self.trainee, self.name, [s.to_dict() for s in self.suspicions]
+            )
+
     def add(self, resource: str, area: str, note: str = "") -> Suspicion:
-        """Add one suspicion (validated like a submission file entry)."""
+        """Add one suspicion (validated like a submission file entry); saved as a draft."""
         (s,) = parse_submission([{"resource": resource, "area": area, "note": note}])
         self.suspicions.append(s)
+        self._save_draft()
         return s
 
     def remove(self, index: int) -> Suspicion:
-        return self.suspicions.pop(index)
+        s = self.suspicions.pop(index)
+        self._save_draft()
+        return s
 
     def submit(self, suspicions: list[Any] | None = None, *, record: bool = True) -> ScoreResult:
         """Score the suspicions (or ``suspicions``), record them for the trainee, reveal findings.

@@ -3,7 +3,9 @@
 The training tables live beside the review tables of :mod:`infra_review.review_state` (which
 are not touched): one row per submission — trainee, exercise, time, the suspicions and the
 score as JSON — appended in its own transaction (``BEGIN IMMEDIATE``), WAL mode and a busy
-timeout so several kernels of a cohort can submit at once.  :meth:`TrainingStore.results`
+timeout so several kernels of a cohort can submit at once.  The suspicions a trainee has
+marked but not yet submitted are kept the same way (``training_drafts``, latest row wins), so
+a kernel restart loses nothing.  :meth:`TrainingStore.results`
 is the trainer's cohort view: per trainee × exercise, the number of attempts and the best and
 latest score.
 
@@ -44,6 +46,14 @@ CREATE TABLE IF NOT EXISTS training_submissions (
     suspicions    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS training_by_trainee ON training_submissions (trainee, exercise, id);
+CREATE TABLE IF NOT EXISTS training_drafts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    trainee       TEXT NOT NULL,
+    exercise      TEXT NOT NULL,
+    saved_at      TEXT NOT NULL,
+    suspicions    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS training_drafts_by_trainee ON training_drafts (trainee, exercise, id);
 """
 
 
@@ -166,6 +176,31 @@ class TrainingStore:
         return [
             Submission(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7])) for r in rows
         ]
+
+    def save_draft(self, trainee: str, exercise: str, suspicions: Sequence[Mapping[str, Any]]) -> None:
+        """Keep the suspicions marked so far (one transaction), so a kernel restart loses nothing."""
+        if not trainee.strip():
+            msg = "a draft needs a trainee name"
+            raise ValueError(msg)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._tx() as con:
+            con.execute(
+                "INSERT INTO training_drafts (trainee, exercise, saved_at, suspicions) VALUES (?, ?, ?, ?)",
+                (trainee.strip(), exercise, now, json.dumps([dict(s) for s in suspicions])),
+            )
+
+    def draft(self, trainee: str, exercise: str) -> list[dict[str, Any]]:
+        """The latest saved draft of ``trainee`` on ``exercise`` (``[]`` when none)."""
+        con = self._connect()
+        try:
+            row = con.execute(
+                "SELECT suspicions FROM training_drafts WHERE trainee = ? AND exercise = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (trainee.strip(), exercise),
+            ).fetchone()
+        finally:
+            con.close()
+        return list(json.loads(row[0])) if row else []
 
     def trainees(self) -> list[str]:
         return sorted({s.trainee for s in self.submissions()})

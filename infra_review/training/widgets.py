@@ -65,6 +65,8 @@ def open_session(
         else "no trainee name: demo mode, nothing is recorded"
     )
     print(who)
+    if s.suspicions:
+        print(f"restored {len(s.suspicions)} suspicion(s) you marked earlier")
     return s
 
 

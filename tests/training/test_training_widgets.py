@@ -159,3 +159,23 @@ def test_topology_and_explorer_hide_rule_ids_until_revealed(ex01) -> None:
     assert not rule_id.search(json.dumps(fig.to_plotly_json(), default=str))
     shown = json.dumps(topology_figure(_fresh(ex01, show_findings=True)).to_plotly_json(), default=str)
     assert "SPOF03" in shown
+
+
+def test_draft_survives_a_new_session(ex01, tmp_path) -> None:
+    """Suspicions marked but not submitted are back after a kernel restart (a new session)."""
+    db = str(tmp_path / "r.sqlite")
+    s = _fresh(ex01, trainee="ana", db=db)
+    s.add("aws_security_group.cms", "network_security", "ssh")
+    s.add("aws_instance.cms", "monitoring", "no alarm")
+    s.remove(0)
+    again = _fresh(ex01, trainee="ana", db=db)
+    assert again.restore_draft() == 1
+    assert again.suspicions[0].note == "no alarm"
+    form = SuspicionForm(again)
+    assert len(form.listing.options) == 1
+    # other trainees and anonymous demo sessions keep no drafts
+    assert _fresh(ex01, trainee="bo", db=db).restore_draft() == 0
+    anon = _fresh(ex01, db=db)
+    anon.add("aws_vpc.main", "spof", "")
+    assert anon.restore_draft() == 0
+    assert TrainingStore(db).results() == []
