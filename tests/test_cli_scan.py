@@ -182,3 +182,24 @@ def test_table_escapes_control_characters(tmp_path: Path):
     text = render_table(load_repo(root))
     assert "\x1b" not in text
     assert "\\x1b[2J" in text
+
+
+def test_output_to_a_device_or_symlink_is_written_in_place(repo: Path, tmp_path: Path):
+    import os
+    import stat
+
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert main(["scan", str(repo), "-f", "json", "-o", str(link), "--fail-on", "none"]) == 0
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["coverage"]["files_total"] == 4
+    dev = tmp_path / "null"
+    try:
+        os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a private /dev/null
+    except (PermissionError, OSError):
+        pytest.skip("cannot create a device node here")
+    assert main(["scan", str(repo), "-f", "json", "-o", str(dev), "--fail-on", "none"]) == 0
+    assert stat.S_ISCHR(dev.lstat().st_mode)  # never replaced by a regular file
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -213,14 +215,30 @@ def render(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
 
 
 def emit(text: str, args: argparse.Namespace) -> None:
-    """Write to ``--output`` (atomically) or stdout."""
+    """Write to ``--output`` or stdout.
+
+    A new or regular file is replaced atomically (write a temporary file, then rename);
+    anything else (``/dev/null``, a FIFO, ``/dev/stdout``, a symlink) is written in place,
+    never replaced: renaming over ``/dev/null`` would turn it into a regular file.
+    """
     if not args.output:
         sys.stdout.write(text)
         return
     out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        st = out.lstat()
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with out.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def exit_status(result: Any, findings: list[Any], args: argparse.Namespace) -> int:
