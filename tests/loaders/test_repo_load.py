@@ -178,7 +178,9 @@ def _git(cwd: Path, *args: str) -> str:
         "init.defaultBranch=main",
         *args,
     ]
-    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, (args, proc.returncode, proc.stderr)
+    return proc.stdout
 
 
 @needs_git
