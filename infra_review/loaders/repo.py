@@ -30,6 +30,7 @@ import inspect
 import logging
 import os
 import re
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -46,7 +47,15 @@ from infra_review.loaders.decode import decode_bytes, sniff_text
 from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
 from infra_review.loaders.gitinfo import read_git_info
 from infra_review.loaders.isolation import ParseTask, get_pool, parse_in_process
-from infra_review.loaders.walk import R_NOT_IAC, Entry, confined_reader, display_path, safe_read, walk_repo
+from infra_review.loaders.walk import (
+    R_NOT_IAC,
+    Entry,
+    confined_reader,
+    display_path,
+    safe_read,
+    too_large_message,
+    walk_repo,
+)
 from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatus
 
 __all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
@@ -223,7 +232,7 @@ class _Reader:
         cap = size_cap(kind, self.limits)
         if entry.size > cap:  # from lstat/stat: never opened
             shown = kind if kind != SNIFF else "unknown"
-            return _skip(entry, shown, DiagnosticCode.TOO_LARGE, _too_large_msg(entry.size, cap))
+            return _skip(entry, shown, DiagnosticCode.TOO_LARGE, too_large_message(entry.size, cap))
         if kind == SNIFF and not entry.helm_template:
             pre = safe_read(entry.path, cap=cap, ident=entry.ident, limit=SNIFF_BYTES)
             if pre.data is None:
@@ -282,9 +291,7 @@ def _check_root(root: str | os.PathLike[str]) -> str:
         raise LoadError(
             raw, "no such directory" if exc.errno == errno.ENOENT else (exc.strerror or "cannot access")
         ) from None
-    import stat as _stat
-
-    if not _stat.S_ISDIR(st.st_mode):
+    if not stat.S_ISDIR(st.st_mode):
         raise LoadError(raw, "not a directory")
     try:
         with os.scandir(real) as it:
@@ -621,12 +628,6 @@ def _skip(entry: Entry, kind: str, code: DiagnosticCode, message: str) -> FileRe
         (Diagnostic(code, entry.rel, message=message),),
         entry.size,
     )
-
-
-def _too_large_msg(size: int, cap: int) -> str:
-    from infra_review.loaders.walk import _too_large
-
-    return _too_large(size, cap)
 
 
 def _untracked_iac(files: list[FileRecord], tracked: list[str] | None) -> list[str] | None:

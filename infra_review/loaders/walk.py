@@ -37,6 +37,7 @@ __all__ = [
     "display_path",
     "is_within",
     "safe_read",
+    "too_large_message",
     "walk_repo",
 ]
 
@@ -328,7 +329,7 @@ def safe_read(
                 None, DiagnosticCode.UNREADABLE, "file changed while the repository was loaded"
             )
         if st.st_size > cap:
-            return ReadOutcome(None, DiagnosticCode.TOO_LARGE, _too_large(st.st_size, cap))
+            return ReadOutcome(None, DiagnosticCode.TOO_LARGE, too_large_message(st.st_size, cap))
         chunks: list[bytes] = []
         remaining = cap + 1 if limit is None else min(limit, cap + 1)
         while remaining > 0:
@@ -341,7 +342,7 @@ def safe_read(
         if limit is not None:
             return ReadOutcome(data[:limit])
         if len(data) > cap:
-            return ReadOutcome(None, DiagnosticCode.TOO_LARGE, _too_large(len(data), cap))
+            return ReadOutcome(None, DiagnosticCode.TOO_LARGE, too_large_message(len(data), cap))
         return ReadOutcome(data)
     except PermissionError:
         return ReadOutcome(None, DiagnosticCode.UNREADABLE, "cannot read file (permission denied)")
@@ -355,7 +356,8 @@ def safe_read(
         os.close(fd)
 
 
-def _too_large(size: int, cap: int) -> str:
+def too_large_message(size: int, cap: int) -> str:
+    """The TOO_LARGE message (sizes only)."""
     return f"file is {_human(size)}, over the {_human(cap)} cap for its kind; not parsed"
 
 
