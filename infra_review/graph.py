@@ -153,6 +153,20 @@ class ResourceGraph:
             if blocks is None or res.block in blocks:
                 yield res
 
+    def provider_of(self, resource: Resource) -> Resource | None:
+        """The provider configuration node a resource uses (region, ``default_tags``, alias).
+
+        Uses the loader's ``meta["provider_address"]`` when present (module-declared providers,
+        roots below the top whose addresses carry a ``<dir>//`` prefix), else
+        ``provider.<key>``.
+        """
+        addr = resource.meta.get("provider_address") if resource.meta else None
+        if addr:
+            found = self.get(str(addr))
+            if found is not None:
+                return found
+        return self.get("provider." + resource.provider) if resource.provider else None
+
     def kinds(self) -> dict[str, int]:
         """Count of nodes per kind."""
         return {k: len(v) for k, v in self._by_kind.items() if v}
