@@ -94,11 +94,12 @@ def run_scan(repo: Path, cache_dir: Path) -> dict:
 def run_cli(repo: Path, cache_dir: Path) -> float:
     """Wall time of the real ``infra-review scan PATH --format json`` (what a user runs)."""
     env = {**os.environ, "INFRA_REVIEW_CACHE": str(cache_dir)}
-    cmd = [sys.executable, "-m", "infra_review", "scan", str(repo), "--format", "json"]
-    cmd += ["--output", os.devnull, "--fail-on", "none"]
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="infra-review-bench-out-") as out_dir:
+        cmd = [sys.executable, "-m", "infra_review", "scan", str(repo), "--format", "json"]
+        cmd += ["--output", str(Path(out_dir) / "scan.json"), "--fail-on", "none"]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
     if proc.returncode != 0:
         msg = f"infra-review scan failed ({proc.returncode}): {proc.stderr[-2000:]}"
         raise RuntimeError(msg)
