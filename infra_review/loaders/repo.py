@@ -8,6 +8,8 @@
 (1, 1, {'not an IaC file': 1})
 >>> result.graph.repo["has_readme"], result.complete
 (True, True)
+>>> repr(result).endswith("1 file: 0 parsed, 0 partial, 1 skipped, 0 failed; 0 graph nodes, 0 diagnostics>")
+True
 
 Phases (``result.timings`` has seconds for each): *walk* (classify every path, nothing read),
 *read* (size caps, budget, strict decoding, sniffing JSON/YAML kinds), *parse* (cache lookups,
@@ -139,7 +141,7 @@ def coverage_of(records: list[FileRecord]) -> dict[str, Any]:
     }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class LoadResult:
     """What :func:`load_repo` returns: the graph, per-file coverage and every diagnostic."""
 
@@ -168,11 +170,19 @@ class LoadResult:
                 return r
         return None
 
+    def __repr__(self) -> str:
+        """Short, so that a notebook cell ending in ``result`` does not print every file."""
+        return (
+            f"<LoadResult {str(self.root)!r}: {self.summary()}; "
+            f"{len(self.graph)} graph nodes, {len(self.diagnostics)} diagnostics>"
+        )
+
     def summary(self) -> str:
         """One line: ``12 files: 5 parsed, 0 partial, 6 skipped, 1 failed``."""
         c = self.coverage
         text = (
-            f"{c['files_total']} files: {c['parsed']} parsed, {c['partial']} partial, "
+            f"{c['files_total']} file{'' if c['files_total'] == 1 else 's'}: {c['parsed']} parsed, "
+            f"{c['partial']} partial, "
             f"{c['skipped']} skipped, {c['failed']} failed"
         )
         return text if self.complete else text + f" — INCOMPLETE COVERAGE ({c['problems']} with problems)"
