@@ -169,6 +169,13 @@ _DESCRIPTIVE_PREFIX = re.compile(
     r"minimum_|min_|max_|max_password|password_policy|secret_name|token_endpoint)",
     re.IGNORECASE,
 )
+# Keys naming a Kubernetes Secret or a key inside one (Helm values, operators):
+# ``existingSecret``, ``adminPasswordKey``, ``passwordSecretKey``, ``tokenSecret``.
+_SECRET_REFERENCE = re.compile(
+    r"(^existing_|^(password|passwd|token|credentials?|certificates?|tls|auth)_secret$|"
+    r"(password|passwd|token|credentials?)_(secret_)?key$|_(password|passwd|token|credentials?)_secret$)",
+    re.IGNORECASE,
+)
 _DIGEST_KEY = re.compile(r"(sha|hash|digest|checksum|etag|fingerprint|thumbprint|commit|md5)", re.IGNORECASE)
 # identifiers are often long hex words (S3 canonical user ids, Azure tenant/subscription ids
 # without dashes, hashes used as names): entropy alone does not make them secrets
@@ -254,13 +261,21 @@ def is_secret_key(key: str) -> bool:
     >>> [is_secret_key(k) for k in ("master_password", "DB_PASSWORD", "password_length",
     ...                              "secret_arn", "api_key", "manage_master_user_password")]
     [True, True, False, False, True, False]
+
+    Helm-chart keys that *name* a Kubernetes Secret or a key inside one are references:
+
+    >>> [is_secret_key(k) for k in ("auth.existingSecret", "secretKeys.adminPasswordKey",
+    ...                              "tokenSecret", "secret_key", "client_secret", "auth.password")]
+    [False, False, False, True, True, True]
     """
     last = re.split(r"[.\[\]/]", key.strip().strip("[]"))
     leaf = next((p for p in reversed(last) if p and not p.isdigit()), key)
     leaf = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", leaf)  # camelCase → snake_case
     if not _SECRET_WORDS.search(leaf):
         return False
-    return not (_DESCRIPTIVE_KEY.search(leaf) or _DESCRIPTIVE_PREFIX.search(leaf))
+    return not (
+        _DESCRIPTIVE_KEY.search(leaf) or _DESCRIPTIVE_PREFIX.search(leaf) or _SECRET_REFERENCE.search(leaf)
+    )
 
 
 def is_placeholder(value: str) -> bool:
@@ -312,6 +327,8 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
     True
     >>> scan_value("user_data", "-----BEGIN RSA PRIVATE KEY-----\\nMIIE...").kind
     'private_key'
+    >>> scan_value("extraConfig.auth", 'c.Authenticator.password = "s3cr3t-pw"\\n').kind
+    'keyword'
     """
     if not isinstance(value, str) or isinstance(value, bool):
         return None
@@ -324,13 +341,16 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
         return token
     if is_placeholder(stripped):
         return None
-    if "\n" in stripped or len(stripped) > 512:
-        # free text (scripts, user_data, heredocs): token formats above, then KEY=value lines;
+    multiline = "\n" in stripped or len(stripped) > 512
+    if multiline or "\n" in text:
+        # free text (scripts, user_data, heredocs, a one-line config file in a YAML block
+        # scalar such as Helm ``extraConfig``): token formats above, then KEY=value lines;
         # entropy alone on free text is too noisy (checksums, digests, encoded blobs)
         for _, m in scan_text(stripped):
             if m.kind == "keyword":
                 return m
-        return None
+        if multiline:
+            return None
     if is_secret_key(key):
         return SecretMatch(
             "keyword",

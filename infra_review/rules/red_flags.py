@@ -692,6 +692,16 @@ def secret_findings(
                     )
                 )
                 reported_paths.add(attr)
+    # Helm values keep only images/settings in the graph; literal credentials in them
+    # (``auth.password``, a config file in ``hub.extraConfig`` setting a password) are found
+    # by scanning the file as text, each reported at its line on the chart's values node.
+    for hv in rg.resources("helm:values"):
+        vfile = hv.source.file if hv.source is not None else ""
+        if not vfile:
+            continue
+        for line, m in scan_text(read_repo_text(rg, vfile, limit=512 * 1024) or ""):
+            ev = {"origin": vfile, **m.to_dict()}
+            out.append((hv, f"{vfile}:{m.key}", m, ev, SourceLocation(vfile, line)))
     anchor = repo_anchor(rg)
     for (p, key), (line, m) in sorted(tfvars_hits.items(), key=lambda kv: (kv[0][0], kv[1][0])):
         if (p, key) in used:
