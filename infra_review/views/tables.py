@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "findings_matrix_html",
     "findings_table_html",
     "inventory_html",
+    "left_align",
     "progress_html",
     "severity_badge",
     "status_counts",
@@ -38,6 +40,18 @@ SEVERITY_COLOURS = {
     "info": "#57606a",
 }
 _STATUS_COLOURS = {"FAIL": "#d1242f", "UNKNOWN": "#8250df", "PASS": "#1a7f37"}
+
+
+_CELL = re.compile(r"<(td|th)(?![^>]*style=)")
+
+
+def left_align(html_text: str) -> str:
+    """Left-align table cells (JupyterLab right-aligns them by default).
+
+    >>> print(left_align("<td>a</td><th>b</th><td style='x'>c</td>"))
+    <td style="text-align:left;vertical-align:top">a</td><th style="text-align:left;vertical-align:top">b</th><td style='x'>c</td>
+    """
+    return _CELL.sub(r'<\1 style="text-align:left;vertical-align:top"', html_text)
 
 
 def esc(value: Any, limit: int = 400) -> str:

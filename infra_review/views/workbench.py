@@ -71,7 +71,7 @@ def overview_summary(ws: Workspace) -> str:
 
 def show_coverage(ws: Workspace) -> None:
     """Coverage table, with an *incomplete coverage* banner when anything failed."""
-    display(HTML(tables.coverage_html(ws.coverage, ws.load.problems)))
+    display(HTML(tables.left_align(tables.coverage_html(ws.coverage, ws.load.problems))))
 
 
 def show_inventory(ws: Workspace) -> None:
@@ -79,7 +79,7 @@ def show_inventory(ws: Workspace) -> None:
     rg = ws.graph
     kinds = Counter(r.kind for r in rg.resources())
     formats = Counter(r.format for r in rg.resources())
-    display(HTML(tables.inventory_html(kinds, formats)))
+    display(HTML(tables.left_align(tables.inventory_html(kinds, formats))))
 
 
 def findings_overview(ws: Workspace) -> None:
@@ -145,10 +145,11 @@ def item_html(ws: Workspace, item: ChecklistItem, n: int) -> str:
             continue
         parts.append(_guided_html(ws, q))
     current = ws.store.verdicts(ws.review_id).get(item.key)
-    from infra_review.views.widgets import verdict_status_html
+    if current is not None:  # live notebooks show the current verdict in the control below
+        from infra_review.views.widgets import verdict_status_html
 
-    parts.append(f"<p><b>Verdict:</b> {verdict_status_html(current)}</p>")
-    return "\n".join(parts)
+        parts.append(f"<p><b>Verdict (when this ran):</b> {verdict_status_html(current)}</p>")
+    return tables.left_align("\n".join(parts))
 
 
 def _guided_html(ws: Workspace, q: Any) -> str:
@@ -223,7 +224,7 @@ def top_findings(ws: Workspace, limit: int = 15) -> None:
     """The most severe open findings across every area (red flags first)."""
     active = [f for f in ws.active() if f.status == Status.FAIL]
     active.sort(key=lambda f: (f.area != Area.RED_FLAGS, -int(f.severity), f.file, f.line))
-    display(HTML("<h3>Most severe open findings</h3>" + tables.findings_table_html(active[:limit])))
+    display(HTML(tables.left_align("<h3>Most severe open findings</h3>" + tables.findings_table_html(active[:limit]))))
     for f in active[:limit]:
         print(f"{f.severity.label:<8} {f.rule_id:<7} {f.address}  ({f.file}:{f.line})")
 
@@ -269,7 +270,7 @@ def open_items(ws: Workspace) -> None:
     html += [f"<li>{esc(i.section)}: {esc(i.text)}</li>" for i in undecided]
     html.append(f"</ul><h3>Critical/high findings without a decision ({len(severe)})</h3>")
     html.append(tables.findings_table_html(severe, limit=50))
-    display(HTML("".join(html)))
+    display(HTML(tables.left_align("".join(html))))
     print(f"{len(undecided)} items without a verdict, {len(flagged)} judged fail/concern, "
           f"{len(severe)} critical/high findings undecided, {len(will_fix)} marked will fix")
 
