@@ -19,6 +19,7 @@ except scoring, since there is no key.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,8 +193,13 @@ class TrainingSession:
         )
 
 
+_LITERAL = re.compile(r"``(.+?)``")
+
+
 def _para(text: str) -> str:
-    return "".join(f"<p>{esc(p, 2000)}</p>" for p in text.split("\n\n") if p.strip())
+    """Paragraphs of a rule docstring section as HTML (escaped; ``literal`` → <code>)."""
+    paras = [_LITERAL.sub(r"<code>\1</code>", esc(p, 2000)) for p in text.split("\n\n") if p.strip()]
+    return "".join(f"<p>{p}</p>" for p in paras)
 
 
 def feedback_html(result: ScoreResult) -> str:

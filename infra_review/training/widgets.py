@@ -189,6 +189,7 @@ class SuspicionForm:
             options=[("— area —", "")] + [(label, key) for key, label in AREA_LABELS.items()],
             value="",
             description="Area",
+            layout=w.Layout(width="420px"),
         )
         self.note = w.Text(
             placeholder="why it matters (a sentence)", description="Note", layout=w.Layout(width="560px")
