@@ -124,7 +124,7 @@ class ResourceGraph:
 
     def get(self, address: str) -> Resource | None:
         """The resource at ``address``, or ``None``."""
-        node = self.g.nodes.get(address)
+        node = self.g._node.get(address)  # the node dict itself: no view, no Mapping.get
         return None if node is None else node["resource"]
 
     def __getitem__(self, address: str) -> Resource:
@@ -144,12 +144,16 @@ class ResourceGraph:
         Pass ``block="data"`` for data sources, ``block="variable"`` for variables, or
         ``block=None`` for every block type.
         """
-        blocks = {block} if isinstance(block, str) else (set(block) if block is not None else None)
+        if block is None or isinstance(block, frozenset):
+            blocks = block
+        else:
+            blocks = frozenset((block,)) if isinstance(block, str) else frozenset(block)
+        nodes = self.g._node  # plain dict lookups: this runs once per resource per rule
         addresses: Iterable[str] = (
-            (a for k in kinds for a in self._by_kind.get(k, ())) if kinds else list(self.g.nodes)
+            [a for k in kinds for a in self._by_kind.get(k, ())] if kinds else list(nodes)
         )
         for addr in addresses:
-            res: Resource = self.g.nodes[addr]["resource"]
+            res: Resource = nodes[addr]["resource"]
             if blocks is None or res.block in blocks:
                 yield res
 
@@ -184,18 +188,34 @@ class ResourceGraph:
     ) -> Iterator[tuple[Resource, Mapping[str, Any]]]:
         """What ``address`` depends on (its successors), with the edge data."""
         wanted = set(kinds) if kinds is not None else None
-        for _, v, data in self.g.out_edges(address, data=True):
-            if wanted is None or data.get("kind") in wanted:
-                yield self.g.nodes[v]["resource"], data
+        succ = self.g._succ.get(address) if isinstance(address, str) else None
+        if succ is None:  # unknown node: keep networkx's own behaviour
+            for _, v, data in self.g.out_edges(address, data=True):
+                if wanted is None or data.get("kind") in wanted:
+                    yield self.g.nodes[v]["resource"], data
+            return
+        nodes = self.g._node
+        for v, keydict in list(succ.items()):
+            for data in list(keydict.values()):
+                if wanted is None or data.get("kind") in wanted:
+                    yield nodes[v]["resource"], data
 
     def dependents(
         self, address: str, kinds: Iterable[str] | None = None
     ) -> Iterator[tuple[Resource, Mapping[str, Any]]]:
         """What depends on ``address`` (its predecessors), with the edge data."""
         wanted = set(kinds) if kinds is not None else None
-        for u, _, data in self.g.in_edges(address, data=True):
-            if wanted is None or data.get("kind") in wanted:
-                yield self.g.nodes[u]["resource"], data
+        pred = self.g._pred.get(address) if isinstance(address, str) else None
+        if pred is None:  # unknown node: keep networkx's own behaviour
+            for u, _, data in self.g.in_edges(address, data=True):
+                if wanted is None or data.get("kind") in wanted:
+                    yield self.g.nodes[u]["resource"], data
+            return
+        nodes = self.g._node
+        for u, keydict in list(pred.items()):
+            for data in list(keydict.values()):
+                if wanted is None or data.get("kind") in wanted:
+                    yield nodes[u]["resource"], data
 
     def referrers(self, address: str, *kinds: str) -> list[Resource]:
         """Resources of ``kinds`` (any when empty) that reference ``address``, each once."""
