@@ -131,8 +131,14 @@ def run(args: argparse.Namespace) -> int:
 
             choices = exm.resource_choices(load_repo(ex.repo).graph)
             data = ex.summary() | {"briefing": ex.briefing, "repo": str(ex.repo), "resources": choices}
-            text = f"{ex.briefing.rstrip()}\n\nRepository: {ex.repo}\nAddresses you can name:\n" + "\n".join(
-                f"  {a}" for a in choices
+            from infra_review.training.keys import AREAS
+
+            text = (
+                f"{ex.briefing.rstrip()}\n\nRepository: {ex.repo}\nAddresses you can name:\n"
+                + "\n".join(f"  {a}" for a in choices)
+                + "\n\nSubmission (YAML): a list of\n  - {resource: ADDRESS, area: AREA, note: WHY}\n"
+                + f"areas: {', '.join(AREAS)}\n"
+                + f"then: infra-review train score {ex.name} --submission FILE --trainee NAME"
             )
             return _out(args, data, text)
         if args.action == "key":
@@ -174,6 +180,8 @@ def _score(args: argparse.Namespace, ex: Any) -> int:
             "db": str(store.path),
         }
         note = f"\nrecorded for {trainee} in {store.path}"
+    else:
+        note = "\nnot recorded (name a trainee with --trainee to keep progress)"
     return _out(args, data, feedback_text(result) + note)
 
 
