@@ -531,7 +531,11 @@ class _Run:
             try:
                 message = safe_loads(raw, self.allowed)
             except Exception as exc:  # refused classes, corrupt stream
-                msg = f"loader {task.module} returned non-plain data ({str(exc)[:160]})"
+                from infra_review.loaders.cache import UnsafePickleError
+
+                # Our own refusal names a class; any other error could quote the stream: type only.
+                why = str(exc)[:160] if isinstance(exc, UnsafePickleError) else type(exc).__name__
+                msg = f"loader {task.module} returned non-plain data ({why})"
                 self.results[task.task_id] = _failed(task, DiagnosticCode.PARSE_ERROR, msg)
                 self._retire(w)  # its stream may hold more of that answer: start clean
                 continue
