@@ -201,3 +201,23 @@ def test_default_cache_dir_without_a_home(monkeypatch):
 
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
     assert default_cache_dir().name.startswith("infra_review-cache-")
+
+
+def test_bundled_examples_round_trip_through_workers_and_cache(tmp_path, monkeypatch):
+    """Real loaders' results cross the process boundary and the cache unchanged."""
+    examples = Path(__file__).resolve().parents[2] / "data" / "examples"
+    roots = sorted(p for p in examples.iterdir() if p.is_dir()) if examples.is_dir() else []
+    if not roots:
+        pytest.skip("no bundled examples")
+    monkeypatch.setenv("INFRA_REVIEW_CACHE", str(tmp_path / "cache"))
+    for root in roots:
+        local = load_repo(root, cache=False, isolate=False)
+        cold = load_repo(root)
+        warm = load_repo(root)
+        assert warm.stats["parsed"] == 0, root.name
+        assert warm.stats["cache_hits"] == cold.stats["parsed"] > 0
+        for result in (cold, warm):
+            assert not [d for d in result.diagnostics if "non-plain data" in d.message], root.name
+            assert [(r.path, r.status) for r in result.files] == [(r.path, r.status) for r in local.files]
+            assert sorted(result.graph.g.nodes) == sorted(local.graph.g.nodes), root.name
+            assert result.graph.g.number_of_edges() == local.graph.g.number_of_edges(), root.name
