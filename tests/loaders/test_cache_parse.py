@@ -221,3 +221,5 @@ def test_bundled_examples_round_trip_through_workers_and_cache(tmp_path, monkeyp
             assert [(r.path, r.status) for r in result.files] == [(r.path, r.status) for r in local.files]
             assert sorted(result.graph.g.nodes) == sorted(local.graph.g.nodes), root.name
             assert result.graph.g.number_of_edges() == local.graph.g.number_of_edges(), root.name
+            attrs = {r.address: (dict(r.attrs), r.source) for r in result.graph.all()}
+            assert attrs == {r.address: (dict(r.attrs), r.source) for r in local.graph.all()}, root.name
