@@ -127,30 +127,40 @@ def impact_graph(
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     m = network_model(rg)
-    preds: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    succs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for u, v, data in rg.g.edges(data=True):
-        kind = data.get("kind", "ref")
-        if kind not in IMPACT_EDGE_KINDS or u == INTERNET or v == INTERNET:
+    preds: dict[str, list[tuple[str, str]]] = {}
+    succs: dict[str, dict[str, list[str]]] = {}
+    # Same order as ``rg.g.edges(data=True)``, read from the adjacency dicts directly.
+    for u, nbrs in rg.g._succ.items():
+        if u == INTERNET:
             continue
-        if kind in ("ref", "depends_on"):
-            # a typed runtime edge between the same nodes says how they fail together
-            parallel = rg.g.get_edge_data(u, v) or {}
-            if any(
-                d.get("kind") in RUNTIME_EDGE_KINDS or d.get("kind") == "in_vpc" for d in parallel.values()
-            ):
+        for v, keydict in nbrs.items():
+            if v == INTERNET:
                 continue
-        preds[v].append((u, kind))
-        succs[u][kind].append(v)
+            runtime_parallel: bool | None = None
+            for data in keydict.values():
+                kind = data.get("kind", "ref")
+                if kind not in IMPACT_EDGE_KINDS:
+                    continue
+                if kind in ("ref", "depends_on"):
+                    # a typed runtime edge between the same nodes says how they fail together
+                    if runtime_parallel is None:
+                        runtime_parallel = any(
+                            d.get("kind") in RUNTIME_EDGE_KINDS or d.get("kind") == "in_vpc"
+                            for d in keydict.values()
+                        )
+                    if runtime_parallel:
+                        continue
+                preds.setdefault(v, []).append((u, kind))
+                succs.setdefault(u, {}).setdefault(kind, []).append(v)
     tg_targets: dict[str, set[str]] = defaultdict(set)
     for ch in m.lb_chains:
         tg_targets[ch.target_group].update(ch.targets)
     for tg, tgts in tg_targets.items():
         for t in tgts:
             if t in rg and tg != t:
-                preds[t].append((tg, "serves"))
-                succs[tg]["serves"].append(t)
-    result = (dict(preds), {k: dict(v) for k, v in succs.items()})
+                preds.setdefault(t, []).append((tg, "serves"))
+                succs.setdefault(tg, {}).setdefault("serves", []).append(t)
+    result = (preds, succs)
     rg.cache["blast.impact"] = result
     return result
 

@@ -101,6 +101,8 @@ def attr_path(attrs: Mapping[str, Any], path: str) -> list[Any]:
     >>> attr_path({"vpc_config": [{"subnet_ids": ["a", "b"]}]}, "vpc_config.subnet_ids")
     [['a', 'b']]
     """
+    if "." not in path and type(attrs) is dict:  # the common case: one top-level attribute
+        return [attrs[path]] if path in attrs else []
     current: list[Any] = [attrs]
     for part in path.split("."):
         nxt: list[Any] = []

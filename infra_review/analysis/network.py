@@ -1577,6 +1577,10 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
             found[p.target] = p
             queue.append(p)
 
+    chains_by_lb: dict[str, list[LbChain]] = defaultdict(list)  # m.lb_chains per LB, in order
+    for ch in m.lb_chains:
+        chains_by_lb[ch.lb].append(ch)
+
     # 1-3: direct entry through a public subnet
     for addr, why in sorted(m.public_address.items()):
         node = rg.get(addr)
@@ -1588,11 +1592,11 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
         is_lb = node.kind in LB_KINDS
         if is_lb:
             lst_ports = PortSet.EMPTY
-            for ch in m.lb_chains:
-                if ch.lb == addr and ch.port is not None:
+            for ch in chains_by_lb.get(addr, ()):
+                if ch.port is not None:
                     lst_ports = lst_ports | PortSet.tcp(ch.port)
             listener_ports = PortSet.of(lst_ports.ranges)
-            if not any(ch.lb == addr for ch in m.lb_chains):
+            if addr not in chains_by_lb:
                 listener_ports = PortSet.EMPTY
             sg_ports = _admitted_from_world(m, addr) if m.sgs.get(addr) else PortSet.ALL
             ports = listener_ports & sg_ports
@@ -1642,8 +1646,8 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
         if node is None:
             continue
         if node.kind in LB_KINDS:
-            for ch in m.lb_chains:
-                if ch.lb != cur.target or ch.port is None or (("tcp", ch.port) not in cur.ports):
+            for ch in chains_by_lb.get(cur.target, ()):
+                if ch.port is None or (("tcp", ch.port) not in cur.ports):
                     continue
                 for tgt in ch.targets:
                     tport = None
