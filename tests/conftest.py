@@ -1,4 +1,4 @@
-"""Fixtures for the real-browser tests: Debian's chromium through Playwright, JupyterLab on loopback."""
+"""Shared fixtures. Real-browser tests (tests/browser, tests/training): Debian chromium through Playwright, one JupyterLab on loopback per session."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARGS = [
