@@ -704,6 +704,10 @@ _GCP_SCOPES = {
     "google_service_account_iam_binding": "service_account",
     "google_storage_bucket_iam_member": "bucket",
     "google_storage_bucket_iam_binding": "bucket",
+    "google_bigquery_dataset_iam_member": "dataset",
+    "google_bigquery_dataset_iam_binding": "dataset",
+    "google_bigquery_table_iam_member": "table",
+    "google_bigquery_table_iam_binding": "table",
 }
 _GCP_POLICY_SCOPES = {
     "google_project_iam_policy": "project",
@@ -711,6 +715,8 @@ _GCP_POLICY_SCOPES = {
     "google_organization_iam_policy": "organization",
     "google_service_account_iam_policy": "service_account",
     "google_storage_bucket_iam_policy": "bucket",
+    "google_bigquery_dataset_iam_policy": "dataset",
+    "google_bigquery_table_iam_policy": "table",
 }
 
 

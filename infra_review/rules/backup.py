@@ -17,7 +17,7 @@ Catalog corrections (RULES.md draft → provider/AWS docs):
 - BAK005: the multi-region checks (S3 replication, RDS automated-backup replication, DynamoDB
   replicas) apply to resources not marked dev/test/sandbox; an AWS Backup ``copy_action``
   into a vault in another region satisfies them for the resources the plan selects.
-  Azure: ``geo_redundant_backup_enabled`` (PostgreSQL/MySQL flexible server),
+  Azure: ``geo_redundant_backup_enabled`` (PostgreSQL/MySQL/MariaDB, flexible and single server),
   ``storage_account_type`` ``Local``/``Zone`` (``azurerm_mssql_database``) and
   ``account_replication_type`` ``LRS``/``ZRS`` (storage accounts).
 - BAK009: ``prevent_destroy`` is only demanded of production stateful resources that have no
@@ -886,8 +886,9 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
     a plan, a data bucket without replication (inline ``replication_configuration`` or
     ``aws_s3_bucket_replication_configuration``), an RDS instance without
     ``aws_db_instance_automated_backups_replication`` or a cross-region replica, an Aurora
-    cluster outside a global cluster, a DynamoDB table without ``replica``; Azure flexible
-    servers without ``geo_redundant_backup_enabled``, SQL databases with ``Local``/``Zone``
+    cluster outside a global cluster, a DynamoDB table without ``replica``; Azure
+    PostgreSQL/MySQL/MariaDB servers (flexible and single) without
+    ``geo_redundant_backup_enabled``, SQL databases with ``Local``/``Zone``
     backup storage, storage accounts with ``LRS``/``ZRS``.
 
     Why it matters
@@ -984,7 +985,14 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(r, "`replica` is not known statically", "replica", Status.UNKNOWN)
         elif not block(r.attrs, "replica") and not _referrers(rg, r.address, "aws_dynamodb_table_replica"):
             yield Hit(r, "table has no replica in another region (global table)", "replica")
-    for r in _managed(rg, "azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"):
+    for r in _managed(
+        rg,
+        "azurerm_postgresql_flexible_server",
+        "azurerm_mysql_flexible_server",
+        "azurerm_postgresql_server",  # single servers (retired, still common in older repos)
+        "azurerm_mysql_server",
+        "azurerm_mariadb_server",
+    ):
         v = tri(r.attrs.get("geo_redundant_backup_enabled"), default=False)
         if v is None:
             yield Hit(

@@ -451,7 +451,9 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
     (``aws_db_instance``, ``aws_rds_cluster``) without ``enabled_cloudwatch_logs_exports``; an
     ECS container definition without ``logConfiguration``; an EKS cluster whose repository
     deploys Kubernetes workloads but no log shipper (Fluent Bit/Fluentd/Vector/Promtail/...
-    DaemonSet or Helm chart, ``amazon-cloudwatch-observability``/``adot`` add-on; info).
+    DaemonSet or Helm chart, ``amazon-cloudwatch-observability``/``adot`` add-on; info); a GKE
+    cluster with ``logging_service = "none"``; an AKS cluster whose Container Insights agent
+    (``oms_agent``, or the legacy ``addon_profile.oms_agent``) is explicitly disabled.
 
     Why it matters
     --------------
@@ -518,6 +520,7 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
                 "no log-shipper DaemonSet, Helm chart or observability add-on for the cluster's pods",
                 severity=Severity.INFO,
             )
+    yield from _k8s_platform_logs(rg)
     for r in _managed(rg, "aws_ecs_task_definition"):
         defs = _container_defs(r)
         if defs is None:
@@ -537,6 +540,30 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
                     f"container {name} has no `logConfiguration`: its stdout is lost",
                     f"container_definitions[{i}].logConfiguration",
                 )
+
+
+def _k8s_platform_logs(rg: ResourceGraph) -> Iterator[Hit]:
+    """GKE ``logging_service = "none"``; AKS Container Insights explicitly disabled."""
+    for r in _managed(rg, "google_container_cluster"):
+        v = r.attrs.get("logging_service")
+        if isinstance(v, Unresolved):
+            yield Hit(r, "`logging_service` is not known statically", "logging_service", Status.UNKNOWN)
+        elif v == "none":
+            yield Hit(r, 'GKE cluster logging is off (`logging_service = "none"`)', "logging_service")
+    for r in _managed(rg, "azurerm_kubernetes_cluster"):
+        legacy = [o for ap in block(r.attrs, "addon_profile") for o in block(ap, "oms_agent")]
+        if not legacy or r.attrs.get("oms_agent"):
+            continue  # the current provider's `oms_agent` block enables it by its presence
+        enabled = tri(legacy[0].get("enabled"), default=True)
+        if enabled is None:
+            what = "`addon_profile.oms_agent.enabled` is not known statically"
+            yield Hit(r, what, "addon_profile", Status.UNKNOWN)
+        elif enabled is False:
+            yield Hit(
+                r,
+                "Container Insights is disabled (`addon_profile.oms_agent.enabled = false`)",
+                "addon_profile.oms_agent.enabled",
+            )
 
 
 _SHIPPER = re.compile(
@@ -596,7 +623,9 @@ def flow_logs_and_trail(rg: ResourceGraph) -> Iterator[Hit]:
     """A VPC that no ``aws_flow_log`` references (``vpc_id``), or a CloudTrail trail with
     ``is_multi_region_trail`` ≠ true.  A repository without any trail is reported as
     evidence (:func:`evidence_audit_logging`), not as a FAIL: organisation trails usually
-    live elsewhere.
+    live elsewhere.  GCP: a ``google_compute_subnetwork`` without ``log_config`` (VPC flow
+    logs are per subnet; proxy-only and Private Service Connect subnets cannot have them).
+    Azure: an ``azurerm_network_watcher_flow_log`` with ``enabled = false``.
 
     Why it matters
     --------------
@@ -647,6 +676,22 @@ def flow_logs_and_trail(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(
                 vpc, "no `aws_flow_log` references this VPC", evidence={"flow_logs_in_repo": len(flow_logs)}
             )
+    for sn in _managed(rg, "google_compute_subnetwork"):
+        purpose = sn.attrs.get("purpose")
+        if isinstance(purpose, str) and purpose not in ("PRIVATE", "PRIVATE_RFC_1918"):
+            continue  # REGIONAL_MANAGED_PROXY, PRIVATE_SERVICE_CONNECT, ...: no flow logs
+        lc = sn.attrs.get("log_config")
+        parts = lc if isinstance(lc, list) else [lc]
+        if any(isinstance(x, Unresolved) for x in parts):
+            yield Hit(sn, "`log_config` is not known statically", "log_config", Status.UNKNOWN)
+        elif not lc:
+            yield Hit(sn, "subnetwork has no `log_config`: VPC flow logs are off", "log_config")
+    for fl in _managed(rg, "azurerm_network_watcher_flow_log"):
+        v = tri(fl.attrs.get("enabled"), default=True)
+        if v is None:
+            yield Hit(fl, "`enabled` is not known statically", "enabled", Status.UNKNOWN)
+        elif v is False:
+            yield Hit(fl, "NSG flow log is disabled (`enabled = false`)", "enabled")
     for t in _managed(rg, "aws_cloudtrail"):
         v = tri(t.attrs.get("is_multi_region_trail"), default=False)
         if v is None:

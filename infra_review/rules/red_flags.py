@@ -1024,6 +1024,7 @@ _PUBLIC_DB_KINDS = (
     "aws_docdb_cluster_instance",
 )
 _GCP_PUBLIC = frozenset({"allUsers", "allAuthenticatedUsers"})
+_GCP_DATA_SCOPES = frozenset({"bucket", "dataset", "table"})
 _AZ_FIREWALL = (
     "azurerm_mssql_firewall_rule",
     "azurerm_sql_firewall_rule",
@@ -1112,6 +1113,41 @@ def _s3_public(rg: ResourceGraph, bucket: Resource) -> Iterator[Hit]:
     yield Hit(bucket, msg, "public_access_block", severity=Severity.HIGH, evidence={**ev, "off": off})
 
 
+def _bigquery_public(rg: ResourceGraph) -> Iterator[Hit]:
+    """Inline ``access`` blocks of ``google_bigquery_dataset`` and ``google_bigquery_dataset_access``
+    granting ``allUsers``/``allAuthenticatedUsers`` (``special_group`` or ``iam_member``)."""
+    for ds in rg.resources("google_bigquery_dataset", "google_bigquery_dataset_access"):
+        if ds.kind == "google_bigquery_dataset":
+            entries = ds.attrs.get("access")
+            entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
+            attr = "access"
+        else:
+            entries, attr = [dict(ds.attrs)], "special_group"
+        unknown = False
+        for entry in entries:
+            if isinstance(entry, Unresolved):
+                unknown = True
+                continue
+            if not isinstance(entry, Mapping):
+                continue
+            who = [entry.get("special_group"), entry.get("iam_member")]
+            public = [w for w in who if isinstance(w, str) and w in _GCP_PUBLIC]
+            unknown = unknown or any(isinstance(w, Unresolved) for w in who)
+            if public:
+                role = entry.get("role")
+                yield Hit(
+                    ds,
+                    f"BigQuery dataset access{' ' + role if isinstance(role, str) else ''} granted to "
+                    f"{', '.join(public)}",
+                    attr,
+                    evidence={"role": role if isinstance(role, str) else None, "members": public},
+                )
+                break
+        else:
+            if unknown:
+                yield Hit(ds, "dataset access entries not known statically", attr, Status.UNKNOWN)
+
+
 def _cloud_sql_public(res: Resource) -> Iterator[Hit]:
     settings = res.attrs.get("settings")
     if isinstance(settings, Unresolved):
@@ -1176,8 +1212,10 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
     Databases: ``publicly_accessible = true`` (RDS, Aurora instances, Redshift, DMS, MQ).
     GCP: ``google_storage_bucket_iam_*``/``data.google_iam_policy`` granting ``allUsers`` or
     ``allAuthenticatedUsers`` (unless the bucket enforces ``public_access_prevention``), legacy
-    ACL entities, buckets without uniform bucket-level access (medium), Cloud SQL
-    ``authorized_networks`` ``0.0.0.0/0``.  Azure: ``azurerm_storage_container``
+    ACL entities, buckets without uniform bucket-level access (medium), BigQuery datasets and
+    tables shared with ``allUsers``/``allAuthenticatedUsers`` (``access`` blocks,
+    ``google_bigquery_dataset_access``, ``*_iam_*``), Cloud SQL ``authorized_networks``
+    ``0.0.0.0/0``.  Azure: ``azurerm_storage_container``
     ``container_access_type`` ``blob``/``container`` on an account that allows public nested
     items; SQL/PostgreSQL/MySQL firewall rules ``0.0.0.0``–``255.255.255.255``.
 
@@ -1239,7 +1277,8 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
                 severity=Severity.MEDIUM,
             )
     for bnd in gcp_bindings(rg):
-        if bnd.scope not in ("bucket",) and not (bnd.resource.block == "data" and bnd.scope == "unknown"):
+        unused_policy = bnd.resource.block == "data" and bnd.scope == "unknown"
+        if bnd.scope not in _GCP_DATA_SCOPES and not unused_policy:
             continue
         public = [m for m in bnd.members if isinstance(m, str) and m in _GCP_PUBLIC]
         unknown = any(isinstance(m, Unresolved) for m in bnd.members)
@@ -1256,9 +1295,10 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
         if prevention and all(p is True for p in prevention):
             continue
         if public:
+            what = {"dataset": "BigQuery dataset", "table": "BigQuery table"}.get(bnd.scope, "GCS bucket")
             yield Hit(
                 bnd.resource,
-                f"GCS bucket role {bnd.role} granted to {', '.join(public)}",
+                f"{what} role {bnd.role} granted to {', '.join(public)}",
                 bnd.attribute,
                 evidence={
                     "role": bnd.role if isinstance(bnd.role, str) else str(bnd.role),
@@ -1287,6 +1327,7 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
                 f"GCS ACL grants {', '.join(hits)}",
                 "role_entity" if "role_entity" in acl.attrs else "entity",
             )
+    yield from _bigquery_public(rg)
     for sql in rg.resources("google_sql_database_instance"):
         yield from _cloud_sql_public(sql)
     # Azure
@@ -1481,8 +1522,8 @@ def permissive_iam(rg: ResourceGraph) -> Iterator[Hit]:
 
 def _gcp_azure_iam(rg: ResourceGraph) -> Iterator[Hit]:
     for b in gcp_bindings(rg):
-        if b.scope == "bucket":
-            continue
+        if b.scope in _GCP_DATA_SCOPES:
+            continue  # public data: RED006
         role = b.role
         public = [m for m in b.members if isinstance(m, str) and m in _GCP_PUBLIC]
         if isinstance(role, Unresolved):
