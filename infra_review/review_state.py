@@ -21,6 +21,7 @@ write at once.  It lives outside the reviewed repository (``$INFRA_REVIEW_DB`` o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -37,7 +38,9 @@ __all__ = [
     "VERDICTS",
     "Decision",
     "ReviewStore",
+    "connect",
     "default_db_path",
+    "transaction",
 ]
 
 VERDICTS = ("pass", "concern", "fail", "n/a")
@@ -95,6 +98,31 @@ class Decision:
         return self.value
 
 
+def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """An autocommit connection with the busy timeout and pragmas every store here uses."""
+    con = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+@contextmanager
+def transaction(path: Path, timeout: float = 30.0) -> Iterator[sqlite3.Connection]:
+    """One ``BEGIN IMMEDIATE`` … ``COMMIT`` transaction on its own connection (rolled back on error)."""
+    con = connect(path, timeout)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
 class ReviewStore:
     """Append-only SQLite store of review decisions; safe for concurrent writers.
 
@@ -116,25 +144,10 @@ class ReviewStore:
 
     # -- plumbing ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
-        con.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.execute("PRAGMA foreign_keys=ON")
-        return con
+        return connect(self.path, self._timeout)
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        finally:
-            con.close()
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, self._timeout)
 
     # -- reviews ----------------------------------------------------------------------------
     def open_review(self, repo: str, revision: str | None) -> int:
@@ -161,8 +174,7 @@ class ReviewStore:
                 "GROUP BY r.id ORDER BY r.id DESC"
             ).fetchall()
         return [
-            {"id": r[0], "repo": r[1], "revision": r[2], "created_at": r[3], "decisions": r[4]}
-            for r in rows
+            {"id": r[0], "repo": r[1], "revision": r[2], "created_at": r[3], "decisions": r[4]} for r in rows
         ]
 
     # -- writes (one transaction each) --------------------------------------------------------
@@ -189,8 +201,16 @@ class ReviewStore:
         return self._append(review_id, "meta", key, value, "", reviewer)
 
     def _append(
-        self, review_id: int, scope: str, key: str, value: str, note: str, reviewer: str,
-        *, uid: str | None = None, decided_at: str | None = None,
+        self,
+        review_id: int,
+        scope: str,
+        key: str,
+        value: str,
+        note: str,
+        reviewer: str,
+        *,
+        uid: str | None = None,
+        decided_at: str | None = None,
     ) -> Decision:
         d = Decision(scope, key, value, note, reviewer, decided_at or _now(), uid or uuid.uuid4().hex)
         with self._tx() as con:
@@ -241,7 +261,9 @@ class ReviewStore:
             "revision": revision,
             "created_at": created,
             "verdicts": {k: _public(d) for k, d in sorted(self.verdicts(review_id).items())},
-            "finding_decisions": {k: _public(d) for k, d in sorted(self.finding_decisions(review_id).items())},
+            "finding_decisions": {
+                k: _public(d) for k, d in sorted(self.finding_decisions(review_id).items())
+            },
             "meta": {k: _public(d) for k, d in sorted(self.meta(review_id).items())},
             "history": [_public(d) | {"scope": d.scope, "key": d.key} for d in self.history(review_id)],
         }
@@ -256,8 +278,14 @@ class ReviewStore:
             if ev["scope"] not in ("item", "finding", "meta"):
                 continue
             self._append(
-                rid, ev["scope"], str(ev["key"]), str(ev["value"]), str(ev.get("note", "")),
-                str(ev.get("reviewer", "")), uid=str(ev["uid"]), decided_at=str(ev["decided_at"]),
+                rid,
+                ev["scope"],
+                str(ev["key"]),
+                str(ev["value"]),
+                str(ev.get("note", "")),
+                str(ev.get("reviewer", "")),
+                uid=str(ev["uid"]),
+                decided_at=str(ev["decided_at"]),
             )
         return rid
 
@@ -277,7 +305,13 @@ class ReviewStore:
             lines.append(
                 f"| {_md(titles.get(key, key))} | {d['value']} | {_md(d['note'])} | {_md(d['reviewer'])} | {d['decided_at']} |"
             )
-        lines += ["", "## Finding decisions", "", "| Finding | Decision | Note | Reviewer | When |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Finding decisions",
+            "",
+            "| Finding | Decision | Note | Reviewer | When |",
+            "|---|---|---|---|---|",
+        ]
         for key, d in data["finding_decisions"].items():
             lines.append(
                 f"| `{_md(key)}` | {d['value']} | {_md(d['note'])} | {_md(d['reviewer'])} | {d['decided_at']} |"

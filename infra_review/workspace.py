@@ -88,7 +88,9 @@ class Workspace:
         """True when any file failed, was partial, or was skipped for a problem."""
         return not self.load.complete
 
-    def snippet(self, file: str, line: int, end_line: int = 0, *, context: int = 2, max_lines: int = 30) -> str:
+    def snippet(
+        self, file: str, line: int, end_line: int = 0, *, context: int = 2, max_lines: int = 30
+    ) -> str:
         """Numbered source lines ``line..end_line`` of a file the loader parsed (else ``""``).
 
         Reads only files recorded as parsed in the coverage, resolved inside the root, regular,

@@ -43,7 +43,9 @@ def build(src: Path, *, execute: bool = True) -> Path:
         env_db = Path(tempfile.mkdtemp(prefix="nb-build-")) / "review.sqlite"
         os.environ["INFRA_REVIEW_DB"] = str(env_db)
         os.environ.pop("INFRA_REVIEW_REPO", None)
-        client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}})
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}}
+        )
         client.execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:

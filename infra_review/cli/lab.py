@@ -27,8 +27,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def lab_command(nb_dir: Path, port: int, token: str, *, open_browser: bool) -> list[str]:
     """The ``jupyter lab`` command line (loopback only, token required)."""
     cmd = [
-        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={nb_dir}", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={nb_dir}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.port_retries=0",
     ]
     if not open_browser:
         cmd.append("--no-browser")
@@ -49,5 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.db:
         env["INFRA_REVIEW_DB"] = str(Path(args.db).resolve())
     nb_dir = notebooks_dir()
-    print(f"Reviewing {root.resolve()}\nOpen http://127.0.0.1:{args.port}/lab/tree/00_start_here.ipynb?token={token}")
+    print(
+        f"Reviewing {root.resolve()}\nOpen http://127.0.0.1:{args.port}/lab/tree/00_start_here.ipynb?token={token}"
+    )
     return subprocess.call(lab_command(nb_dir, args.port, token, open_browser=not args.no_browser), env=env)

@@ -44,14 +44,22 @@ def notebooks_dir() -> Path:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="repository to review")
-    parser.add_argument("-o", "--output", default="review.html", help="HTML report to write (default: %(default)s)")
-    parser.add_argument("--db", default="", help="review database (default: $INFRA_REVIEW_DB or ~/.local/share/infra_review)")
+    parser.add_argument(
+        "-o", "--output", default="review.html", help="HTML report to write (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--db", default="", help="review database (default: $INFRA_REVIEW_DB or ~/.local/share/infra_review)"
+    )
     parser.add_argument("--reviewer", default="", help="reviewer name recorded in the report")
     parser.add_argument(
-        "--notebooks", default="", help="comma-separated subset of notebooks to run (default: the whole review)"
+        "--notebooks",
+        default="",
+        help="comma-separated subset of notebooks to run (default: the whole review)",
     )
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
-    parser.add_argument("--workdir", default="", help="where executed notebooks are kept (default: a temp dir)")
+    parser.add_argument(
+        "--workdir", default="", help="where executed notebooks are kept (default: a temp dir)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -83,8 +91,13 @@ def run(args: argparse.Namespace) -> int:
         out = work / f"{name}.ipynb"
         try:
             pm.execute_notebook(
-                str(nb_dir / f"{name}.ipynb"), str(out), parameters=params, cwd=str(nb_dir),
-                kernel_name="python3", progress_bar=False, execution_timeout=args.timeout,
+                str(nb_dir / f"{name}.ipynb"),
+                str(out),
+                parameters=params,
+                cwd=str(nb_dir),
+                kernel_name="python3",
+                progress_bar=False,
+                execution_timeout=args.timeout,
             )
         except pm.PapermillExecutionError as exc:
             failed.append(f"{name}: {exc.ename}: {exc.evalue}"[:300])
@@ -93,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     subtitle = f"{root.resolve()}"
     if failed:
         subtitle += f" — {len(failed)} notebook(s) raised errors: see their sections"
-    html_text = render_report(executed, title=f"Infrastructure review: {root.resolve().name}", subtitle=subtitle)
+    html_text = render_report(
+        executed, title=f"Infrastructure review: {root.resolve().name}", subtitle=subtitle
+    )
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html_text, encoding="utf-8")

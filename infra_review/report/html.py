@@ -76,9 +76,7 @@ def render_report(
                     continue
                 outputs = cell.get("outputs", [])
                 # A cell that shows HTML or a figure prints its text twin only for nbval: skip it.
-                rich = any(
-                    "text/html" in o.get("data", {}) or _PLOTLY in o.get("data", {}) for o in outputs
-                )
+                rich = any("text/html" in o.get("data", {}) or _PLOTLY in o.get("data", {}) for o in outputs)
                 for out in outputs:
                     if rich and out.get("output_type") == "stream":
                         continue
@@ -87,7 +85,7 @@ def render_report(
         parts.append("</section>")
         body.append("\n".join(parts))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style>{head_js}</head><body>"
         f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>"
         f"<nav>{''.join(nav)}</nav><main>{''.join(body)}</main></body></html>\n"
@@ -113,7 +111,10 @@ def _render_output(out: Mapping[str, Any], fig_no: int) -> tuple[str, int]:
 
         fig_no += 1
         div = pio.to_html(
-            data[_PLOTLY], include_plotlyjs=False, full_html=False, div_id=f"figure-{fig_no}",
+            data[_PLOTLY],
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=f"figure-{fig_no}",
             config={"displaylogo": False, "responsive": True},
         )
         return div, fig_no

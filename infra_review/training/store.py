@@ -23,14 +23,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra_review.review_state import default_db_path
+from infra_review.review_state import connect, default_db_path, transaction
 
 __all__ = ["CohortRow", "Submission", "TrainingStore"]
 
@@ -105,24 +105,10 @@ class TrainingStore:
             con.close()
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
-        con.execute(f"PRAGMA busy_timeout={int(self._timeout * 1000)}")
-        con.execute("PRAGMA synchronous=NORMAL")
-        return con
+        return connect(self.path, self._timeout)
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        finally:
-            con.close()
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, self._timeout)
 
     def record(
         self, trainee: str, exercise: str, suspicions: Sequence[Mapping[str, Any]], score: Mapping[str, Any]

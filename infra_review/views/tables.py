@@ -91,8 +91,11 @@ def coverage_html(coverage: Mapping[str, Any], files: Sequence[FileRecord]) -> s
         )
     keys = ("files_total", "parsed", "partial", "skipped", "failed")
     parts.append(
-        "<table><tr>" + "".join(f"<th>{k.replace('_', ' ')}</th>" for k in keys) + "</tr><tr>"
-        + "".join(f"<td>{int(coverage.get(k, 0) or 0)}</td>" for k in keys) + "</tr></table>"
+        "<table><tr>"
+        + "".join(f"<th>{k.replace('_', ' ')}</th>" for k in keys)
+        + "</tr><tr>"
+        + "".join(f"<td>{int(coverage.get(k, 0) or 0)}</td>" for k in keys)
+        + "</tr></table>"
     )
     by_reason = coverage.get("by_reason") or {}
     if by_reason:
@@ -107,7 +110,9 @@ def coverage_html(coverage: Mapping[str, Any], files: Sequence[FileRecord]) -> s
             diag = rec.diagnostics[0] if rec.diagnostics else None
             where = f"{rec.path}:{diag.line}:{diag.column}" if diag and diag.line else rec.path
             what = f"{diag.code}: {diag.message}" if diag else rec.reason
-            rows.append(f"<tr><td><code>{esc(where)}</code></td><td>{esc(rec.status)}</td><td>{esc(what)}</td></tr>")
+            rows.append(
+                f"<tr><td><code>{esc(where)}</code></td><td>{esc(rec.status)}</td><td>{esc(what)}</td></tr>"
+            )
         parts.append("<table><tr><th>file</th><th>status</th><th>why</th></tr>" + "".join(rows) + "</table>")
     return "\n".join(parts)
 
@@ -131,7 +136,9 @@ def inventory_html(kinds: Mapping[str, int], formats: Mapping[str, int] | None =
 def findings_matrix_html(counts: Mapping[str, Mapping[str, int]]) -> str:
     """Area × severity matrix of unsuppressed FAIL findings."""
     sevs = [s.label for s in reversed(Severity)]
-    head = "<tr><th>area</th>" + "".join(f"<th>{severity_badge(s)}</th>" for s in sevs) + "<th>total</th></tr>"
+    head = (
+        "<tr><th>area</th>" + "".join(f"<th>{severity_badge(s)}</th>" for s in sevs) + "<th>total</th></tr>"
+    )
     rows = []
     for area, by_sev in counts.items():
         total = sum(by_sev.values())
@@ -155,7 +162,9 @@ def findings_table_html(
         status = _badge(f.status.value, _STATUS_COLOURS.get(f.status.value, "#57606a"))
         extra = ""
         if f.suppressed:
-            extra += f"<div><i>suppressed ({esc(f.suppression_source)}): {esc(f.suppression_reason)}</i></div>"
+            extra += (
+                f"<div><i>suppressed ({esc(f.suppression_source)}): {esc(f.suppression_reason)}</i></div>"
+            )
         dec = (decisions or {}).get(f.fingerprint)
         if dec is not None:
             extra += f"<div><i>decision: {esc(dec.value)} — {esc(dec.note)} ({esc(dec.reviewer)})</i></div>"
@@ -171,10 +180,14 @@ def findings_table_html(
         )
     if not rows:
         return "<p><i>No findings.</i></p>"
-    more = f"<p>… and {len(items) - limit} more (see the JSON/SARIF export).</p>" if len(items) > limit else ""
+    more = (
+        f"<p>… and {len(items) - limit} more (see the JSON/SARIF export).</p>" if len(items) > limit else ""
+    )
     return (
         "<table><tr><th>severity</th><th>rule</th><th>resource</th><th>what</th></tr>"
-        + "".join(rows) + "</table>" + more
+        + "".join(rows)
+        + "</table>"
+        + more
     )
 
 

@@ -57,14 +57,20 @@ class VerdictControl:
         self.store, self.review_id, self.item_id, self.reviewer = store, review_id, item_id, reviewer
         self._on_record = on_record
         self.verdict = w.ToggleButtons(
-            options=list(VERDICTS), value=current.value if current else None,
+            options=list(VERDICTS),
+            value=current.value if current else None,
             tooltips=["meets the practice", "partly / needs follow-up", "does not meet it", "not applicable"],
-            style={"button_width": "78px"}, layout=w.Layout(width="auto"),
+            style={"button_width": "78px"},
+            layout=w.Layout(width="auto"),
         )
-        self.note = w.Text(value=current.note if current else "", placeholder="note (why, follow-up, ticket)",
-                           layout=w.Layout(width="360px"))
-        self.button = w.Button(description="Record", button_style="primary", icon="check",
-                               layout=w.Layout(width="90px"))
+        self.note = w.Text(
+            value=current.note if current else "",
+            placeholder="note (why, follow-up, ticket)",
+            layout=w.Layout(width="360px"),
+        )
+        self.button = w.Button(
+            description="Record", button_style="primary", icon="check", layout=w.Layout(width="90px")
+        )
         self.status = w.HTML(verdict_status_html(current))
         self.button.on_click(lambda _b: self._clicked())
         self.widget = w.VBox([w.HBox([self.verdict, self.note, self.button]), self.status])
@@ -104,15 +110,19 @@ class FindingDecisionControl:
         self.store, self.review_id, self.finding, self.reviewer = store, review_id, finding, reviewer
         options: list[tuple[str, str | None]] = [("— decide —", None)]
         options += [(d.replace("_", " "), d) for d in FINDING_DECISIONS]
-        self.decision = w.Dropdown(options=options, value=current.value if current else None,
-                                   layout=w.Layout(width="160px"))
-        self.note = w.Text(value=current.note if current else "", placeholder="note",
-                           layout=w.Layout(width="300px"))
+        self.decision = w.Dropdown(
+            options=options, value=current.value if current else None, layout=w.Layout(width="160px")
+        )
+        self.note = w.Text(
+            value=current.note if current else "", placeholder="note", layout=w.Layout(width="300px")
+        )
         self.button = w.Button(description="Save", layout=w.Layout(width="70px"))
         self.status = w.HTML(verdict_status_html(current) if current else "")
         self.button.on_click(lambda _b: self._clicked())
-        label = w.HTML(f"<code>{esc(finding.rule_id)}</code> <code>{esc(finding.address, 80)}</code>",
-                       layout=w.Layout(width="380px"))
+        label = w.HTML(
+            f"<code>{esc(finding.rule_id)}</code> <code>{esc(finding.address, 80)}</code>",
+            layout=w.Layout(width="380px"),
+        )
         self.widget = w.HBox([label, self.decision, self.note, self.button, self.status])
 
     def _clicked(self) -> None:
@@ -127,8 +137,11 @@ class FindingDecisionControl:
             msg = "choose a decision first"
             raise ValueError(msg)
         d = self.store.decide_finding(
-            self.review_id, self.finding.fingerprint, self.decision.value,
-            note=self.note.value, reviewer=self.reviewer,
+            self.review_id,
+            self.finding.fingerprint,
+            self.decision.value,
+            note=self.note.value,
+            reviewer=self.reviewer,
         )
         self.status.value = verdict_status_html(d)
         return d

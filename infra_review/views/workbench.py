@@ -108,12 +108,15 @@ def area_summary(ws: Workspace, area: Area | str) -> None:
     """Print, per checklist item, what the tool found (deterministic; nbval checks it)."""
     a = Area(area)
     items = area_items(a)
-    found = [f for f in ws.active(a)]
+    found = ws.active(a)
     print(f"{AREA_TITLES[a]}: {len(items)} checklist items, {len(found)} open findings in this area")
     for n, item in enumerate(items, 1):
         fs = [f for f in _item_findings(ws, item) if not f.suppressed]
         by_rule = Counter(f.rule_id for f in fs)
-        hits = ", ".join(f"{rid}×{by_rule[rid]}" for rid in item.rule_ids if by_rule.get(rid)) or "no failing rule"
+        hits = (
+            ", ".join(f"{rid}×{by_rule[rid]}" for rid in item.rule_ids if by_rule.get(rid))
+            or "no failing rule"
+        )
         guided = f"; {len(item.guided_ids)} guided question(s)" if item.guided_ids else ""
         print(f"{n:>2}. {item.text}: {hits}{guided}")
 
@@ -172,7 +175,8 @@ def _guided_html(ws: Workspace, q: Any) -> str:
     if items and isinstance(items[0], Mapping):
         cols = list(items[0].keys())[:6]
         rows = "".join(
-            "<tr>" + "".join(f"<td>{esc(it.get(c, ''), 160)}</td>" for c in cols) + "</tr>" for it in items[:30]
+            "<tr>" + "".join(f"<td>{esc(it.get(c, ''), 160)}</td>" for c in cols) + "</tr>"
+            for it in items[:30]
         )
         out.append("<table><tr>" + "".join(f"<th>{esc(c)}</th>" for c in cols) + f"</tr>{rows}</table>")
     out.append("</div>")
@@ -190,7 +194,9 @@ def checklist_view(ws: Workspace, area: Area | str) -> w.VBox:
     decisions = ws.store.finding_decisions(ws.review_id)
     for n, item in enumerate(area_items(area), 1):
         display(HTML(item_html(ws, item, n)))
-        ctl = VerdictControl(ws.store, ws.review_id, item.key, reviewer=ws.reviewer, current=verdicts.get(item.key))
+        ctl = VerdictControl(
+            ws.store, ws.review_id, item.key, reviewer=ws.reviewer, current=verdicts.get(item.key)
+        )
         children: list[Any] = [ctl.widget]
         fs = [f for f in _item_findings(ws, item) if f.status == Status.FAIL][:40]
         if fs:
@@ -224,7 +230,13 @@ def top_findings(ws: Workspace, limit: int = 15) -> None:
     """The most severe open findings across every area (red flags first)."""
     active = [f for f in ws.active() if f.status == Status.FAIL]
     active.sort(key=lambda f: (f.area != Area.RED_FLAGS, -int(f.severity), f.file, f.line))
-    display(HTML(tables.left_align("<h3>Most severe open findings</h3>" + tables.findings_table_html(active[:limit]))))
+    display(
+        HTML(
+            tables.left_align(
+                "<h3>Most severe open findings</h3>" + tables.findings_table_html(active[:limit])
+            )
+        )
+    )
     for f in active[:limit]:
         print(f"{f.severity.label:<8} {f.rule_id:<7} {f.address}  ({f.file}:{f.line})")
 
@@ -239,18 +251,25 @@ def cost_summary(ws: Workspace, top: int = 12) -> None:
         f"<td style='text-align:right'>{ln.monthly_usd:,.2f}</td><td>{esc(ln.assumption, 200)}</td></tr>"
         for ln in sorted(est.priced, key=lambda ln: -(ln.monthly_usd or 0))[:top]
     )
-    cats = "".join(f"<tr><td>{esc(k)}</td><td style='text-align:right'>{v:,.2f}</td></tr>" for k, v in est.by_area().items())
+    cats = "".join(
+        f"<tr><td>{esc(k)}</td><td style='text-align:right'>{v:,.2f}</td></tr>"
+        for k, v in est.by_area().items()
+    )
     missing = "".join(
         f"<li><code>{esc(ln.address)}</code>: {esc(ln.assumption, 200)}</li>" for ln in est.not_priced[:30]
     )
-    display(HTML(
-        f"<p><b>Estimated monthly cost: ${est.total_usd:,.2f}</b> (on-demand, region default {esc(est.default_region)})</p>"
-        f"<table><tr><th>category</th><th>USD/month</th></tr>{cats}</table>"
-        f"<table><tr><th>resource</th><th>kind</th><th>USD/month</th><th>assumption</th></tr>{rows}</table>"
-        + (f"<p><b>Not priced ({len(est.not_priced)}):</b></p><ul>{missing}</ul>" if missing else "")
-    ))
-    print(f"estimated monthly cost: ${est.total_usd:,.2f} over {len(est.priced)} priced lines; "
-          f"{len(est.not_priced)} not priced")
+    display(
+        HTML(
+            f"<p><b>Estimated monthly cost: ${est.total_usd:,.2f}</b> (on-demand, region default {esc(est.default_region)})</p>"
+            f"<table><tr><th>category</th><th>USD/month</th></tr>{cats}</table>"
+            f"<table><tr><th>resource</th><th>kind</th><th>USD/month</th><th>assumption</th></tr>{rows}</table>"
+            + (f"<p><b>Not priced ({len(est.not_priced)}):</b></p><ul>{missing}</ul>" if missing else "")
+        )
+    )
+    print(
+        f"estimated monthly cost: ${est.total_usd:,.2f} over {len(est.priced)} priced lines; "
+        f"{len(est.not_priced)} not priced"
+    )
     for k, v in est.by_area().items():
         print(f"  {k:<12} ${v:>10,.2f}")
 
@@ -261,18 +280,31 @@ def open_items(ws: Workspace) -> None:
     verdicts = ws.store.verdicts(ws.review_id)
     decisions = ws.store.finding_decisions(ws.review_id)
     undecided = [i for i in items if i.key not in verdicts]
-    flagged = [(i, verdicts[i.key]) for i in items if i.key in verdicts and verdicts[i.key].value in ("fail", "concern")]
-    severe = [f for f in ws.active() if f.status == Status.FAIL and int(f.severity) >= 3 and f.fingerprint not in decisions]
+    flagged = [
+        (i, verdicts[i.key])
+        for i in items
+        if i.key in verdicts and verdicts[i.key].value in ("fail", "concern")
+    ]
+    severe = [
+        f
+        for f in ws.active()
+        if f.status == Status.FAIL and int(f.severity) >= 3 and f.fingerprint not in decisions
+    ]
     will_fix = [k for k, d in decisions.items() if d.value == "will_fix"]
     html = [f"<h3>Items judged fail or concern ({len(flagged)})</h3><ul>"]
-    html += [f"<li><b>{esc(d.value)}</b> — {esc(i.section)}: {esc(i.text)} <i>{esc(d.note)}</i></li>" for i, d in flagged]
+    html += [
+        f"<li><b>{esc(d.value)}</b> — {esc(i.section)}: {esc(i.text)} <i>{esc(d.note)}</i></li>"
+        for i, d in flagged
+    ]
     html.append(f"</ul><h3>Items without a verdict ({len(undecided)})</h3><ul>")
     html += [f"<li>{esc(i.section)}: {esc(i.text)}</li>" for i in undecided]
     html.append(f"</ul><h3>Critical/high findings without a decision ({len(severe)})</h3>")
     html.append(tables.findings_table_html(severe, limit=50))
     display(HTML(tables.left_align("".join(html))))
-    print(f"{len(undecided)} items without a verdict, {len(flagged)} judged fail/concern, "
-          f"{len(severe)} critical/high findings undecided, {len(will_fix)} marked will fix")
+    print(
+        f"{len(undecided)} items without a verdict, {len(flagged)} judged fail/concern, "
+        f"{len(severe)} critical/high findings undecided, {len(will_fix)} marked will fix"
+    )
 
 
 def export_review(ws: Workspace, export_dir: str) -> None:
@@ -295,14 +327,26 @@ def export_review(ws: Workspace, export_dir: str) -> None:
 def sign_off_view(ws: Workspace, export_dir: str = "") -> w.VBox:
     """Reviewer name, overall verdict and summary, recorded as review metadata; export button."""
     meta = ws.store.meta(ws.review_id)
-    name = w.Text(value=ws.reviewer or (meta["reviewer"].value if "reviewer" in meta else ""),
-                  description="Reviewer", placeholder="your name")
-    outcome = w.Dropdown(options=[("— choose —", None), ("approved", "approved"),
-                                  ("approved with follow-ups", "approved_with_followups"),
-                                  ("changes required", "changes_required")],
-                         value=meta["outcome"].value if "outcome" in meta else None, description="Outcome")
-    summary = w.Textarea(value=meta["summary"].value if "summary" in meta else "", description="Summary",
-                         layout=w.Layout(width="640px", height="90px"))
+    name = w.Text(
+        value=ws.reviewer or (meta["reviewer"].value if "reviewer" in meta else ""),
+        description="Reviewer",
+        placeholder="your name",
+    )
+    outcome = w.Dropdown(
+        options=[
+            ("— choose —", None),
+            ("approved", "approved"),
+            ("approved with follow-ups", "approved_with_followups"),
+            ("changes required", "changes_required"),
+        ],
+        value=meta["outcome"].value if "outcome" in meta else None,
+        description="Outcome",
+    )
+    summary = w.Textarea(
+        value=meta["summary"].value if "summary" in meta else "",
+        description="Summary",
+        layout=w.Layout(width="640px", height="90px"),
+    )
     status = w.HTML("")
     sign = w.Button(description="Sign off", button_style="success", icon="check")
     export = w.Button(description="Export JSON + Markdown", icon="download")
@@ -349,11 +393,17 @@ def exposure_summary(ws: Workspace) -> None:
         for p in m.exposures
     )
     nonvpc = "".join(f"<li><code>{esc(e.address)}</code>: {esc(e.reason)}</li>" for e in m.nonvpc)
-    display(HTML(
-        f"<p><b>{len(m.exposures)} exposure path(s)</b> from the internet.</p>"
-        + (f"<table><tr><th>target</th><th>hops</th><th>ports</th><th>kind</th><th>path</th></tr>{rows}</table>" if rows else "")
-        + (f"<p><b>Exposed outside any VPC path:</b></p><ul>{nonvpc}</ul>" if nonvpc else "")
-    ))
+    display(
+        HTML(
+            f"<p><b>{len(m.exposures)} exposure path(s)</b> from the internet.</p>"
+            + (
+                f"<table><tr><th>target</th><th>hops</th><th>ports</th><th>kind</th><th>path</th></tr>{rows}</table>"
+                if rows
+                else ""
+            )
+            + (f"<p><b>Exposed outside any VPC path:</b></p><ul>{nonvpc}</ul>" if nonvpc else "")
+        )
+    )
     print(f"{len(m.exposures)} exposure path(s), {len(m.nonvpc)} exposure(s) outside a VPC path")
     for p in m.exposures:
         print(f"  {p.target}: ports {p.ports.label()}, {p.hops} hop(s){' via LB' if p.via_lb else ''}")
@@ -380,8 +430,15 @@ def exposure_path_figure(ws: Workspace, index: int = 0) -> Any:
     return figure(ws.graph, paths[min(index, len(paths) - 1)], ws.active())
 
 
-def filter_paths(paths: Sequence[Any], tiers: Mapping[str, str], *, vpc: str = "", tier: str = "",
-                 port: int | None = None, subnet_vpc: Mapping[str, str] | None = None) -> list[Any]:
+def filter_paths(
+    paths: Sequence[Any],
+    tiers: Mapping[str, str],
+    *,
+    vpc: str = "",
+    tier: str = "",
+    port: int | None = None,
+    subnet_vpc: Mapping[str, str] | None = None,
+) -> list[Any]:
     """Exposure paths whose target is in ``tier``, whose nodes touch ``vpc``, exposing ``port``."""
     out = []
     for p in paths:
@@ -405,8 +462,10 @@ def network_explorer(ws: Workspace) -> w.VBox:
     m = network_model(ws.graph)
     subnet_vpc = {s.address: s.vpc for s in m.subnets.values()}
     vpc = w.Dropdown(options=[("any VPC", "")] + [(v, v) for v in sorted(m.vpcs)], description="VPC")
-    tier = w.Dropdown(options=[("any tier", ""), ("edge / DMZ", "edge"), ("app", "app"), ("data", "data")],
-                      description="tier")
+    tier = w.Dropdown(
+        options=[("any tier", ""), ("edge / DMZ", "edge"), ("app", "app"), ("data", "data")],
+        description="tier",
+    )
     port = w.Text(value="", placeholder="e.g. 22 or 5432", description="port")
     path = w.Dropdown(options=[], description="path", layout=w.Layout(width="640px"))
     info = w.HTML()
@@ -414,10 +473,16 @@ def network_explorer(ws: Workspace) -> w.VBox:
 
     def refresh(*_: Any) -> None:
         p_val = int(port.value) if port.value.strip().isdigit() else None
-        matches = filter_paths(m.exposures, m.tiers, vpc=vpc.value, tier=tier.value, port=p_val, subnet_vpc=subnet_vpc)
-        path.options = [(f"{p.target} — {p.ports.label()} — {p.hops} hop(s)", i) for i, p in enumerate(matches)]
+        matches = filter_paths(
+            m.exposures, m.tiers, vpc=vpc.value, tier=tier.value, port=p_val, subnet_vpc=subnet_vpc
+        )
+        path.options = [
+            (f"{p.target} — {p.ports.label()} — {p.hops} hop(s)", i) for i, p in enumerate(matches)
+        ]
         info.value = f"<b>{len(matches)}</b> matching exposure path(s)"
-        chosen = matches[path.value] if matches and path.value is not None and path.value < len(matches) else None
+        chosen = (
+            matches[path.value] if matches and path.value is not None and path.value < len(matches) else None
+        )
         new = segmentation_map(ws.graph, ws.active(), highlight=chosen)
         with fig.batch_update():
             fig.data = []
@@ -444,10 +509,14 @@ def spof_summary(ws: Workspace) -> None:
         f"<td>{esc(getattr(r.spof, 'message', ''), 300)}</td></tr>"
         for n, r in enumerate(ranked, 1)
     )
-    display(HTML(
-        "<table><tr><th>#</th><th>rule</th><th>resource</th><th>blast score</th><th>resources down</th>"
-        f"<th>tiers hit</th><th>why</th></tr>{rows}</table>" if rows else "<p>No single point of failure found.</p>"
-    ))
+    display(
+        HTML(
+            "<table><tr><th>#</th><th>rule</th><th>resource</th><th>blast score</th><th>resources down</th>"
+            f"<th>tiers hit</th><th>why</th></tr>{rows}</table>"
+            if rows
+            else "<p>No single point of failure found.</p>"
+        )
+    )
     print(f"{len(ranked)} single point(s) of failure")
     for n, r in enumerate(ranked, 1):
         print(f"{n:>2}. {r.rule_id} {r.address}: score {r.score:g}, {len(r.blast.down)} resource(s) down")
@@ -476,8 +545,10 @@ def blast_html(ws: Workspace, address: str) -> str:
     from infra_review.analysis.blast import blast_radius
 
     b = blast_radius(ws.graph, address)
+
     def li(items: Sequence[str]) -> str:
         return ", ".join(f"<code>{esc(x, 120)}</code>" for x in items[:40]) or "none"
+
     return (
         f"<p><b>If <code>{esc(address)}</code> fails:</b> {len(b.down)} resource(s) down, "
         f"{len(b.degraded)} degraded; score {b.score:g}{' (production)' if b.prod else ''}.</p>"
@@ -496,7 +567,9 @@ def spof_explorer(ws: Workspace) -> w.VBox:
     from infra_review.views.plots import topology_graph
 
     ranked = [r.address for r in rank_spofs(ws.graph)]
-    nodes = [n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked]
+    nodes = [
+        n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked
+    ]
     options = [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
     if not options:
         print("no runtime topology to explore")
