@@ -236,7 +236,8 @@ def apply_inline_suppressions(
     reader = SourceReader(rg)
     checkov = _rule_checkov(rules)
     memo: dict[tuple[str, int, int, int], list[Directive]] = {}
-    return [_apply_one(f, rg, reader, checkov, memo) for f in findings]
+    calls: dict[str, list[tuple[str, int, int]]] = {}  # module path -> _module_calls(), once each
+    return [_apply_one(f, rg, reader, checkov, memo, calls) for f in findings]
 
 
 def _module_calls(rg: ResourceGraph, module: str) -> list[tuple[str, int, int]]:
@@ -258,6 +259,7 @@ def _apply_one(
     reader: SourceReader,
     checkov: Mapping[str, tuple[str, ...]],
     memo: dict[tuple[str, int, int, int], list[Directive]],
+    calls: dict[str, list[tuple[str, int, int]]] | None = None,
 ) -> Finding:
     if f.suppressed or f.status == Status.PASS or not f.file:
         return f
@@ -268,12 +270,19 @@ def _apply_one(
     # the resource's own block first, then each enclosing module call (vendored modules)
     scopes: list[tuple[str, int, int, int]] = [(f.file, start, end, f.line)]
     if res is not None and res.module:
-        scopes += [(file, line, end_line, 0) for file, line, end_line in _module_calls(rg, res.module)]
+        if calls is None:
+            enclosing = _module_calls(rg, res.module)
+        else:
+            enclosing = calls.get(res.module)
+            if enclosing is None:
+                enclosing = calls[res.module] = _module_calls(rg, res.module)
+        scopes += [(file, line, end_line, 0) for file, line, end_line in enclosing]
     ignored: list[str] = []
     for key in scopes:
         if key not in memo:
             lines = reader.lines(key[0])
-            memo[key] = directives_for(lines, key[1], key[2], key[3]) if lines is not None else []
+            # [] means the file holds no suppression marker at all: nothing to look up
+            memo[key] = directives_for(lines, key[1], key[2], key[3]) if lines else []
         for d in memo[key]:
             if d.kind == "inline":
                 applies = f.rule_id.upper() in d.ids
