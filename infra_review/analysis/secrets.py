@@ -170,9 +170,10 @@ _DESCRIPTIVE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # Keys naming a Kubernetes Secret or a key inside one (Helm values, operators):
-# ``existingSecret``, ``adminPasswordKey``, ``passwordSecretKey``, ``tokenSecret``.
+# ``existingSecret``, ``adminPasswordKey``, ``passwordSecretKey``, ``tokenSecret``; lists of
+# secret names (Compose service ``secrets: [db-password]``, ``imagePullSecrets``).
 _SECRET_REFERENCE = re.compile(
-    r"(^existing_|^(password|passwd|token|credentials?|certificates?|tls|auth)_secret$|"
+    r"(^existing_|(^|_)secrets$|^(password|passwd|token|credentials?|certificates?|tls|auth)_secret$|"
     r"(password|passwd|token|credentials?)_(secret_)?key$|_(password|passwd|token|credentials?)_secret$)",
     re.IGNORECASE,
 )
@@ -265,8 +266,8 @@ def is_secret_key(key: str) -> bool:
     Helm-chart keys that *name* a Kubernetes Secret or a key inside one are references:
 
     >>> [is_secret_key(k) for k in ("auth.existingSecret", "secretKeys.adminPasswordKey",
-    ...                              "tokenSecret", "secret_key", "client_secret", "auth.password")]
-    [False, False, False, True, True, True]
+    ...                              "tokenSecret", "secrets[0]", "secret_key", "client_secret")]
+    [False, False, False, False, True, True]
     """
     last = re.split(r"[.\[\]/]", key.strip().strip("[]"))
     leaf = next((p for p in reversed(last) if p and not p.isdigit()), key)

@@ -31,6 +31,7 @@ Catalog corrections (RULES.md draft → provider docs):
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -59,6 +60,7 @@ from infra_review.analysis.secrets import (
     redact,
     scan_text,
     scan_value,
+    shannon_entropy,
 )
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
@@ -736,7 +738,8 @@ _SECRET_FILE_OK = re.compile(r"(\.example|\.sample|\.template|\.dist|\.tpl)$|(^|
 def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
     """A secret is written in the repository: provider keys, literal passwords/tokens, secret variable
     defaults or tfvars values, SecureString parameter values, secrets in container environments
-    (CTR005–007), committed key files.
+    (CTR005–007), literal credentials in Helm values files, committed key files and committed
+    files behind Compose ``secrets: {name: {file: ...}}``.
 
     Detection (:mod:`infra_review.analysis.secrets`): known token formats (AWS key ids, PEM
     private keys, GitHub/Slack/Stripe/Google tokens), literal values under secret-like keys
@@ -798,6 +801,7 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                 Severity.CRITICAL,
                 h.location,
             )
+    yield from _compose_secret_files(rg)
     for p in sorted(repo_paths(rg)):
         if not _SECRET_FILES.search(p) or _SECRET_FILE_OK.search(p):
             continue
@@ -815,6 +819,41 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                 evidence={"count": len(found), "first": m.to_dict()},
                 location=SourceLocation(p, line),
             )
+
+
+def _compose_secret_files(rg: ResourceGraph) -> Iterator[Hit]:
+    """Top-level Compose ``secrets: {name: {file: ...}}`` whose file is committed with a value.
+
+    Compose secrets are the right mechanism, but a secret file committed next to the compose
+    file (docker/awesome-compose's ``db/password.txt`` pattern) puts the value in git anyway.
+    """
+    paths = set(repo_paths(rg))
+    for sec in rg.resources("compose:secret"):
+        f = sec.attrs.get("file")
+        cfile = sec.meta.get("compose_file") if isinstance(sec.meta, Mapping) else None
+        if not isinstance(f, str) or not f.strip() or f.startswith(("/", "~", "$")):
+            continue
+        base = posixpath.dirname(cfile) if isinstance(cfile, str) else ""
+        rel = posixpath.normpath(posixpath.join(base, f))
+        if rel.startswith("../") or rel not in paths or _SECRET_FILE_OK.search(rel):
+            continue
+        text = (read_repo_text(rg, rel, limit=64 * 1024) or "").strip()
+        if not text or is_placeholder(text):
+            continue
+        m = SecretMatch(
+            "committed_secret_file",
+            str(sec.meta.get("name", sec.name)),
+            redact(text),
+            len(text),
+            round(shannon_entropy(text), 2),
+            "Compose secret file committed to the repository",
+        )
+        yield Hit(
+            sec,
+            f"Compose secret `{m.key}` reads committed file `{rel}`: {m.redacted}",
+            "file",
+            evidence={"path": rel, **m.to_dict()},
+        )
 
 
 # -- RED004 monitoring ---------------------------------------------------------------------------
