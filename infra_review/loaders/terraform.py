@@ -101,6 +101,7 @@ nodes of its instance.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import posixpath
@@ -1829,6 +1830,21 @@ def build(
     >>> [(r.address, r.attrs["cidr_block"], r.line) for r in rg.resources()]
     [('aws_subnet.a[0]', '10.0.0.0/24', 1), ('aws_subnet.a[1]', '10.0.1.0/24', 1)]
     """
+    # Nearly everything the build allocates (resources, attrs, graph dicts) stays alive, so
+    # the cyclic collector would only re-walk a growing heap: ~30 % of the build on 10,000
+    # resources.  It is paused for the build and switched back on (when it was on) after.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(files, rg, read_text)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None
+) -> list[Diagnostic]:
     b = _Builder(rg, read_text)
     b.collect(files)
     roots = b.find_roots()
