@@ -251,7 +251,12 @@ def _ecs_apm(defs: list[Mapping[str, Any]]) -> str:
 
 _INFRA_IMAGE = re.compile(
     r"^(nginx|redis|valkey|postgres|mysql|mariadb|memcached|rabbitmq|mongo|elasticsearch|opensearch|haproxy|"
-    r"envoy|traefik|busybox|zookeeper|kafka|etcd|consul|vault|minio)([:@-]|$)"
+    r"envoy|traefik|busybox|zookeeper|kafka|etcd|consul|vault|minio|cassandra|"
+    # the observability and cluster-add-on stack itself (kube-prometheus, ingress, DNS, certs)
+    r"grafana|prometheus|alertmanager|loki|promtail|tempo|jaeger[\w-]*|thanos|pushgateway|"
+    r"node-exporter|blackbox-exporter|kube-state-metrics|kube-rbac-proxy|prometheus-operator|"
+    r"prometheus-config-reloader|opentelemetry-collector[\w-]*|fluent-bit|fluentd|vector|"
+    r"coredns|ingress-nginx|cert-manager[\w-]*|external-dns|cluster-autoscaler)([:@-]|$)"
 )
 
 
@@ -259,7 +264,7 @@ def _is_infra_image(image: Any) -> bool:
     """An off-the-shelf server image (nginx, redis, postgres, ...): not application code."""
     if not isinstance(image, str):
         return False
-    return bool(_INFRA_IMAGE.match(image.rsplit("/", 1)[-1]))
+    return bool(_INFRA_IMAGE.match(image.rsplit("/", 1)[-1])) or "/ingress-nginx/" in image
 
 
 def _configmap_keys(rg: ResourceGraph, w: Resource, name: Any) -> list[str]:

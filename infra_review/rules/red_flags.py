@@ -738,8 +738,9 @@ _SECRET_FILE_OK = re.compile(r"(\.example|\.sample|\.template|\.dist|\.tpl)$|(^|
 def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
     """A secret is written in the repository: provider keys, literal passwords/tokens, secret variable
     defaults or tfvars values, SecureString parameter values, secrets in container environments
-    (CTR005–007), literal credentials in Helm values files, committed key files and committed
-    files behind Compose ``secrets: {name: {file: ...}}``.
+    (CTR005–007; a committed ``kind: Secret`` counts when its decoded values hold a credential —
+    operator bundles commit Secrets of plain configuration), literal credentials in Helm values
+    files, committed key files and committed files behind Compose ``secrets: {name: {file: ...}}``.
 
     Detection (:mod:`infra_review.analysis.secrets`): known token formats (AWS key ids, PEM
     private keys, GitHub/Slack/Stripe/Google tokens), literal values under secret-like keys
@@ -791,6 +792,8 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                 continue
             if h.resource.address in own_addresses and h.resource.block != "dockerfile":
                 continue  # already reported from the same object by the scan above
+            if h.resource.kind == "k8s:Secret" and not _k8s_secret_has_credential(rg, h.resource):
+                continue  # committed Secret of plain configuration: CTR006 reports it, not a credential
             seen.add(key)
             yield Hit(
                 h.resource,
@@ -819,6 +822,65 @@ def hardcoded_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                 evidence={"count": len(found), "first": m.to_dict()},
                 location=SourceLocation(p, line),
             )
+
+
+_B64 = re.compile(r"^[A-Za-z0-9+/]{8,}={0,2}$")
+_YAML_KV = re.compile(r"^(?P<indent>\s+)(?P<key>[\w.-]+):\s*(?P<val>\S.*?)\s*$")
+_TYPED_SECRETS = frozenset(
+    {
+        "kubernetes.io/dockerconfigjson",
+        "kubernetes.io/dockercfg",
+        "kubernetes.io/tls",
+        "kubernetes.io/basic-auth",
+    }
+)
+
+
+def _k8s_secret_has_credential(rg: ResourceGraph, secret: Resource) -> bool:
+    """Does a committed ``kind: Secret`` hold a credential, not just configuration?
+
+    The loader keeps no Secret values, so the manifest is read again: ``data`` values are
+    base64-decoded, every value is judged by key (``SESSION_SECRET: ...``), token formats,
+    credentials in URLs and ``KEY=value`` lines of embedded files.  Typed Secrets (TLS,
+    docker config, basic-auth) always hold one.  kube-prometheus commits Secrets holding
+    ``grafana.ini`` time zones and Alertmanager routing without receivers: not credentials.
+    Unreadable manifests count as holding one (no false reassurance).
+    """
+    import base64
+    import binascii
+
+    if secret.attrs.get("type") in _TYPED_SECRETS:
+        return True
+    src = secret.source
+    text = read_repo_text(rg, src.file, limit=1024 * 1024) if src is not None and src.file else None
+    if text is None:
+        return True
+    lines = text.splitlines()
+    start = max((src.line or 1) - 1, 0) if src is not None else 0
+    while start > 0 and lines[start - 1].strip() != "---":
+        start -= 1  # the document may begin above the resource's reported line
+    doc: list[str] = []
+    for ln in lines[start:]:
+        if ln.strip() == "---" and doc:
+            break
+        doc.append(ln)
+    # `data` values are base64 by definition: judge them decoded below, not by entropy here
+    if any(not m.kind.startswith("high_entropy") for _, m in scan_text("\n".join(doc))):
+        return True
+    for ln in doc:
+        m = _YAML_KV.match(ln)
+        if not m:
+            continue
+        val = m.group("val").strip("\"'")
+        if not _B64.match(val):
+            continue
+        try:
+            decoded = base64.b64decode(val, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if scan_value(m.group("key"), decoded) is not None or scan_text(decoded):
+            return True
+    return False
 
 
 def _compose_secret_files(rg: ResourceGraph) -> Iterator[Hit]:
