@@ -5,6 +5,9 @@ The provider configuration is ``Resource.provider`` (``aws``, ``aws.west``), so
 AWS ``default_tags`` is a nested block (``default_tags[0].tags``); Google's ``default_labels``
 is a map merged under ``labels``.  Resource-level keys win over defaults, as in the provider.
 
+Terraform 0.11 code writes ``tags { Name = "x" }`` as a block (no ``=``); it loads as a list
+of blocks and is merged like a map.
+
 Tag keys are compared *normalised* (lower case, ``-``/``_``/space removed, camelCase split
 away), so ``CostCenter``, ``cost-center`` and ``cost_center`` are the same key.
 
@@ -199,7 +202,16 @@ def effective_tags(rg: ResourceGraph, res: Resource) -> EffectiveTags:
                     tags[str(k)] = v
                     sources[str(k)] = prov.address
     own = res.attrs.get(own_attr)
-    if isinstance(own, Unresolved):
+    if isinstance(own, list):
+        # Terraform 0.11 block syntax `tags { Name = "x" }` loads as a list of blocks
+        for i, blk in enumerate(own):
+            if isinstance(blk, Mapping):
+                for k, v in blk.items():
+                    tags[str(k)] = v
+                    sources[str(k)] = "resource"
+            else:
+                unknown.append(f"{own_attr}[{i}]")
+    elif isinstance(own, Unresolved):
         unknown.append(own_attr)
     elif isinstance(own, Mapping):
         for k, v in own.items():

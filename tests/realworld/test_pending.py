@@ -1,0 +1,43 @@
+"""Real-world constructs that other components do not handle yet (see pending/*/README.md).
+
+Each test states the expected behaviour and is a strict xfail: when the owner fixes it, the
+XPASS fails the suite so the marker gets removed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra_review.loaders.repo import load_repo
+from infra_review.model import Unresolved
+
+PENDING = Path(__file__).parent / "pending"
+
+
+@pytest.mark.xfail(strict=True, reason="loader drops `ephemeral` blocks (pending/ephemeral-resources)")
+def test_ephemeral_resources_are_nodes():
+    rg = load_repo(PENDING / "ephemeral-resources").graph
+    assert rg.get("ephemeral.aws_secretsmanager_secret_version.db") is not None
+    pw = rg.get("aws_db_instance.orders").attrs["password_wo"]
+    assert isinstance(pw, Unresolved)
+    assert pw.refs == ("ephemeral.aws_secretsmanager_secret_version.db",)
+
+
+@pytest.mark.xfail(strict=True, reason="HCL evaluator has no legacy map() (pending/legacy-map-function)")
+def test_legacy_map_function_is_evaluated():
+    rg = load_repo(PENDING / "legacy-map-function").graph
+    assert rg.get("aws_vpc.main").attrs["tags"] == {
+        "Name": "shop",
+        "Environment": "production",
+        "Owner": "platform",
+    }
+
+
+@pytest.mark.xfail(strict=True, reason="environment_marker ignores tags blocks (pending)")
+def test_environment_marker_reads_tags_blocks():
+    from infra_review.review import environment_marker
+
+    rg = load_repo(PENDING / "tags-block-environment").graph
+    assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
