@@ -41,3 +41,17 @@ def test_environment_marker_reads_tags_blocks():
 
     rg = load_repo(PENDING / "tags-block-environment").graph
     assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
+
+
+@pytest.mark.xfail(strict=True, reason="NET010/011/014 cover AWS only (pending/azure-gcp-network-recall)")
+def test_azure_gcp_transport_and_endpoint_recall():
+    from infra_review.review import run_review
+
+    rg = load_repo(PENDING / "azure-gcp-network-recall").graph
+    run = run_review(rg, select=["NET010", "NET011", "NET014"])
+    fails = {(f.rule_id, f.address) for f in run.findings if f.status.name == "FAIL"}
+    assert fails >= {
+        ("NET011", "azurerm_postgresql_server.plaintext"),
+        ("NET010", "azurerm_app_service.plain_http"),
+        ("NET014", "google_container_cluster.open_master"),
+    }
