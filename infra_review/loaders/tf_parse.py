@@ -14,6 +14,7 @@ use :mod:`json`.  Plan JSON goes to :mod:`~infra_review.loaders.tf_plan`.  See
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import re
@@ -27,6 +28,30 @@ __all__ = ["parse_file"]
 
 _HCL_KINDS = ("terraform", "tfvars")
 _JSON_KINDS = ("terraform_json", "tfvars_json")
+
+
+#: Expressions up to this many characters are memoised (see :func:`_parse_expr`).
+EXPR_MEMO_MAX_CHARS = 512
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_expr_memo(src: str) -> Node:
+    return parse_expr(src)
+
+
+def _parse_expr(src: str) -> Node:
+    """:func:`~infra_review.loaders.hcl_expr.parse_expr`, memoised for short expressions.
+
+    The AST is made of tuples and immutable leaves only, so sharing it is safe; the same
+    short expressions (``var.name``, ``aws_vpc.main.id``, ``true``) recur across files and
+    module copies.  Errors are not memoised (``lru_cache`` does not cache exceptions).
+
+    >>> _parse_expr("var.a") is _parse_expr("var.a")
+    True
+    """
+    if len(src) > EXPR_MEMO_MAX_CHARS:
+        return parse_expr(src)
+    return _parse_expr_memo(src)
 
 
 #: Files up to this many characters are parsed with the cyclic collector paused (see below).
@@ -208,7 +233,7 @@ class _IRWalker:
         src = self.text[m.start_pos : m.end_pos]
         if src.startswith('"'):
             try:
-                node = parse_expr(src)
+                node = _parse_expr(src)
             except (HCLSyntaxError, RecursionError):
                 return src.strip('"')
             if node[0] == "lit" and isinstance(node[1], str):
@@ -218,7 +243,7 @@ class _IRWalker:
 
     def expr(self, src: str, line: int) -> Node:
         try:
-            return parse_expr(src)
+            return _parse_expr(src)
         except HCLSyntaxError as e:
             self.failed_exprs += 1
             self.diags.append(
