@@ -1979,10 +1979,10 @@ def no_documentation(rg: ResourceGraph) -> Iterator[Hit]:
         if d is None or d in seen_dirs or d in (".", ""):
             continue
         seen_dirs.add(d)
-        has = any(
-            p.startswith(d + "/") and _README.search(p) and p.count("/") == d.count("/") + 1 for p in pathset
-        )
-        if not has:
+        in_dir = [p for p in pathset if p.startswith(d + "/") and p.count("/") == d.count("/") + 1]
+        if not any(p.endswith((".tf", ".tf.json")) for p in in_dir):
+            continue  # not in the repository (MODULE_UNRESOLVED says so): nothing to document
+        if not any(_README.search(p) for p in in_dir):
             yield Hit(call, f"local module `{d}` has no README", "source", evidence={"module_dir": d})
     no_runbooks = not any(re.search(r"(^|/)runbooks?(/|$)|runbook", p, re.IGNORECASE) for p in paths)
     if no_runbooks and any(True for _ in rg.resources(block="resource")):
