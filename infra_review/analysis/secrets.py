@@ -185,7 +185,7 @@ _ID_KEY = re.compile(r"(^|_)(ids?|uuid|guid|owner)$", re.IGNORECASE)
 # -- values that are not secrets -------------------------------------------------------------
 _TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|%\{|^\$[A-Za-z_][A-Za-z0-9_]*$")
 _PLACEHOLDER = re.compile(
-    r"^(<[^<>]*>|\[[^\[\]]*\]|\*+|x{3,}|\.{3,}|-+|_+|replace[_-]?me|to[_-]?do|tbd|fixme|null|nil|none|"
+    r"^(<[^<>]*>|\[[^\[\]]*\]|\{\s*\}|~|\*+|x{3,}|\.{3,}|-+|_+|replace[_-]?me|to[_-]?do|tbd|fixme|null|nil|none|"
     r"undefined|n/?a|your[_-].*|example|dummy|placeholder|redacted|masked|true|false|yes|no|on|off|"
     r"required|optional|enabled|disabled|auto|default|inherit|managed|sensitive|secret|password)$",
     re.IGNORECASE,
@@ -283,8 +283,8 @@ def is_placeholder(value: str) -> bool:
     """True for values that are references, templates, placeholders or identifiers.
 
     >>> [is_placeholder(v) for v in ("", "${var.x}", "<REPLACE>", "arn:aws:iam::1:role/x",
-    ...                               "changeme", "/prod/db/password")]
-    [True, True, True, True, False, True]
+    ...                               "changeme", "/prod/db/password", "{}", "~")]
+    [True, True, True, True, False, True, True, True]
     """
     v = value.strip()
     if not v:
