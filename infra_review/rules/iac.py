@@ -387,6 +387,9 @@ def _norm_value(v: Any) -> Any:
     return v
 
 
+_MAX_COPIES = 10
+
+
 @rule(
     "IAC002",
     area=Area.IAC,
@@ -438,16 +441,22 @@ def copy_pasted_resources(rg: ResourceGraph) -> Iterator[Hit]:
     for (kind, _), members in clusters.items():
         dirs = {str(PurePosixPath(m.file).parent) for m in members}
         if len(members) >= 3 and len(dirs) >= 2:
-            others = sorted(m.address for m in members)
+            # evidence is shared by every member: capped, or a repository with many environment
+            # directories gets members x copies entries in its report
+            others = sorted(m.address for m in members)[:_MAX_COPIES]
+            copies = [f"{o.address} ({o.file}:{o.line})" for o in members[:_MAX_COPIES]]
+            ev = {
+                "copies": copies,
+                "directories": sorted(dirs)[:_MAX_COPIES],
+                "cluster": others,
+                "total_copies": len(members),
+                "total_directories": len(dirs),
+            }
             for m in members:
                 yield Hit(
                     m,
                     f"{kind} block repeated {len(members)} times across {len(dirs)} directories",
-                    evidence={
-                        "copies": [f"{o.address} ({o.file}:{o.line})" for o in members],
-                        "directories": sorted(dirs),
-                        "cluster": others,
-                    },
+                    evidence=ev,
                 )
 
 
