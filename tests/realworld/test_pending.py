@@ -57,7 +57,7 @@ def test_azure_gcp_transport_and_endpoint_recall():
     }
 
 
-@pytest.mark.xfail(strict=True, reason=".tf.json required_providers loads empty (pending/tfjson-required-providers)")
+@pytest.mark.xfail(strict=True, reason=".tf.json required_providers loads empty (pending)")
 def test_tfjson_required_providers_are_kept():
     rg = load_repo(PENDING / "tfjson-required-providers").graph
     assert rg.get("terraform").attrs["required_providers"] == {"aws": {"source": "aws", "version": "5.31.0"}}
