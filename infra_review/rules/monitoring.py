@@ -129,8 +129,9 @@ def resource_without_alarm(rg: ResourceGraph) -> Iterator[Hit]:
 def detailed_monitoring_off(rg: ResourceGraph) -> Iterator[Hit]:
     """EC2 detailed monitoring (``aws_instance.monitoring``, launch template
     ``monitoring.enabled``), RDS Enhanced Monitoring (``monitoring_interval`` > 0 on
-    ``aws_db_instance``/``aws_rds_cluster_instance``) or ECS Container Insights
-    (``aws_ecs_cluster.setting { name = "containerInsights" }`` ``enabled``/``enhanced``) is off.
+    ``aws_db_instance``/``aws_rds_cluster_instance``), ECS Container Insights
+    (``aws_ecs_cluster.setting { name = "containerInsights" }`` ``enabled``/``enhanced``) or GKE
+    Cloud Monitoring (``google_container_cluster.monitoring_service = "none"``) is off.
 
     Why it matters
     --------------
@@ -196,6 +197,13 @@ def detailed_monitoring_off(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(r, "containerInsights value is not known statically", "setting", Status.UNKNOWN)
         elif value not in ("enabled", "enhanced"):
             yield Hit(r, "ECS Container Insights is not enabled", "setting")
+    for r in _managed(rg, "google_container_cluster"):
+        v = r.attrs.get("monitoring_service")
+        if isinstance(v, Unresolved):
+            yield Hit(r, "`monitoring_service` is not known statically", "monitoring_service", Status.UNKNOWN)
+        elif v == "none":
+            msg = 'GKE cluster monitoring is off (`monitoring_service = "none"`)'
+            yield Hit(r, msg, "monitoring_service")
 
 
 # -- MON003 -------------------------------------------------------------------------------------
