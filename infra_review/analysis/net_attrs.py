@@ -21,6 +21,7 @@ a ``count``/``for_each`` resource means every instance) and read tri-state boole
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -116,10 +117,18 @@ def attr_path(attrs: Mapping[str, Any], path: str) -> list[Any]:
     return current
 
 
+@functools.lru_cache(maxsize=256)
+def _heads(paths: tuple[str, ...]) -> frozenset[str]:
+    """The top-level attribute names of dotted ``paths``."""
+    return frozenset(p.split(".", 1)[0] for p in paths)
+
+
 def targets(
     rg: ResourceGraph, res: Resource, paths: Iterable[str], kinds: Iterable[str] | None = None
 ) -> list[str]:
     """Graph nodes (of ``kinds``) referenced from the attribute ``paths`` of ``res``."""
+    if type(paths) is tuple and type(res.attrs) is dict and res.attrs.keys().isdisjoint(_heads(paths)):
+        return []  # none of the paths' top-level attributes is set: the common case
     wanted = set(kinds) if kinds is not None else None
     out: list[str] = []
     for path in paths:

@@ -1638,6 +1638,23 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
                     admitters[sg].add(sg)
                 elif r.source_kind == "cidr":
                     cidr_sgs.add(sg)
+    lateral_ok: dict[str, bool] = {}
+
+    def _lateral_ok(addr: str) -> bool:
+        """A node a lateral hop can land on: it exists and is not a launch template/config."""
+        ok = lateral_ok.get(addr)
+        if ok is None:
+            onode = rg.get(addr)
+            ok = lateral_ok[addr] = onode is not None and onode.kind not in (
+                "aws_launch_template",
+                "aws_launch_configuration",
+            )
+        return ok
+
+    # members of SGs with CIDR-sourced ingress: candidates for every hop, so gathered once
+    cidr_members: set[str] = set()
+    for tsg in cidr_sgs:
+        cidr_members.update(c for c in m.sg_members.get(tsg, ()) if _lateral_ok(c))
     while queue:
         cur = queue.popleft()
         if found.get(cur.target) is not cur or cur.hops >= 6:
@@ -1691,13 +1708,9 @@ def _exposures(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
         for sg in m.sgs.get(cur.target, ()):
             for tsg in admitters.get(sg, ()):
                 candidates.update(m.sg_members.get(tsg, ()))
-        for tsg in cidr_sgs:
-            candidates.update(m.sg_members.get(tsg, ()))
+        candidates = {c for c in candidates if _lateral_ok(c)} | cidr_members
         for other in sorted(candidates):
             if other == cur.target or (other in found and found[other].hops <= cur.hops + 1):
-                continue
-            onode = rg.get(other)
-            if onode is None or onode.kind in ("aws_launch_template", "aws_launch_configuration"):
                 continue
             got = _admits_from_non_world(m, other, cur.target)
             if not got:
