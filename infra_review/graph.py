@@ -104,9 +104,16 @@ class ResourceGraph:
             msg = f"edge {source} -> {target}: unknown node {missing!r}"
             raise KeyError(msg)
         # One edge per (kind, attrs): re-adding the same edge is a no-op, not a duplicate.
-        key = kind if not attrs else f"{kind}|{sorted(attrs.items())!r}"
+        if not attrs:
+            key = kind
+        elif len(attrs) == 1:  # the common ``attr=...`` edge: the same text as the general form
+            ((name, value),) = attrs.items()
+            key = f"{kind}|[({name!r}, {value!r})]"
+        else:
+            key = f"{kind}|{sorted(attrs.items())!r}"
         self.g.add_edge(source, target, key=key, kind=kind, **attrs)
-        self.cache.clear()
+        if self.cache:
+            self.cache.clear()
 
     def has_edge(self, source: str, target: str, kind: str | None = None) -> bool:
         """True when ``source → target`` exists (of ``kind`` when given)."""
