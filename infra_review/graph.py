@@ -145,7 +145,9 @@ class ResourceGraph:
         for _, data in self.g.nodes(data=True):
             yield data["resource"]
 
-    def resources(self, *kinds: str, block: str | Iterable[str] | None = MANAGED_BLOCKS) -> Iterator[Resource]:
+    def resources(
+        self, *kinds: str, block: str | Iterable[str] | None = MANAGED_BLOCKS
+    ) -> Iterator[Resource]:
         """Resources of the given kinds (all kinds when none given), managed blocks only by default.
 
         Pass ``block="data"`` for data sources, ``block="variable"`` for variables, or
