@@ -461,8 +461,10 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
     is false even with a bucket); a classic ELB without ``access_logs`` or with
     ``enabled = false``; CloudFront without ``logging_config``; an API Gateway stage without
     ``access_log_settings``; EKS without ``enabled_cluster_log_types``; RDS
-    (``aws_db_instance``, ``aws_rds_cluster``) without ``enabled_cloudwatch_logs_exports``; an
-    ECS container definition without ``logConfiguration``; an EKS cluster whose repository
+    (``aws_db_instance``, ``aws_rds_cluster``) without ``enabled_cloudwatch_logs_exports``,
+    Neptune and DocumentDB clusters without ``enable_cloudwatch_logs_exports``; an
+    OpenSearch/Elasticsearch domain without any enabled ``log_publishing_options``; an ECS
+    container definition without ``logConfiguration``; an EKS cluster whose repository
     deploys Kubernetes workloads but no log shipper (Fluent Bit/Fluentd/Vector/Promtail/...
     DaemonSet or Helm chart, ``amazon-cloudwatch-observability``/``adot`` add-on; info); a GKE
     cluster with ``logging_service = "none"``; an AKS cluster whose Container Insights agent
@@ -520,6 +522,8 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
     ]
     for r in _managed(rg, "aws_db_instance", "aws_rds_cluster"):
         exports.append((r, "enabled_cloudwatch_logs_exports", "database logs"))
+    for r in _managed(rg, "aws_neptune_cluster", "aws_docdb_cluster"):  # no "d" in their attribute
+        exports.append((r, "enable_cloudwatch_logs_exports", "database logs"))
     for r, attr, what in exports:
         v = r.attrs.get(attr)
         if isinstance(v, Unresolved):
@@ -532,6 +536,19 @@ def logs_missing(rg: ResourceGraph) -> Iterator[Hit]:
                 r,
                 "no log-shipper DaemonSet, Helm chart or observability add-on for the cluster's pods",
                 severity=Severity.INFO,
+            )
+    for r in _managed(rg, "aws_opensearch_domain", "aws_elasticsearch_domain"):
+        raw = r.attrs.get("log_publishing_options")
+        if isinstance(raw, Unresolved) or (
+            isinstance(raw, list) and any(isinstance(x, Unresolved) for x in raw)
+        ):
+            what = "`log_publishing_options` is not known statically"
+            yield Hit(r, what, "log_publishing_options", Status.UNKNOWN)
+        elif not [o for o in block(r.attrs, "log_publishing_options") if tri(o.get("enabled"), default=True)]:
+            yield Hit(
+                r,
+                "search domain publishes no logs (no `log_publishing_options`: audit, slow, error logs)",
+                "log_publishing_options",
             )
     yield from _k8s_platform_logs(rg)
     for r in _managed(rg, "aws_ecs_task_definition"):
