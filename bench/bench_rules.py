@@ -10,7 +10,8 @@ with every registered rule and prints
   rule that first builds a shared analysis — the network model, SPOFs — carries its cost);
 * the framework time: the whole review minus the rules (finding construction, environment
   marker, de-duplication, inline suppressions, sorting);
-* the total against the target (all rules together < 5 s on 10,000 resources).
+* the total against the target (all rules together < 5 s on 10,000 resources), as wall time
+  and as this process's CPU time (the steadier figure on a shared, loaded machine).
 
 A second review on the same graph is timed too ("warm": analyses memoised in ``rg.cache``).
 Load time is printed but is not part of the target.  Not a test: numbers only.
@@ -54,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{rg.g.number_of_edges()} edges) in {t2 - t1:.2f} s"
         )
 
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.process_time()
         run = run_review(rg)
-        total = time.perf_counter() - start
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu0
         rules_s = sum(run.timings.values())
         start = time.perf_counter()
         run_review(rg)
@@ -79,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(
             f"{len(run.timings)} rules, {len(run.findings)} findings, {len(run.errors)} rule errors; "
-            f"ALL RULES: {total:.2f} s (target < {TARGET_S:.0f} s) {'OK' if total < TARGET_S else 'OVER'}; "
-            f"second run on the same graph {warm:.2f} s"
+            f"ALL RULES: {total:.2f} s wall, {cpu:.2f} s CPU (target < {TARGET_S:.0f} s) "
+            f"{'OK' if total < TARGET_S else 'OVER'}; second run on the same graph {warm:.2f} s"
         )
         for err in run.errors:
             print(f"  rule error {err.rule_id}: {err.message}")
