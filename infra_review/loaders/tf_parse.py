@@ -139,12 +139,52 @@ def _syntax_message(e: Exception) -> tuple[int, int, str]:
     return line, col, "syntax error"
 
 
+#: Files whose lark tree is at most this deep skip python-hcl2's IR transform (see below).
+TREE_FAST_MAX_DEPTH = 150
+
+
+def _tree_within(tree: Any, limit: int) -> bool:
+    """True when no branch of the lark tree is deeper than ``limit`` (iterative)."""
+    from lark import Tree
+
+    stack: list[tuple[Any, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return False
+        for child in node.children:
+            if type(child) is Tree:
+                stack.append((child, depth + 1))
+    return True
+
+
 def _parse_hcl(pf: ParsedFile, text: str) -> None:
+    """python-hcl2 parses; blocks and attribute source spans are read from its tree.
+
+    python-hcl2's ``parses`` is ``parses_to_tree`` (lark) followed by a transform into its
+    IR, which is about a third of the time and which this loader only reads block structure
+    and source positions from (the IR nodes carry the lark nodes' ``meta``).  So the raw lark
+    tree is walked directly (:class:`_TreeWalker`) when the transform could not have failed:
+    the tree is at most :data:`TREE_FAST_MAX_DEPTH` deep (the recursive transform hits the
+    recursion limit only far deeper) and the text has no template directive (``%{``, which the
+    transform assembles and may reject).  Anything else takes the full transform path, so
+    the outcome is the same either way.
+    """
     import hcl2
     from lark.exceptions import UnexpectedInput, VisitError
 
     try:
-        ir = hcl2.parses(text)
+        tree = hcl2.parses_to_tree(text)
+        if "%{" not in text and _tree_within(tree, TREE_FAST_MAX_DEPTH):
+            walker: _IRWalker = _TreeWalker(pf.path, text)
+            try:
+                result = walker.body(tree.children[0]) if tree.children else ({}, [])
+            except Exception:  # any surprise: the IR path decides, as before
+                pass
+            else:
+                _finish_hcl(pf, walker, result)
+                return
+        ir = hcl2.transform(tree)
     except UnexpectedInput as e:
         line, col, msg = _syntax_message(e)
         pf.status, pf.data = FileStatus.FAILED, None
@@ -167,7 +207,13 @@ def _parse_hcl(pf: ParsedFile, text: str) -> None:
         return
     walker = _IRWalker(pf.path, text)
     body = ir.children[0] if getattr(ir, "children", None) else None
-    attrs, blocks = walker.body(body) if body is not None else ({}, [])
+    _finish_hcl(pf, walker, walker.body(body) if body is not None else ({}, []))
+
+
+def _finish_hcl(
+    pf: ParsedFile, walker: _IRWalker, result: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
+    attrs, blocks = result
     pf.diagnostics.extend(walker.diags)
     if pf.kind == "tfvars":
         pf.data = {"attrs": attrs}
@@ -256,6 +302,88 @@ class _IRWalker:
                 Diagnostic(DiagnosticCode.DEPTH_LIMIT, self.path, line, 0, "expression nested too deeply")
             )
             return ("error", "<deeply nested expression>", "too deeply nested")
+
+
+class _Fallback(Exception):
+    """The lark tree has a shape the fast walker does not mirror: use the IR transform."""
+
+
+class _TreeWalker(_IRWalker):
+    """:class:`_IRWalker` over python-hcl2's raw lark tree (no IR transform).
+
+    Mirrors what the IR gives :class:`_IRWalker`: an attribute is ``name EQ expression``
+    (a keyword or literal name such as ``in`` becomes its token text); a block's labels are
+    all its non-token children but the last (the body), where a keyword/literal label takes
+    the block's own position, exactly as python-hcl2's transformer builds them.
+    """
+
+    def body(self, body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        from lark import Token, Tree
+
+        attrs: dict[str, Any] = {}
+        blocks: list[dict[str, Any]] = []
+        for child in body.children:
+            if type(child) is not Tree:
+                raise _Fallback
+            data = child.data
+            if data == "attribute":
+                kids = child.children
+                if len(kids) != 3 or type(kids[0]) is not Tree or type(kids[2]) is not Tree:
+                    raise _Fallback
+                name = str(kids[0].children[0].value)
+                m = child.meta
+                em = kids[2].meta
+                src = self.text[em.start_pos : em.end_pos]
+                node = self.expr(src, m.line)
+                if name in attrs:
+                    self.diags.append(
+                        Diagnostic(
+                            DiagnosticCode.DUPLICATE_KEY,
+                            self.path,
+                            m.line,
+                            m.column,
+                            f"attribute {name[:60]!r} set twice; the last one is used",
+                        )
+                    )
+                attrs[name] = {"expr": node, "line": m.line, "end_line": m.end_line}
+            elif data == "block":
+                m = child.meta
+                parts = [c for c in child.children if not isinstance(c, Token)]
+                if len(parts) < 2 or type(parts[-1]) is not Tree or parts[-1].data != "body":
+                    raise _Fallback
+                *label_trees, body_tree = parts
+                btype = str(label_trees[0].children[0].value)
+                labels = [
+                    self.label(child if lab.data in ("keyword", "literal_value") else lab)
+                    for lab in label_trees[1:]
+                ]
+                battrs, bblocks = self.body(body_tree)
+                blocks.append(
+                    {
+                        "type": btype,
+                        "labels": labels,
+                        "line": m.line,
+                        "end_line": m.end_line,
+                        "attrs": battrs,
+                        "blocks": bblocks,
+                    }
+                )
+            elif data != "new_line_or_comment":
+                raise _Fallback
+        return attrs, blocks
+
+    def label(self, lab: Any) -> str:
+        m = lab.meta
+        src = self.text[m.start_pos : m.end_pos]
+        if src.startswith('"'):
+            try:
+                node = _parse_expr(src)
+            except (HCLSyntaxError, RecursionError):
+                return src.strip('"')
+            if node[0] == "lit" and isinstance(node[1], str):
+                return node[1]
+            return src.strip('"')
+        return src.strip()
 
 
 # -- .tf.json ----------------------------------------------------------------------------------
