@@ -333,7 +333,12 @@ def scan_value(key: str, value: Any) -> SecretMatch | None:
     """
     if not isinstance(value, str) or isinstance(value, bool):
         return None
-    text = value
+    return _scan_str(str(key), value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _scan_str(key: str, text: str) -> SecretMatch | None:
+    """:func:`scan_value` for a string (memoised: repositories repeat the same pairs a lot)."""
     stripped = text.strip()
     if not stripped:
         return None

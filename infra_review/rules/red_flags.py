@@ -1972,14 +1972,16 @@ def no_documentation(rg: ResourceGraph) -> Iterator[Hit]:
     anchor = repo_anchor(rg)
     if not rg.repo.get("has_readme", any(_README.search(p) and "/" not in p for p in paths)):
         yield Hit(anchor, "repository has no root README", "")
-    pathset = set(paths)
+    by_dir: dict[str, list[str]] = {}
+    for p in set(paths):
+        by_dir.setdefault(posixpath.dirname(p), []).append(p)
     seen_dirs: set[str] = set()
     for call in sorted(rg.resources(block="module"), key=lambda r: (r.module.count("."), r.address)):
         d = _module_dir(call)
         if d is None or d in seen_dirs or d in (".", ""):
             continue
         seen_dirs.add(d)
-        in_dir = [p for p in pathset if p.startswith(d + "/") and p.count("/") == d.count("/") + 1]
+        in_dir = by_dir.get(d, [])  # files directly in d
         if not any(p.endswith((".tf", ".tf.json")) for p in in_dir):
             continue  # not in the repository (MODULE_UNRESOLVED says so): nothing to document
         if not any(_README.search(p) for p in in_dir):
