@@ -204,6 +204,12 @@ def resolve_selection(
 
 # -- environment ------------------------------------------------------------------------------
 def _env_from_mapping(tags: Any) -> str:
+    if isinstance(tags, list):  # Terraform 0.11 ``tags { ... }`` written as a block
+        for block in tags:
+            found = _env_from_mapping(block)
+            if found:
+                return found
+        return ""
     if not isinstance(tags, Mapping):
         return ""
     for k, v in tags.items():

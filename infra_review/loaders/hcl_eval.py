@@ -1147,6 +1147,22 @@ def _f_slice(lst: Any, a: Any, b: Any) -> Any:
     return lst[i:j]
 
 
+def _f_legacy_map(*args: Any) -> Any:
+    """Terraform <= 0.14 ``map(k1, v1, k2, v2, ...)`` (removed in 0.15; old code still uses it)."""
+    if len(args) % 2:
+        msg = "map needs an even number of arguments (key, value, ...)"
+        raise EvalError(msg)
+    keys = args[0::2]
+    if any(isinstance(k, Unresolved) for k in keys):
+        raise _Unknown
+    return {_to_str(k): v for k, v in zip(keys, args[1::2], strict=True)}
+
+
+def _f_legacy_list(*args: Any) -> Any:
+    """Terraform <= 0.14 ``list(a, b, ...)`` (removed in 0.15)."""
+    return list(args)
+
+
 def _f_one(lst: Any) -> Any:
     if isinstance(lst, Unresolved):
         raise _Unknown
@@ -1394,6 +1410,8 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tolist": _f_tolist,
     "toset": _f_toset,
     "tomap": _f_tomap,
+    "map": _f_legacy_map,
+    "list": _f_legacy_list,
     "tostring": _f_tostring,
     "tonumber": _f_tonumber,
     "tobool": _f_tobool,

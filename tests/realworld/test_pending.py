@@ -25,24 +25,6 @@ def test_ephemeral_resources_are_nodes():
     assert pw.refs == ("ephemeral.aws_secretsmanager_secret_version.db",)
 
 
-@pytest.mark.xfail(strict=True, reason="HCL evaluator has no legacy map() (pending/legacy-map-function)")
-def test_legacy_map_function_is_evaluated():
-    rg = load_repo(PENDING / "legacy-map-function").graph
-    assert rg.get("aws_vpc.main").attrs["tags"] == {
-        "Name": "shop",
-        "Environment": "production",
-        "Owner": "platform",
-    }
-
-
-@pytest.mark.xfail(strict=True, reason="environment_marker ignores tags blocks (pending)")
-def test_environment_marker_reads_tags_blocks():
-    from infra_review.review import environment_marker
-
-    rg = load_repo(PENDING / "tags-block-environment").graph
-    assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
-
-
 @pytest.mark.xfail(strict=True, reason="NET010/011/014 cover AWS only (pending/azure-gcp-network-recall)")
 def test_azure_gcp_transport_and_endpoint_recall():
     from infra_review.review import run_review

@@ -1,0 +1,25 @@
+"""Terraform 0.11/0.12-era constructs: legacy ``map()``/``list()``, ``tags { }`` written as a block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infra_review.loaders.repo import load_repo
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_legacy_map_function_is_evaluated():
+    rg = load_repo(FIXTURES / "legacy-map-function").graph
+    assert rg.get("aws_vpc.main").attrs["tags"] == {
+        "Name": "shop",
+        "Environment": "production",
+        "Owner": "platform",
+    }
+
+
+def test_environment_marker_reads_tags_blocks():
+    from infra_review.review import environment_marker
+
+    rg = load_repo(FIXTURES / "tags-block-environment").graph
+    assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
