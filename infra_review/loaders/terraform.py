@@ -1418,7 +1418,8 @@ class _Builder:
             rp = body.pop("required_providers", None)
             if rp:
                 merged = attrs.setdefault("required_providers", {})
-                for d in rp:
+                # a block in HCL (list of dicts); a plain object in .tf.json (e.g. CDKTF output)
+                for d in [rp] if isinstance(rp, dict) else rp:
                     if isinstance(d, dict):
                         merged.update({k: v for k, v in d.items() if k != "_labels"})
             for k, v in body.items():

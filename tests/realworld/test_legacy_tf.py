@@ -1,4 +1,4 @@
-"""Terraform 0.11/0.12-era constructs: legacy ``map()``/``list()``, ``tags { }`` written as a block."""
+"""Terraform written in older or generated styles: legacy ``map()``/``list()``, ``tags { }`` blocks, CDKTF ``.tf.json``."""
 
 from __future__ import annotations
 
@@ -23,3 +23,8 @@ def test_environment_marker_reads_tags_blocks():
 
     rg = load_repo(FIXTURES / "tags-block-environment").graph
     assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
+
+
+def test_tfjson_required_providers_are_kept():
+    rg = load_repo(FIXTURES / "tfjson-required-providers").graph
+    assert rg.get("terraform").attrs["required_providers"] == {"aws": {"source": "aws", "version": "5.31.0"}}

@@ -37,9 +37,3 @@ def test_azure_gcp_transport_and_endpoint_recall():
         ("NET010", "azurerm_app_service.plain_http"),
         ("NET014", "google_container_cluster.open_master"),
     }
-
-
-@pytest.mark.xfail(strict=True, reason=".tf.json required_providers loads empty (pending)")
-def test_tfjson_required_providers_are_kept():
-    rg = load_repo(PENDING / "tfjson-required-providers").graph
-    assert rg.get("terraform").attrs["required_providers"] == {"aws": {"source": "aws", "version": "5.31.0"}}
