@@ -160,6 +160,7 @@ class _ModDef:
         self.outputs: dict[str, dict[str, Any]] = {}
         self.resources: dict[str, dict[str, Any]] = {}  # "type.name"
         self.data: dict[str, dict[str, Any]] = {}  # "type.name"
+        self.ephemeral: dict[str, dict[str, Any]] = {}  # "type.name" (Terraform >= 1.10)
         self.modules: dict[str, dict[str, Any]] = {}
         self.providers: list[dict[str, Any]] = []
         self.terraform: list[dict[str, Any]] = []
@@ -251,8 +252,8 @@ class _Ctx(Context):
             return _LocalNS(b, inst)
         if name == "module":
             return _ModulesNS(b, inst)
-        if name == "data":
-            return _DataNS(b, inst)
+        if name in ("data", "ephemeral"):
+            return _DataNS(b, inst, name)
         if name == "count":
             if self.count is None:
                 return Unresolved("count", (), "count is not set on this block")
@@ -383,26 +384,35 @@ class _RemoteModuleNS(Namespace):
         return self.plain()
 
 
+def _object_table(mdef: _ModDef, block: str) -> dict[str, dict[str, Any]]:
+    """The declarations of ``resource``, ``data`` or ``ephemeral`` blocks of a module."""
+    if block == "resource":
+        return mdef.resources
+    return mdef.ephemeral if block == "ephemeral" else mdef.data
+
+
 class _DataNS(Namespace):
-    def __init__(self, b: _Builder, inst: _Inst) -> None:
-        self.b, self.inst = b, inst
+    """``data.*`` (or ``ephemeral.*``): objects read rather than managed."""
+
+    def __init__(self, b: _Builder, inst: _Inst, block: str = "data") -> None:
+        self.b, self.inst, self.block = b, inst, block
 
     def attr(self, name: str) -> Any:
-        return _DataTypeNS(self.b, self.inst, name)
+        return _DataTypeNS(self.b, self.inst, name, self.block)
 
     def plain(self) -> Any:
-        return Unresolved("data", (), "data namespace")
+        return Unresolved(self.block, (), f"{self.block} namespace")
 
 
 class _DataTypeNS(Namespace):
-    def __init__(self, b: _Builder, inst: _Inst, type_: str) -> None:
-        self.b, self.inst, self.type = b, inst, type_
+    def __init__(self, b: _Builder, inst: _Inst, type_: str, block: str = "data") -> None:
+        self.b, self.inst, self.type, self.block = b, inst, type_, block
 
     def attr(self, name: str) -> Any:
-        return self.b.object_value(self.inst, "data", self.type, name)
+        return self.b.object_value(self.inst, self.block, self.type, name)
 
     def plain(self) -> Any:
-        return Unresolved(f"data.{self.type}", (), "data type namespace")
+        return Unresolved(f"{self.block}.{self.type}", (), f"{self.block} type namespace")
 
 
 class _ResourceTypeNS(Namespace):
@@ -620,8 +630,8 @@ class _Builder:
         """Merge a block of an ``override.tf``/``*_override.tf`` file into the one it overrides."""
         t, labels = blk["type"], blk["labels"]
         target: dict[str, Any] | None = None
-        if t in ("resource", "data") and len(labels) >= 2:
-            target = (mdef.resources if t == "resource" else mdef.data).get(f"{labels[0]}.{labels[1]}")
+        if t in ("resource", "data", "ephemeral") and len(labels) >= 2:
+            target = _object_table(mdef, t).get(f"{labels[0]}.{labels[1]}")
         elif t in ("variable", "output", "module") and labels:
             target = {"variable": mdef.variables, "output": mdef.outputs, "module": mdef.modules}[t].get(
                 labels[0]
@@ -642,9 +652,9 @@ class _Builder:
         t, labels = blk["type"], blk["labels"]
         blk = dict(blk, file=path)
         loc = (path, blk["line"])
-        if t in ("resource", "data") and len(labels) >= 2:
+        if t in ("resource", "data", "ephemeral") and len(labels) >= 2:
             key = f"{labels[0]}.{labels[1]}"
-            table = mdef.resources if t == "resource" else mdef.data
+            table = _object_table(mdef, t)
             if key in table:
                 self.warn(loc, f"duplicate {t} {key[:80]} (first one kept)")
                 return
@@ -887,8 +897,8 @@ class _Builder:
 
     def object_value(self, inst: _Inst, block: str, rtype: str, name: str) -> Any:
         key = f"{rtype}.{name}"
-        table = inst.mdef.resources if block == "resource" else inst.mdef.data
-        local = key if block == "resource" else f"data.{key}"
+        table = _object_table(inst.mdef, block)
+        local = key if block == "resource" else f"{block}.{key}"
         blk = table.get(key)
         if blk is None:
             return Unresolved(local, (), f"undeclared {block} {key[:80]}")
@@ -1092,9 +1102,9 @@ class _Builder:
                 out.append(f"{p}local.{first}")
             elif root == "module":
                 out.extend(self._module_targets(inst, first, steps[1:]))
-            elif root == "data":
+            elif root in ("data", "ephemeral"):
                 if len(steps) >= 2 and isinstance(steps[1], str):
-                    base = f"{p}data.{first}.{steps[1]}"
+                    base = f"{p}{root}.{first}.{steps[1]}"
                     if len(steps) >= 3 and isinstance(steps[2], tuple):
                         out.append(base + _key_str(steps[2][0]))
                     else:
@@ -1285,6 +1295,10 @@ class _Builder:
             tasks.append((_at(mdef.terraform[0]), partial(self._emit_terraform, inst, base_meta)))
         for key, blk in mdef.data.items():
             tasks.append((_at(blk), partial(self._emit_object, inst, "data", key, blk, base_meta, members)))
+        for key, blk in mdef.ephemeral.items():
+            tasks.append(
+                (_at(blk), partial(self._emit_object, inst, "ephemeral", key, blk, base_meta, members))
+            )
         for key, blk in mdef.resources.items():
             tasks.append(
                 (_at(blk), partial(self._emit_object, inst, "resource", key, blk, base_meta, members))
@@ -1505,7 +1519,7 @@ class _Builder:
         members: list[str],
     ) -> None:
         rtype, name = blk["labels"][0], blk["labels"][1]
-        local = key if block == "resource" else f"data.{key}"
+        local = key if block == "resource" else f"{block}.{key}"
         base = inst.prefix + local
         provider, paddr = self.resolve_provider(inst, blk, rtype)
         pmeta = {**base_meta, "name": name, "base_address": base, "provider_address": paddr}

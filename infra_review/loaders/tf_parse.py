@@ -431,6 +431,7 @@ _SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LABEL_DEPTH = {
     "resource": 2,
     "data": 2,
+    "ephemeral": 2,
     "module": 1,
     "variable": 1,
     "output": 1,
@@ -446,6 +447,7 @@ _LABEL_DEPTH = {
 _JSON_EXPR_ATTRS: dict[str, frozenset[str]] = {
     "resource": frozenset({"depends_on", "provider"}),
     "data": frozenset({"depends_on", "provider"}),
+    "ephemeral": frozenset({"depends_on", "provider"}),
     "module": frozenset({"depends_on"}),
     "output": frozenset({"depends_on"}),
     "variable": frozenset({"type"}),

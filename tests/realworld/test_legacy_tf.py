@@ -1,10 +1,12 @@
-"""Terraform written in older or generated styles: legacy ``map()``/``list()``, ``tags { }`` blocks, CDKTF ``.tf.json``."""
+"""Terraform written in older, generated or newest styles: legacy ``map()``/``list()``,
+``tags { }`` blocks, CDKTF ``.tf.json``, ``ephemeral`` blocks (Terraform >= 1.10)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from infra_review.loaders.repo import load_repo
+from infra_review.model import Unresolved
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -28,3 +30,11 @@ def test_environment_marker_reads_tags_blocks():
 def test_tfjson_required_providers_are_kept():
     rg = load_repo(FIXTURES / "tfjson-required-providers").graph
     assert rg.get("terraform").attrs["required_providers"] == {"aws": {"source": "aws", "version": "5.31.0"}}
+
+
+def test_ephemeral_resources_are_nodes():
+    rg = load_repo(FIXTURES / "ephemeral-resources").graph
+    assert rg.get("ephemeral.aws_secretsmanager_secret_version.db") is not None
+    pw = rg.get("aws_db_instance.orders").attrs["password_wo"]
+    assert isinstance(pw, Unresolved)
+    assert pw.refs == ("ephemeral.aws_secretsmanager_secret_version.db",)

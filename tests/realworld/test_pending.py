@@ -11,18 +11,8 @@ from pathlib import Path
 import pytest
 
 from infra_review.loaders.repo import load_repo
-from infra_review.model import Unresolved
 
 PENDING = Path(__file__).parent / "pending"
-
-
-@pytest.mark.xfail(strict=True, reason="loader drops `ephemeral` blocks (pending/ephemeral-resources)")
-def test_ephemeral_resources_are_nodes():
-    rg = load_repo(PENDING / "ephemeral-resources").graph
-    assert rg.get("ephemeral.aws_secretsmanager_secret_version.db") is not None
-    pw = rg.get("aws_db_instance.orders").attrs["password_wo"]
-    assert isinstance(pw, Unresolved)
-    assert pw.refs == ("ephemeral.aws_secretsmanager_secret_version.db",)
 
 
 @pytest.mark.xfail(strict=True, reason="NET010/011/014 cover AWS only (pending/azure-gcp-network-recall)")
