@@ -842,6 +842,7 @@ def tls_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
           }
         }
     """
+    yield from _azure_web_tls(rg)
     for lst in rg.resources("aws_lb_listener", "aws_alb_listener"):
         proto = lst.attrs.get("protocol")
         if isinstance(proto, str) and proto.upper() == "HTTP":
@@ -952,6 +953,7 @@ def not_encrypted_in_transit(rg: ResourceGraph) -> Iterator[Hit]:
           }
         }
     """
+    yield from _azure_db_transit(rg)
     for c in rg.resources("aws_elasticache_replication_group", "aws_elasticache_cluster"):
         if c.kind == "aws_elasticache_cluster" and c.attrs.get("replication_group_id") is not None:
             continue
@@ -1220,6 +1222,7 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
           policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
         }
     """
+    yield from _gke_public_control_plane(rg)
     for eks in rg.resources("aws_eks_cluster"):
         vcs = block(eks.attrs, "vpc_config")
         for vc in vcs or [{}]:
@@ -1403,3 +1406,80 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
 
 
 _ = (refs_of, resolve, tags_of)
+
+
+# -- Azure / GCP transport and endpoint checks (NET010, NET011, NET014) -----------------------------
+_AZURE_WEB_APPS = (
+    "azurerm_app_service",
+    "azurerm_linux_web_app",
+    "azurerm_windows_web_app",
+    "azurerm_function_app",
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+)
+_AZURE_SSL_DBS = ("azurerm_postgresql_server", "azurerm_mysql_server", "azurerm_mariadb_server")
+
+
+def _tls_below_12(v: Any) -> bool | None:
+    if isinstance(v, Unresolved):
+        return None
+    if v is None:
+        return False
+    try:
+        return float(str(v).replace("TLS1_", "1.").replace("TLS", "").strip()) < 1.2
+    except ValueError:
+        return None
+
+
+def _azure_web_tls(rg: ResourceGraph) -> Iterator[Hit]:
+    """Azure App Service / Function App serving plain HTTP or TLS below 1.2."""
+    for app in rg.resources(*_AZURE_WEB_APPS):
+        https = tri(app.attrs.get("https_only"), False)
+        if https is False:
+            yield Hit(app, "https_only is not true: the app also serves plain HTTP", attribute="https_only")
+        elif https is None:
+            yield Hit(
+                app, "https_only is not statically known", attribute="https_only", status=Status.UNKNOWN
+            )
+        for sc in block(app.attrs, "site_config") or []:
+            old = _tls_below_12(sc.get("min_tls_version"))
+            if old:
+                yield Hit(
+                    app,
+                    f"site_config.min_tls_version = {sc.get('min_tls_version')} allows TLS below 1.2",
+                    attribute="site_config.min_tls_version",
+                )
+
+
+def _azure_db_transit(rg: ResourceGraph) -> Iterator[Hit]:
+    """Azure single-server PostgreSQL/MySQL/MariaDB with SSL enforcement off."""
+    for db in rg.resources(*_AZURE_SSL_DBS):
+        v = db.attrs.get("ssl_enforcement_enabled")
+        if tri(v, True) is False:
+            yield Hit(
+                db,
+                "ssl_enforcement_enabled = false: the server accepts plain connections",
+                attribute="ssl_enforcement_enabled",
+            )
+        elif tri(v, True) is None:
+            yield Hit(
+                db,
+                "ssl_enforcement_enabled is not statically known",
+                attribute="ssl_enforcement_enabled",
+                status=Status.UNKNOWN,
+            )
+
+
+def _gke_public_control_plane(rg: ResourceGraph) -> Iterator[Hit]:
+    """A GKE control plane whose authorized networks include 0.0.0.0/0 (the GKE public endpoint)."""
+    for gke in rg.resources("google_container_cluster"):
+        for cfg in block(gke.attrs, "master_authorized_networks_config") or []:
+            for cb in block(cfg, "cidr_blocks") or []:
+                cidr = cb.get("cidr_block")
+                if cidr in ("0.0.0.0/0", "::/0"):
+                    yield Hit(
+                        gke,
+                        f"GKE control plane reachable from {cidr} (master_authorized_networks_config)",
+                        attribute="master_authorized_networks_config.cidr_blocks",
+                        severity=Severity.HIGH,
+                    )
