@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra_review.analysis.secrets import redact_lines
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileStatus, Finding, Severity, Status
 from infra_review.review_state import ReviewStore
 
-__all__ = ["Workspace", "repo_identity"]
+__all__ = ["SECRET_RULES", "Workspace", "repo_identity"]
+
+#: Rules whose findings are about a secret value: source snippets mask what they point at.
+SECRET_RULES = frozenset({"RED003", "CTR005", "CTR006", "CTR007"})
 
 
 def repo_identity(rg: ResourceGraph) -> tuple[str, str]:
@@ -114,8 +118,19 @@ class Workspace:
             return ""
         first = max(1, line - context)
         last = min(len(lines), max(end_line, line) + 1, first + max_lines - 1)
+        shown = redact_lines(lines[first - 1 : last], self._secret_keys(file))
         width = len(str(last))
-        return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in range(first, last + 1))
+        return "\n".join(f"{n:>{width}} | {text}" for n, text in zip(range(first, last + 1), shown, strict=True))
+
+    def _secret_keys(self, file: str) -> frozenset[str]:
+        """Attribute names that secret findings point at in ``file`` (their values are masked)."""
+        keys = set()
+        for f in self.findings:
+            if f.rule_id in SECRET_RULES and f.file == file and f.attribute:
+                leaf = f.attribute.split(".")[-1].split("[")[0]
+                if leaf:
+                    keys.add(leaf)
+        return frozenset(keys)
 
     def finding_snippet(self, f: Finding) -> str:
         """The source of the resource a finding is about (or the finding's own line)."""

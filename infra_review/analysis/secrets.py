@@ -63,6 +63,7 @@ __all__ = [
     "is_secret_key",
     "iter_secrets",
     "redact",
+    "redact_lines",
     "scan_text",
     "scan_tokens",
     "scan_value",
@@ -472,4 +473,41 @@ def scan_text(text: str) -> list[tuple[int, SecretMatch]]:
                 found = None  # entropy alone on free text is too noisy
         if found is not None:
             out.append((n, found))
+    return out
+
+
+_INSTRUCTION = re.compile(r"^\s*(?:ENV|ARG)\s+", re.IGNORECASE)
+_QUOTED = re.compile(r"""(?P<q>["'])(?P<body>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+
+
+def redact_lines(lines: list[str], extra_keys: frozenset[str] = frozenset()) -> list[str]:
+    """Source lines safe to display: values of lines that look like secrets are masked.
+
+    A line is masked when :func:`scan_text` judges it a secret (keyword + value, token formats)
+    or when its key is one of ``extra_keys`` (attributes a secret finding points at, such as
+    ``value`` of an SSM SecureString).  Quoted strings on such a line are replaced by
+    ``"«redacted»"``; a line without quotes keeps only its key.
+
+    >>> redact_lines(['  name     = "db"', '  password = "hunter2-prod"'])
+    ['  name     = "db"', '  password = "«redacted»"']
+    >>> redact_lines(['  value = "pk-live-0000"'], frozenset({"value"}))
+    ['  value = "«redacted»"']
+    >>> redact_lines(["ENV SMTP_PASSWORD=Rep0rts-2024"])
+    ['ENV SMTP_PASSWORD=«redacted»']
+    """
+    # Dockerfile ``ENV KEY=value`` / ``ARG KEY=value``: judge the assignment, not the instruction
+    probes = [_INSTRUCTION.sub("", line) for line in lines]
+    flagged = {n for n, _ in scan_text("\n".join(probes))}
+    out = []
+    for n, (line, probe) in enumerate(zip(lines, probes, strict=True), 1):
+        m = _KV_LINE.match(probe)
+        key = m.group("key").rsplit(".", 1)[-1] if m else ""
+        if n in flagged or (key and key in extra_keys):
+            masked = _QUOTED.sub(lambda q: f"{q.group('q')}«redacted»{q.group('q')}", line)
+            if masked == line:
+                offset = len(line) - len(probe)
+                masked = (line[: offset + m.start("val")] + "«redacted»") if m else "«line redacted: possible secret»"
+            out.append(masked)
+        else:
+            out.append(line)
     return out

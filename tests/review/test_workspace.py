@@ -1,0 +1,37 @@
+"""Workspace: what notebooks and reports show of the reviewed source never leaks a planted secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra_review.workspace import Workspace
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
+PLANTED = {
+    "three-tier-aws": ["Shopfront-Prod-2023!", "pk-prod-7f3a9c2e41b84d0f9e6a5b3c2d1e0f9a"],
+    "k8s-platform": ["Rep0rts!Smtp#2024", "Sh0p-prod-db-2024"],
+}
+
+
+@pytest.mark.parametrize("example", sorted(PLANTED))
+def test_snippets_mask_planted_secrets(tmp_path, example):
+    ws = Workspace.open(EXAMPLES / example, db=tmp_path / "r.sqlite")
+    snippets = [ws.finding_snippet(f) for f in ws.findings]
+    assert any(snippets), "snippets are shown at all"
+    text = "\n".join(snippets)
+    for secret in PLANTED[example]:
+        assert secret not in text
+    assert "«redacted»" in text
+
+
+def test_snippet_only_reads_parsed_files_inside_the_root(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    (root / "notes.txt").write_text("secret\n")
+    ws = Workspace.open(root, db=tmp_path / "r.sqlite")
+    assert "bucket" in ws.snippet("main.tf", 1, 3)
+    assert ws.snippet("notes.txt", 1) == ""  # skipped, not parsed
+    assert ws.snippet("../outside.tf", 1) == ""
