@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
@@ -56,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         env["INFRA_REVIEW_DB"] = str(Path(args.db).resolve())
     nb_dir = notebooks_dir()
     print(
-        f"Reviewing {root.resolve()}\nOpen http://127.0.0.1:{args.port}/lab/tree/00_start_here.ipynb?token={token}"
+        f"Reviewing {root.resolve()}\nOpen http://127.0.0.1:{args.port}/lab/tree/00_start_here.ipynb?token={token}",
+        flush=True,
     )
-    return subprocess.call(lab_command(nb_dir, args.port, token, open_browser=not args.no_browser), env=env)
+    cmd = lab_command(nb_dir, args.port, token, open_browser=not args.no_browser)
+    # Become the server (exec, not a child): Ctrl-C and `kill` reach JupyterLab directly.
+    os.execve(cmd[0], cmd, env)
+    return 0  # pragma: no cover - execve does not return
