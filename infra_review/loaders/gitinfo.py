@@ -134,13 +134,35 @@ def read_index_paths(data: bytes) -> list[str]:
     return sorted(set(paths))
 
 
+_REMOTE_URL = re.compile(r'^\s*\[remote\s+"origin"\]\s*$((?:\n(?!\s*\[).*)*)', re.MULTILINE)
+_URL_LINE = re.compile(r"^\s*url\s*=\s*(\S+)\s*$", re.MULTILINE)
+_USERINFO = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*://)[^@/]*@", re.IGNORECASE)
+
+
+def _origin_url(config: bytes | None) -> str | None:
+    """The ``origin`` remote URL from ``.git/config`` text, credentials stripped.
+
+    >>> _origin_url(b'[core]\\n\\tbare = false\\n[remote "origin"]\\n\\turl = https://tok@github.com/acme/infra.git\\n')
+    'https://github.com/acme/infra.git'
+    """
+    if not config:
+        return None
+    text = config.decode("utf-8", "replace")
+    section = _REMOTE_URL.search(text)
+    if not section:
+        return None
+    url = _URL_LINE.search(section.group(1))
+    return _USERINFO.sub(r"\g<scheme>", url.group(1))[:300] if url else None
+
+
 def read_git_info(root: str) -> dict[str, Any]:
-    """``{is_repo, head_commit, branch, tracked, note}`` for the repository at ``root``."""
+    """``{is_repo, head_commit, branch, tracked, origin, note}`` for the repository at ``root``."""
     info: dict[str, Any] = {
         "is_repo": False,
         "head_commit": None,
         "branch": None,
         "tracked": None,
+        "origin": None,
         "note": "",
     }
     gitpath = os.path.join(root, ".git")
@@ -165,6 +187,7 @@ def read_git_info(root: str) -> dict[str, Any]:
                 info["head_commit"] = _resolve_ref(gitpath, ref)
             elif _SHA_RE.match(text):
                 info["head_commit"] = text  # detached HEAD
+        info["origin"] = _origin_url(_read_small(os.path.join(gitpath, "config")))
         index = _read_small(os.path.join(gitpath, "index"), _MAX_INDEX_BYTES)
         if index is None:
             info["tracked"] = [] if info["head_commit"] is None else None
