@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "report": "run the review notebooks headless and write one HTML report",
     "lab": "start JupyterLab on 127.0.0.1 with the notebooks pointed at a repository",
     "train": "training exercises: list, show, score",
+    "state": "review decisions: list, export (JSON/Markdown), import",
 }
 
 
