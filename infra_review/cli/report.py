@@ -98,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
                 kernel_name="python3",
                 progress_bar=False,
                 execution_timeout=args.timeout,
+                # the kernels' own start-up/shut-down log lines would bury the progress bar
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except pm.PapermillExecutionError as exc:
             failed.append(f"{name}: {exc.ename}: {exc.evalue}"[:300])
