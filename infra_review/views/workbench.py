@@ -540,6 +540,11 @@ def topology_figure(ws: Workspace, blast_for: str | None = None) -> Any:
     return topology_graph(ws.graph, ws.active(), blast_for=blast_for)
 
 
+def _counts(counts: Mapping[str, int]) -> str:
+    """``{"app": 2, "data": 1}`` → ``"app 2, data 1"`` (``-`` when empty)."""
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"
+
+
 def blast_html(ws: Workspace, address: str) -> str:
     """What fails with ``address``: counts by tier/type/AZ, entry points and data stores hit."""
     from infra_review.analysis.blast import blast_radius
@@ -552,7 +557,8 @@ def blast_html(ws: Workspace, address: str) -> str:
     return (
         f"<p><b>If <code>{esc(address)}</code> fails:</b> {len(b.down)} resource(s) down, "
         f"{len(b.degraded)} degraded; score {b.score:g}{' (production)' if b.prod else ''}.</p>"
-        f"<p>by tier: {esc(b.by_tier or '-')}; by type: {esc(b.by_type or '-', 600)}; AZs: {esc(', '.join(b.azs) or '-')}</p>"
+        f"<p>by tier: {esc(_counts(b.by_tier))}; by type: {esc(_counts(b.by_type), 600)}; "
+        f"AZs: {esc(', '.join(b.azs) or '-')}</p>"
         f"<p>entry points hit: {li(b.entry_points)}<br>data stores hit: {li(b.data_stores)}</p>"
         f"<p>down: {li(b.down)}</p>"
     )
