@@ -188,7 +188,8 @@ class FileRecord:
     """Coverage of one file under the root: parsed, partial, skipped or failed, and why."""
 
     path: str
-    kind: str  # terraform | tfvars | terraform_json | terraform_plan | kubernetes | dockerfile | compose | other
+    #: terraform | tfvars | terraform_json | terraform_plan | kubernetes | dockerfile | compose | other
+    kind: str
     status: FileStatus
     reason: str = ""  # short, machine-friendly: "not an IaC file", "too large", "parse error", ...
     diagnostics: tuple[Diagnostic, ...] = ()

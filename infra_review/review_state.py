@@ -137,7 +137,10 @@ class ReviewStore:
             con.execute("PRAGMA journal_mode=WAL")
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                msg = f"{self.path}: review database schema {version} is newer than this infra_review ({SCHEMA_VERSION})"
+                msg = (
+                    f"{self.path}: review database schema {version} is newer than this "
+                    f"infra_review ({SCHEMA_VERSION})"
+                )
                 raise RuntimeError(msg)
             con.executescript(_SCHEMA)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -215,7 +218,8 @@ class ReviewStore:
         d = Decision(scope, key, value, note, reviewer, decided_at or _now(), uid or uuid.uuid4().hex)
         with self._tx() as con:
             cur = con.execute(
-                "INSERT OR IGNORE INTO events (uid, review_id, scope, key, value, note, reviewer, decided_at) "
+                "INSERT OR IGNORE INTO events "
+                "(uid, review_id, scope, key, value, note, reviewer, decided_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (d.uid, review_id, d.scope, d.key, d.value, d.note, d.reviewer, d.decided_at),
             )
@@ -303,7 +307,8 @@ class ReviewStore:
         ]
         for key, d in data["verdicts"].items():
             lines.append(
-                f"| {_md(titles.get(key, key))} | {d['value']} | {_md(d['note'])} | {_md(d['reviewer'])} | {d['decided_at']} |"
+                f"| {_md(titles.get(key, key))} | {d['value']} | {_md(d['note'])} "
+                f"| {_md(d['reviewer'])} | {d['decided_at']} |"
             )
         lines += [
             "",
@@ -314,7 +319,8 @@ class ReviewStore:
         ]
         for key, d in data["finding_decisions"].items():
             lines.append(
-                f"| `{_md(key)}` | {d['value']} | {_md(d['note'])} | {_md(d['reviewer'])} | {d['decided_at']} |"
+                f"| `{_md(key)}` | {d['value']} | {_md(d['note'])} "
+                f"| {_md(d['reviewer'])} | {d['decided_at']} |"
             )
         return "\n".join(lines) + "\n"
 

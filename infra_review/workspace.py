@@ -120,7 +120,8 @@ class Workspace:
         last = min(len(lines), max(end_line, line) + 1, first + max_lines - 1)
         shown = redact_lines(lines[first - 1 : last], self._secret_keys(file))
         width = len(str(last))
-        return "\n".join(f"{n:>{width}} | {text}" for n, text in zip(range(first, last + 1), shown, strict=True))
+        numbered = zip(range(first, last + 1), shown, strict=True)
+        return "\n".join(f"{n:>{width}} | {text}" for n, text in numbered)
 
     def _secret_keys(self, file: str) -> frozenset[str]:
         """Attribute names that secret findings point at in ``file`` (their values are masked)."""

@@ -1,4 +1,7 @@
-"""Shared fixtures. Real-browser tests (tests/browser, tests/training): Debian chromium through Playwright, one JupyterLab on loopback per session."""
+"""Shared fixtures for the real-browser tests (tests/browser, tests/training).
+
+Debian chromium through Playwright, and one JupyterLab on loopback per session.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -55,20 +64,35 @@ def lab_server(tmp_path_factory):
     state = tmp_path_factory.mktemp("jupyter")
     # Lab autosaves executed notebooks: serve a copy so the committed ones never change.
     work = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
     env = dict(os.environ)
-    env.update({
-        "JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_DATA_DIR": str(state / "data"),
-        "JUPYTER_RUNTIME_DIR": str(state / "runtime"), "IPYTHONDIR": str(state / "ipython"),
-        "INFRA_REVIEW_DB": str(state / "review.sqlite"),
-    })
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(state / "config"),
+            "JUPYTER_DATA_DIR": str(state / "data"),
+            "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+            "IPYTHONDIR": str(state / "ipython"),
+            "INFRA_REVIEW_DB": str(state / "review.sqlite"),
+        }
+    )
     env.pop("INFRA_REVIEW_REPO", None)
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work / 'notebooks'}",
-        "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True", "--allow-root",
-        "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work / 'notebooks'}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.expose_app_in_browser=True",
+        "--allow-root",
+        "--LabApp.news_url=",
+        "--ServerApp.disable_check_xsrf=False",
     ]
     log = (state / "lab.log").open("w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

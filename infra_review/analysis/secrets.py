@@ -506,7 +506,10 @@ def redact_lines(lines: list[str], extra_keys: frozenset[str] = frozenset()) -> 
             masked = _QUOTED.sub(lambda q: f"{q.group('q')}«redacted»{q.group('q')}", line)
             if masked == line:
                 offset = len(line) - len(probe)
-                masked = (line[: offset + m.start("val")] + "«redacted»") if m else "«line redacted: possible secret»"
+                if m:
+                    masked = line[: offset + m.start("val")] + "«redacted»"
+                else:
+                    masked = "«line redacted: possible secret»"
             out.append(masked)
         else:
             out.append(line)

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"no reviews in {store.path}")
         for r in rows:
             print(
-                f"{r['id']:>4}  {r['repo']}  @ {r['revision'][:12]}  {r['decisions']} decision(s)  since {r['created_at']}"
+                f"{r['id']:>4}  {r['repo']}  @ {r['revision'][:12]}  {r['decisions']} decision(s)  "
+                f"since {r['created_at']}"
             )
         return 0
     if args.action == "export":

@@ -27,7 +27,9 @@ class ParsedFile:
     """The parse-phase result for one file.  ``status`` is PARSED, PARTIAL or FAILED."""
 
     path: str  # relative to the reviewed root, POSIX separators
-    kind: str  # terraform | terraform_json | tfvars | tfvars_json | terraform_plan | kubernetes | dockerfile | dockerignore | compose | helm_values
+    #: terraform | terraform_json | tfvars | tfvars_json | terraform_plan | kubernetes | dockerfile |
+    #: dockerignore | compose | helm_values
+    kind: str
     status: FileStatus = FileStatus.PARSED
     data: Any = None
     diagnostics: list[Diagnostic] = field(default_factory=list)

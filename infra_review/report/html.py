@@ -29,16 +29,21 @@ _WIDGET = "application/vnd.jupyter.widget-view+json"
 _PLOTLY = "application/vnd.plotly.v1+json"
 
 _CSS = """
-body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
+body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;
+  background:#f6f8fa}
 header{background:#0d1117;color:#fff;padding:18px 32px 18px 262px;position:relative;z-index:2}
 header h1{margin:0;font-size:22px} header p{margin:4px 0 0;color:#9da7b3;font-size:13px}
-nav{position:fixed;top:0;left:0;bottom:0;width:230px;overflow:auto;background:#fff;border-right:1px solid #d0d7de;padding:80px 12px 12px}
-nav a{display:block;color:#0969da;text-decoration:none;font-size:13px;padding:3px 6px;border-radius:4px}
+nav{position:fixed;top:0;left:0;bottom:0;width:230px;overflow:auto;background:#fff;
+  border-right:1px solid #d0d7de;padding:80px 12px 12px}
+nav a{display:block;color:#0969da;text-decoration:none;font-size:13px;padding:3px 6px;
+  border-radius:4px}
 nav a:hover{background:#f3f4f6}
 main{margin-left:254px;padding:16px 32px 64px}
 .anchor-link{display:none}
-section.nb{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:8px 24px 24px;margin:18px 0;overflow-x:auto}
-pre{background:#f6f8fa;padding:8px 12px;border-radius:6px;overflow:auto;font-size:12.5px;white-space:pre-wrap}
+section.nb{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:8px 24px 24px;
+  margin:18px 0;overflow-x:auto}
+pre{background:#f6f8fa;padding:8px 12px;border-radius:6px;overflow:auto;font-size:12.5px;
+  white-space:pre-wrap}
 .error{background:#ffebe9;border:1px solid #ff8182;padding:8px 12px;border-radius:6px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}

@@ -18,6 +18,8 @@ from infra_review.rules import (  # noqa: F401  (imported for registration)
     red_flags,
     spof,
 )
-from infra_review.rules._registry import GUIDED, RULES, GuidedQuestion, Hit, Rule, guided, rule
+from infra_review.rules._registry import GUIDED, RULES, GuidedQuestion, Hit, Rule, rule
 
+# ``infra_review.rules.guided`` is the module of guided questions; register a new question with
+# ``infra_review.rules._registry.guided``.
 __all__ = ["GUIDED", "RULES", "GuidedQuestion", "Hit", "Rule", "guided", "rule"]

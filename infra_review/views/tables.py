@@ -48,8 +48,8 @@ _CELL = re.compile(r"<(td|th)(?![^>]*style=)")
 def left_align(html_text: str) -> str:
     """Left-align table cells (JupyterLab right-aligns them by default).
 
-    >>> print(left_align("<td>a</td><th>b</th><td style='x'>c</td>"))
-    <td style="text-align:left;vertical-align:top">a</td><th style="text-align:left;vertical-align:top">b</th><td style='x'>c</td>
+    >>> print(left_align("<td>a</td><td style='x'>c</td>"))
+    <td style="text-align:left;vertical-align:top">a</td><td style='x'>c</td>
     """
     return _CELL.sub(r'<\1 style="text-align:left;vertical-align:top"', html_text)
 
@@ -159,6 +159,7 @@ def findings_table_html(
     items = list(findings)
     for f in items[:limit]:
         where = f"{f.file}:{f.line}" if f.line else f.file
+        attribute = f" <code>{esc(f.attribute)}</code>" if f.attribute else ""
         status = _badge(f.status.value, _STATUS_COLOURS.get(f.status.value, "#57606a"))
         extra = ""
         if f.suppressed:
@@ -169,14 +170,15 @@ def findings_table_html(
         if dec is not None:
             extra += f"<div><i>decision: {esc(dec.value)} — {esc(dec.note)} ({esc(dec.reviewer)})</i></div>"
         if f.evidence:
-            extra += f"<details><summary>evidence</summary><pre>{esc(_evidence_text(f.evidence), 4000)}</pre></details>"
+            evidence = esc(_evidence_text(f.evidence), 4000)
+            extra += f"<details><summary>evidence</summary><pre>{evidence}</pre></details>"
         snip = (snippets or {}).get(f.fingerprint)
         if snip:
             extra += f"<details><summary>source</summary><pre>{esc(snip, 4000)}</pre></details>"
         rows.append(
             f"<tr><td>{severity_badge(f.severity)}<br>{status}</td><td><b>{esc(f.rule_id)}</b></td>"
             f"<td><code>{esc(f.address)}</code><br><small>{esc(where)}</small></td>"
-            f"<td>{esc(f.message)}{' <code>' + esc(f.attribute) + '</code>' if f.attribute else ''}{extra}</td></tr>"
+            f"<td>{esc(f.message)}{attribute}{extra}</td></tr>"
         )
     if not rows:
         return "<p><i>No findings.</i></p>"

@@ -63,7 +63,8 @@ def overview_summary(ws: Workspace) -> str:
     status = Counter(f.status.value for f in ws.findings if not f.suppressed)
     suppressed = sum(1 for f in ws.findings if f.suppressed)
     return (
-        f"{ws.root.resolve().name}: {managed} resources ({len(rg)} graph nodes, {rg.g.number_of_edges()} edges)\n"
+        f"{ws.root.resolve().name}: {managed} resources "
+        f"({len(rg)} graph nodes, {rg.g.number_of_edges()} edges)\n"
         f"coverage: {ws.load.summary()}\n"
         f"findings: FAIL {status.get('FAIL', 0)}, UNKNOWN {status.get('UNKNOWN', 0)}, suppressed {suppressed}"
     )
@@ -260,7 +261,8 @@ def cost_summary(ws: Workspace, top: int = 12) -> None:
     )
     display(
         HTML(
-            f"<p><b>Estimated monthly cost: ${est.total_usd:,.2f}</b> (on-demand, region default {esc(est.default_region)})</p>"
+            f"<p><b>Estimated monthly cost: ${est.total_usd:,.2f}</b> "
+            f"(on-demand, region default {esc(est.default_region)})</p>"
             f"<table><tr><th>category</th><th>USD/month</th></tr>{cats}</table>"
             f"<table><tr><th>resource</th><th>kind</th><th>USD/month</th><th>assumption</th></tr>{rows}</table>"
             + (f"<p><b>Not priced ({len(est.not_priced)}):</b></p><ul>{missing}</ul>" if missing else "")

@@ -17,9 +17,22 @@ ROOT = Path(__file__).resolve().parents[2]
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "review.html"
     proc = subprocess.run(
-        [sys.executable, "-m", "infra_review", "report", str(ROOT / "data" / "examples" / "three-tier-aws"),
-         "-o", str(out), "--quiet", "--db", str(out.parent / "review.sqlite")],
-        capture_output=True, text=True, timeout=900, check=False,
+        [
+            sys.executable,
+            "-m",
+            "infra_review",
+            "report",
+            str(ROOT / "data" / "examples" / "three-tier-aws"),
+            "-o",
+            str(out),
+            "--quiet",
+            "--db",
+            str(out.parent / "review.sqlite"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return out
@@ -39,7 +52,9 @@ def test_report_renders_in_chromium(browser, report, shots):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)[:300]))
     page.goto(report.as_uri(), timeout=120_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5", timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5", timeout=120_000
+    )
     info = page.evaluate(
         """() => ({
           plots: document.querySelectorAll('.js-plotly-plot').length,

@@ -14,7 +14,9 @@ THREE_TIER = Path(__file__).resolve().parents[2] / "data" / "examples" / "three-
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
-    return wb.open_workspace(str(THREE_TIER), db=str(tmp_path_factory.mktemp("db") / "r.sqlite"), reviewer="ana")
+    return wb.open_workspace(
+        str(THREE_TIER), db=str(tmp_path_factory.mktemp("db") / "r.sqlite"), reviewer="ana"
+    )
 
 
 def test_checklist_controls_record_verdicts(ws):
