@@ -29,6 +29,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Unresolved
 
 __all__ = [
+    "as_int",
     "as_list",
     "attr_path",
     "block",
@@ -162,6 +163,21 @@ def as_list(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
+
+
+def as_int(value: Any) -> int | None:
+    """An integer attribute (``3`` or ``"3"``), else ``None`` (booleans and unresolved included).
+
+    >>> as_int("3"), as_int(True), as_int("x")
+    (3, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def tri(value: Any, default: bool | None = None) -> bool | None:

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra_review.analysis.net_attrs import (
+    as_int,
     attr_path,
     block,
     literal_strings,
@@ -806,14 +807,7 @@ def _blocks_or_unknown(value: Any) -> list[Mapping[str, Any] | None]:
     return []
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
+_int = as_int
 
 
 def _aws_rule(

@@ -31,7 +31,7 @@ from typing import Any
 
 import networkx as nx
 
-from infra_review.analysis.net_attrs import attr_path, block, refs_of, resolve, targets, tri
+from infra_review.analysis.net_attrs import as_int, attr_path, block, refs_of, resolve, targets, tri
 from infra_review.analysis.net_ports import ADMIN_PORTS
 from infra_review.analysis.network import (
     COMPUTE_KINDS,
@@ -101,14 +101,7 @@ class Spof:
     attribute: str = ""
 
 
-def _int(v: Any) -> int | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v)
-    return None
+_int = as_int
 
 
 # ---------------------------------------------------------------------------------------------
