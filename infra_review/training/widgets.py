@@ -133,17 +133,11 @@ def spof_explorer(s: TrainingSession) -> w.VBox:
     """Pick any runtime resource: its blast radius on the topology (rule ids hidden until revealed)."""
     import plotly.graph_objects as go
 
-    from infra_review.analysis.blast import rank_spofs
-    from infra_review.analysis.spof import runtime_topology
     from infra_review.views.plots import topology_graph
-    from infra_review.views.workbench import blast_html
+    from infra_review.views.workbench import blast_html, explorer_options
 
     ws = s.workspace
-    ranked = [r.address for r in rank_spofs(ws.graph)]
-    nodes = [
-        n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked
-    ]
-    options = [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
+    options = explorer_options(ws)
     if not options:
         print("no runtime topology to explore")
         return w.VBox([])

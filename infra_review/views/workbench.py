@@ -27,6 +27,7 @@ __all__ = [
     "area_items",
     "area_summary",
     "checklist_view",
+    "explorer_options",
     "findings_overview",
     "item_html",
     "open_workspace",
@@ -566,19 +567,25 @@ def blast_html(ws: Workspace, address: str) -> str:
     )
 
 
-def spof_explorer(ws: Workspace) -> w.VBox:
-    """Pick any runtime resource: its blast radius on the topology, and what it takes down."""
-    import plotly.graph_objects as go
-
+def explorer_options(ws: Workspace) -> list[tuple[str, str]]:
+    """Dropdown options of the SPOF explorer: ranked SPOFs first, then every runtime resource."""
     from infra_review.analysis.blast import rank_spofs
     from infra_review.analysis.spof import runtime_topology
-    from infra_review.views.plots import topology_graph
 
     ranked = [r.address for r in rank_spofs(ws.graph)]
     nodes = [
         n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked
     ]
-    options = [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
+    return [(f"SPOF: {a}", a) for a in ranked] + [(a, a) for a in nodes]
+
+
+def spof_explorer(ws: Workspace) -> w.VBox:
+    """Pick any runtime resource: its blast radius on the topology, and what it takes down."""
+    import plotly.graph_objects as go
+
+    from infra_review.views.plots import topology_graph
+
+    options = explorer_options(ws)
     if not options:
         print("no runtime topology to explore")
         return w.VBox([])
