@@ -41,7 +41,22 @@ def verdict_status_html(decision: Decision | None) -> str:
     return f"<span>recorded: <b>{esc(decision.value)}</b>{who} at {esc(decision.decided_at)}{note}</span>"
 
 
-class VerdictControl:
+class _Control:
+    """A control whose button persists one decision; a refused input shows in its status line."""
+
+    status: w.HTML
+
+    def record(self) -> Decision:
+        raise NotImplementedError
+
+    def _clicked(self) -> None:
+        try:
+            self.record()
+        except ValueError as exc:
+            self.status.value = f"<span style='color:#d1242f'>{esc(exc)}</span>"
+
+
+class VerdictControl(_Control):
     """Verdict buttons + note + *Record* for one checklist item, persisted on click."""
 
     def __init__(
@@ -75,12 +90,6 @@ class VerdictControl:
         self.button.on_click(lambda _b: self._clicked())
         self.widget = w.VBox([w.HBox([self.verdict, self.note, self.button]), self.status])
 
-    def _clicked(self) -> None:
-        try:
-            self.record()
-        except ValueError as exc:
-            self.status.value = f"<span style='color:#d1242f'>{esc(exc)}</span>"
-
     def record(self) -> Decision:
         """Persist the selected verdict and note (one transaction)."""
         if self.verdict.value is None:
@@ -95,7 +104,7 @@ class VerdictControl:
         return d
 
 
-class FindingDecisionControl:
+class FindingDecisionControl(_Control):
     """Decision dropdown + note + *Save* for one finding, persisted on click."""
 
     def __init__(
@@ -124,12 +133,6 @@ class FindingDecisionControl:
             layout=w.Layout(width="380px"),
         )
         self.widget = w.HBox([label, self.decision, self.note, self.button, self.status])
-
-    def _clicked(self) -> None:
-        try:
-            self.record()
-        except ValueError as exc:
-            self.status.value = f"<span style='color:#d1242f'>{esc(exc)}</span>"
 
     def record(self) -> Decision:
         """Persist the decision on this finding (one transaction)."""
