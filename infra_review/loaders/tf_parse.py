@@ -276,16 +276,7 @@ class _IRWalker:
 
     def label(self, lab: Any) -> str:
         m = lab._meta
-        src = self.text[m.start_pos : m.end_pos]
-        if src.startswith('"'):
-            try:
-                node = _parse_expr(src)
-            except (HCLSyntaxError, RecursionError):
-                return src.strip('"')
-            if node[0] == "lit" and isinstance(node[1], str):
-                return node[1]
-            return src.strip('"')
-        return src.strip()
+        return _label_text(self.text[m.start_pos : m.end_pos])
 
     def expr(self, src: str, line: int) -> Node:
         try:
@@ -374,16 +365,20 @@ class _TreeWalker(_IRWalker):
 
     def label(self, lab: Any) -> str:
         m = lab.meta
-        src = self.text[m.start_pos : m.end_pos]
-        if src.startswith('"'):
-            try:
-                node = _parse_expr(src)
-            except (HCLSyntaxError, RecursionError):
-                return src.strip('"')
-            if node[0] == "lit" and isinstance(node[1], str):
-                return node[1]
+        return _label_text(self.text[m.start_pos : m.end_pos])
+
+
+def _label_text(src: str) -> str:
+    """A block label's value: a quoted label unescaped (its raw text if it is a template)."""
+    if src.startswith('"'):
+        try:
+            node = _parse_expr(src)
+        except (HCLSyntaxError, RecursionError):
             return src.strip('"')
-        return src.strip()
+        if node[0] == "lit" and isinstance(node[1], str):
+            return node[1]
+        return src.strip('"')
+    return src.strip()
 
 
 # -- .tf.json ----------------------------------------------------------------------------------
