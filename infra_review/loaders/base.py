@@ -14,12 +14,13 @@ Loading has two phases:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra_review.model import Diagnostic, FileStatus
+from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
-__all__ = ["ParsedFile"]
+__all__ = ["ParsedFile", "json_object"]
 
 
 @dataclass(slots=True)
@@ -35,3 +36,27 @@ class ParsedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sha256: str = ""
     size: int = 0
+
+
+def json_object(
+    pf: ParsedFile, text: str, not_object: str = "top level is not a JSON object"
+) -> dict[str, Any] | None:
+    """``text`` parsed as a JSON object; on failure ``pf`` is marked FAILED with a PARSE_ERROR.
+
+    >>> pf = ParsedFile("x.tf.json", "terraform_json")
+    >>> json_object(pf, "[1]"), pf.status.value, pf.diagnostics[0].message
+    (None, 'failed', 'top level is not a JSON object')
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        pf.status, pf.data = FileStatus.FAILED, None
+        pf.diagnostics.append(
+            Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, e.lineno, e.colno, f"invalid JSON: {e.msg[:80]}")
+        )
+        return None
+    if not isinstance(doc, dict):
+        pf.status, pf.data = FileStatus.FAILED, None
+        pf.diagnostics.append(Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, 1, 1, not_object))
+        return None
+    return doc

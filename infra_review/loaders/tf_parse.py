@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.base import ParsedFile, json_object
 from infra_review.loaders.hcl_expr import HCLSyntaxError, Node, parse_expr, parse_template
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
@@ -506,19 +506,8 @@ class _JsonLines:
 
 
 def _parse_json(pf: ParsedFile, text: str) -> None:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        pf.status, pf.data = FileStatus.FAILED, None
-        pf.diagnostics.append(
-            Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, e.lineno, e.colno, f"invalid JSON: {e.msg[:80]}")
-        )
-        return
-    if not isinstance(doc, dict):
-        pf.status, pf.data = FileStatus.FAILED, None
-        pf.diagnostics.append(
-            Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, 1, 1, "top level is not a JSON object")
-        )
+    doc = json_object(pf, text)
+    if doc is None:
         return
     lines = _JsonLines(text)
     if pf.kind == "tfvars_json":

@@ -42,7 +42,7 @@ import re
 from typing import Any
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.base import ParsedFile, json_object
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
 
 __all__ = ["build_plans", "parse_plan"]
@@ -52,19 +52,8 @@ _ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 def parse_plan(pf: ParsedFile, text: str) -> None:
     """Keep the parts of a plan JSON document the build phase needs (plain data)."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        pf.status, pf.data = FileStatus.FAILED, None
-        pf.diagnostics.append(
-            Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, e.lineno, e.colno, f"invalid JSON: {e.msg[:80]}")
-        )
-        return
-    if not isinstance(doc, dict):
-        pf.status, pf.data = FileStatus.FAILED, None
-        pf.diagnostics.append(
-            Diagnostic(DiagnosticCode.PARSE_ERROR, pf.path, 1, 1, "plan JSON is not an object")
-        )
+    doc = json_object(pf, text, "plan JSON is not an object")
+    if doc is None:
         return
     version = str(doc.get("format_version", ""))
     if version.split(".", 1)[0] not in ("0", "1"):
