@@ -154,24 +154,9 @@ def gcp_firewall_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
 
 def _first_match(rules: list[SGRule]) -> PortSet:
     """Ports allowed from the world by rules evaluated in priority order (first match wins)."""
-    decided = PortSet.EMPTY
-    allowed = PortSet.EMPTY
-    unc = False
-    # deny before allow at equal priority (GCP), Azure priorities are unique
-    for r in sorted(
-        (r for r in rules if r.direction == "ingress"), key=lambda r: (r.priority, r.action != "deny")
-    ):
-        if r.source_kind == "unknown":
-            unc = True
-            continue
-        if r.source_kind != "world":
-            continue
-        fresh = r.ports - decided
-        if r.action == "allow":
-            allowed = allowed | fresh
-        decided = decided | r.ports
-        unc = unc or r.ports.uncertain
-    return PortSet(allowed.ranges, unc)
+    from infra_review.analysis.network import nacl_world_ports
+
+    return nacl_world_ports(rules, "ingress")
 
 
 def cloud_exposures(rg: ResourceGraph, m: NetworkModel) -> list[ExposurePath]:

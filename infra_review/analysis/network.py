@@ -1434,7 +1434,11 @@ def _nacls(rg: ResourceGraph, raw: _Raw, m: NetworkModel) -> None:
 
 
 def nacl_world_ports(rules: Iterable[SGRule], direction: str) -> PortSet:
-    """Ports a NACL admits from (or to) the whole internet: lowest rule number wins.
+    """Ports ordered rules admit from (or to) the whole internet: first match wins.
+
+    Rules are evaluated by ``priority`` (AWS NACL rule number, Azure NSG / GCP firewall
+    priority), a deny before an allow at equal priority (GCP); the first rule covering a port
+    decides it.
 
     >>> r = [SGRule("n", "ingress", PortSet.tcp(22), "world", "0.0.0.0/0", "n", action="deny", priority=90),
     ...      SGRule("n", "ingress", PortSet.tcp(0, 1024), "world", "0.0.0.0/0", "n", priority=100)]
@@ -1444,7 +1448,10 @@ def nacl_world_ports(rules: Iterable[SGRule], direction: str) -> PortSet:
     decided = PortSet.EMPTY
     allowed = PortSet.EMPTY
     uncertain = False
-    for r in sorted((r for r in rules if r.direction == direction), key=lambda r: r.priority):
+    ordered = sorted(
+        (r for r in rules if r.direction == direction), key=lambda r: (r.priority, r.action != "deny")
+    )
+    for r in ordered:
         if r.source_kind == "unknown":
             uncertain = True
             continue
