@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra_review.model import Area
+
 __all__ = [
     "KEY_FILE",
     "SEVERITY_WEIGHTS",
@@ -48,17 +50,8 @@ _SALT = b"infra-review/training/spoiler-guard/v1"
 
 #: Weight of a flaw by severity in the score (see :mod:`infra_review.training.scoring`).
 SEVERITY_WEIGHTS: dict[str, float] = {"critical": 5.0, "high": 3.0, "medium": 2.0, "low": 1.0, "info": 0.5}
-AREAS = (
-    "iac",
-    "containers",
-    "deployment",
-    "network_security",
-    "monitoring",
-    "backup",
-    "cost",
-    "red_flags",
-    "spof",
-)
+#: Review areas a flaw can belong to, in the model's order.
+AREAS = tuple(a.value for a in Area)
 
 
 @dataclass(frozen=True, slots=True)
