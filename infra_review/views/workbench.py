@@ -16,7 +16,7 @@ import ipywidgets as w
 from IPython.display import HTML, display
 
 from infra_review.model import Area, Finding, Status
-from infra_review.persona import ChecklistItem, checklist, load_persona
+from infra_review.persona import AREA_OF_SECTION, ChecklistItem, checklist, load_persona
 from infra_review.rules import GUIDED, RULES
 from infra_review.views import tables
 from infra_review.views.tables import esc
@@ -37,16 +37,9 @@ __all__ = [
     "show_inventory",
 ]
 
-AREA_TITLES: dict[Area, str] = {
-    Area.IAC: "IaC Best Practices",
-    Area.CONTAINERS: "Container & Orchestration",
-    Area.DEPLOYMENT: "Deployment & Rollout",
-    Area.NETWORK_SECURITY: "Networking & Security",
-    Area.MONITORING: "Monitoring & Reliability",
-    Area.BACKUP: "Backup & Recovery",
-    Area.COST: "Cost Optimization",
-    Area.RED_FLAGS: "Red Flags",
-    Area.SPOF: "Single points of failure",
+#: Area → the persona's section title (plus SPOF, which the persona lists as a red flag).
+AREA_TITLES: dict[Area, str] = {area: title for title, area in AREA_OF_SECTION.items()} | {
+    Area.SPOF: "Single points of failure"
 }
 
 
