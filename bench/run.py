@@ -50,7 +50,7 @@ t1 = time.perf_counter()
 result = load_repo(sys.argv[1])
 t2 = time.perf_counter()
 try:
-    from infra_review.review import review
+    from infra_review.review.engine import review
 except ImportError:
     findings = []
 else:
@@ -60,7 +60,7 @@ text = json.dumps(scan_document(result, findings), indent=2)
 with open(os.devnull, "w") as fh:
     fh.write(text)
 t4 = time.perf_counter()
-from infra_review.loaders.isolation import shutdown_pools
+from infra_review.loaders.safety.isolation import shutdown_pools
 shutdown_pools()  # reap the workers so that RUSAGE_CHILDREN covers them
 kb = 1 if sys.platform != "darwin" else 1 / 1024
 print(json.dumps({

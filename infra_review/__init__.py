@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "load_repo": "infra_review.loaders.repo",
     "LoadResult": "infra_review.loaders.repo",
-    "review": "infra_review.review",
+    "review": "infra_review.review.engine",
     "ResourceGraph": "infra_review.graph",
     "Finding": "infra_review.model",
     "Resource": "infra_review.model",

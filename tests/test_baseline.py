@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from infra_review.baseline import Baseline, BaselineError, fingerprint
+from infra_review.review.baseline import Baseline, BaselineError, fingerprint
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Finding, Resource, Severity, SourceLocation, Status
-from infra_review.review import exit_code, review
+from infra_review.review.engine import exit_code, review
 from infra_review.rules._registry import Hit, rule
 
 

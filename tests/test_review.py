@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from infra_review.errors import UnknownRuleError
+from infra_review.model.errors import UnknownRuleError
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
-from infra_review.review import (
+from infra_review.review.engine import (
     environment_marker,
     exit_code,
     finding_to_dict,

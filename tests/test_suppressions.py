@@ -9,9 +9,9 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileRecord, FileStatus, Resource, Severity, SourceLocation, Status
-from infra_review.review import review
+from infra_review.review.engine import review
 from infra_review.rules._registry import Hit, rule
-from infra_review.suppressions import SourceReader, directives_for, parse_directives
+from infra_review.review.suppressions import SourceReader, directives_for, parse_directives
 
 
 def _body(rg):

@@ -133,7 +133,7 @@ def _title(nb: object, default: str) -> str:
 
 def _markdown_summary(root: Path, db: str) -> str:
     from infra_review.report.markdown import render_markdown
-    from infra_review.workspace import Workspace
+    from infra_review.review.workspace import Workspace
 
     ws = Workspace.open(root, db=db or None)
     text = render_markdown(ws.load, ws.findings)

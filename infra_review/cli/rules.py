@@ -56,7 +56,7 @@ def _text(entries: list[dict[str, object]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.docs import catalog, render_rules_md
+    from infra_review.report.rules_doc import catalog, render_rules_md
     from infra_review.rules import GUIDED, RULES
 
     rules = list(RULES.values())

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from infra_review.errors import InfraReviewError, LoadError
+from infra_review.model.errors import InfraReviewError, LoadError
 
 __all__ = ["FORMATS", "compute_findings", "configure", "emit", "load", "render", "run"]
 
@@ -166,7 +166,7 @@ def compute_findings(result: Any, args: argparse.Namespace) -> list[Any]:
     The whole :class:`~infra_review.review.ReviewRun` (rule errors, timings) is kept on
     ``args.review_run`` for the renderers.  Raises ``UnknownRuleError``/``BaselineError``.
     """
-    from infra_review.review import run_review
+    from infra_review.review.engine import run_review
 
     run = run_review(
         result.graph,
@@ -176,7 +176,7 @@ def compute_findings(result: Any, args: argparse.Namespace) -> list[Any]:
     )
     args.review_run = run
     if getattr(args, "baseline", None):
-        from infra_review.baseline import Baseline
+        from infra_review.review.baseline import Baseline
 
         stale = Baseline.load(args.baseline).unmatched(run.findings)
         if stale:
@@ -195,7 +195,7 @@ def create_baseline(findings: list[Any], args: argparse.Namespace) -> None:
     """Write ``--create-baseline`` (findings already baselined stay in the new baseline)."""
     import dataclasses
 
-    from infra_review.baseline import Baseline
+    from infra_review.review.baseline import Baseline
 
     keep = [
         dataclasses.replace(f, suppressed=False) if f.suppression_source == "baseline" else f

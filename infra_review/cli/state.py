@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.review_state import ReviewStore, dumps
+    from infra_review.review.state import ReviewStore, dumps
 
     store = ReviewStore(args.db or None)
     if args.action == "list":
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "export":
         from infra_review.loaders.gitinfo import read_git_info
-        from infra_review.persona import checklist, load_persona
+        from infra_review.model.persona import checklist, load_persona
 
         root = Path(args.path).expanduser()
         if not root.is_dir():

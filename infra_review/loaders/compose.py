@@ -27,7 +27,7 @@ from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.yaml_safe import load_documents
+from infra_review.loaders.safety.yaml_safe import load_documents
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation
 
 __all__ = ["build", "normalise_ports", "parse_file", "resolve_in_root"]

@@ -51,11 +51,11 @@ __all__ = [
 
 #: kind → module that provides ``parse_file`` and ``build`` for it.
 FORMAT_MODULES: dict[str, str] = {
-    "terraform": "infra_review.loaders.terraform",
-    "terraform_json": "infra_review.loaders.terraform",
-    "tfvars": "infra_review.loaders.terraform",
-    "tfvars_json": "infra_review.loaders.terraform",
-    "terraform_plan": "infra_review.loaders.terraform",
+    "terraform": "infra_review.loaders.terraform.builder",
+    "terraform_json": "infra_review.loaders.terraform.builder",
+    "tfvars": "infra_review.loaders.terraform.builder",
+    "tfvars_json": "infra_review.loaders.terraform.builder",
+    "terraform_plan": "infra_review.loaders.terraform.builder",
     "kubernetes": "infra_review.loaders.kubernetes",
     "helm_values": "infra_review.loaders.kubernetes",
     "dockerfile": "infra_review.loaders.dockerfile",
@@ -65,7 +65,7 @@ FORMAT_MODULES: dict[str, str] = {
 
 #: The order in which per-format ``build`` runs (modules not listed run after, sorted).
 DEFAULT_BUILD_ORDER: tuple[str, ...] = (
-    "infra_review.loaders.terraform",
+    "infra_review.loaders.terraform.builder",
     "infra_review.loaders.kubernetes",
     "infra_review.loaders.dockerfile",
     "infra_review.loaders.compose",

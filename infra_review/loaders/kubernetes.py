@@ -1,7 +1,7 @@
 """Kubernetes manifests (and Helm ``values.yaml`` evidence) into the resource graph.
 
 Parse phase (:func:`parse_file`, in a worker): multi-document YAML/JSON through
-:mod:`infra_review.loaders.yaml_safe`; every document with ``apiVersion`` and ``kind`` becomes
+:mod:`infra_review.loaders.safety.yaml_safe`; every document with ``apiVersion`` and ``kind`` becomes
 one object record (``List`` kinds are unpacked), with its line, its containers' lines and a
 path → line map.  Secret ``data``/``stringData`` values are replaced by :data:`REDACTED` before
 anything leaves the worker.
@@ -33,7 +33,7 @@ from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.yaml_safe import YamlDoc, load_documents, path_join
+from infra_review.loaders.safety.yaml_safe import YamlDoc, load_documents, path_join
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation
 
 __all__ = [

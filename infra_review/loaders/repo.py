@@ -40,16 +40,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from infra_review.errors import IncompleteLoadError, LoadError
+from infra_review.model.errors import IncompleteLoadError, LoadError
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.cache import ParseCache
-from infra_review.loaders.decode import decode_bytes, sniff_text
+from infra_review.loaders.safety.cache import ParseCache
+from infra_review.loaders.safety.decode import decode_bytes, sniff_text
 from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
 from infra_review.loaders.gitinfo import read_git_info
-from infra_review.loaders.isolation import ParseTask, get_pool, parse_in_process
-from infra_review.loaders.walk import (
+from infra_review.loaders.safety.isolation import ParseTask, get_pool, parse_in_process
+from infra_review.loaders.safety.walk import (
     R_NOT_IAC,
     Entry,
     confined_reader,
@@ -333,7 +333,7 @@ def load_repo(
     cache
         Reuse parse results from the on-disk cache (``$INFRA_REVIEW_CACHE``).
     strict
-        Raise :class:`~infra_review.errors.IncompleteLoadError` when coverage is incomplete.
+        Raise :class:`~infra_review.model.errors.IncompleteLoadError` when coverage is incomplete.
     isolate
         Parse in worker processes with time and memory limits.  ``False`` parses in this
         process with neither: only for trusted fixtures.

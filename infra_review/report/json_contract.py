@@ -93,7 +93,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     (it redacts secret-looking evidence); the fallback below has the same keys.
     """
     try:
-        from infra_review.review import finding_to_dict as _impl
+        from infra_review.review.engine import finding_to_dict as _impl
     except ImportError:
         _impl = None
     if _impl is not None:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from infra_review.model import Finding, Status
-from infra_review.review import RuleError
+from infra_review.review.engine import RuleError
 
 __all__ = ["to_junit"]
 

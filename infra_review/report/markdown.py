@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from infra_review.model import Area, Finding, Severity, Status
-from infra_review.review import RuleError, sort_findings
+from infra_review.review.engine import RuleError, sort_findings
 
 __all__ = ["escape_md", "render_markdown", "to_markdown"]
 
@@ -57,7 +57,7 @@ def _first_paragraph(text: str) -> str:
 
 
 def _remediation(findings: Sequence[Finding]) -> list[str]:
-    from infra_review.docs import rst_to_markdown
+    from infra_review.report.rules_doc import rst_to_markdown
 
     seen: dict[str, Finding] = {}
     for f in findings:
@@ -79,7 +79,7 @@ def to_markdown(
     preamble: Sequence[str] = (),
 ) -> str:
     """The Markdown summary (see the module docstring).  ``preamble`` lines go after the title."""
-    from infra_review.docs import AREA_TITLES
+    from infra_review.report.rules_doc import AREA_TITLES
 
     ordered = sort_findings(findings)
     active = [f for f in ordered if f.status == Status.FAIL and not f.suppressed]

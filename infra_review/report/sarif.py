@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from infra_review.model import Finding, Severity, Status
-from infra_review.review import RuleError, scrub
+from infra_review.review.engine import RuleError, scrub
 
 __all__ = ["SARIF_SCHEMA", "SECURITY_SEVERITY", "dumps_sarif", "level_of", "to_sarif"]
 
@@ -61,7 +61,7 @@ def level_of(severity: Severity) -> str:
 
 
 def _rule_descriptor(rule: Any) -> dict[str, Any]:
-    from infra_review.docs import SECTIONS, rule_markdown, rule_slug
+    from infra_review.report.rules_doc import SECTIONS, rule_markdown, rule_slug
 
     text_parts = [rule.summary] + [f"{s}:\n{rule.section(s)}" for s in SECTIONS if rule.section(s)]
     area = str(rule.area)

@@ -944,7 +944,7 @@ _COMPUTE_DATA = frozenset(
 
 
 def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
-    from infra_review.review import environment_marker
+    from infra_review.review.engine import environment_marker
 
     return not environment_marker(res, rg)
 

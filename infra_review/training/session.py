@@ -3,7 +3,7 @@ collected, the submission scored and recorded.
 
 The session keeps the tool's findings out of everything it hands to the views until the
 trainee submits (or the trainer sets ``show_findings``): :attr:`TrainingSession.workspace` is
-the review :class:`~infra_review.workspace.Workspace` with an empty findings list, so the
+the review :class:`~infra_review.review.workspace.Workspace` with an empty findings list, so the
 segmentation map, topology and SPOF explorer of :mod:`infra_review.views.workbench` draw the
 system without finding badges.  The answer key is decoded only in :meth:`submit`.
 
@@ -29,7 +29,7 @@ from infra_review.training.keys import AREAS
 from infra_review.training.scoring import ScoreResult, Suspicion, parse_submission, score
 from infra_review.training.store import TrainingStore
 from infra_review.views.tables import SEVERITY_COLOURS, esc, findings_table_html
-from infra_review.workspace import Workspace
+from infra_review.review.workspace import Workspace
 
 __all__ = ["AREA_LABELS", "TrainingSession", "cohort_html", "feedback_html"]
 

@@ -1,6 +1,6 @@
 """Trainee progress, kept in the same SQLite file as reviews (``$INFRA_REVIEW_DB``).
 
-The training tables live beside the review tables of :mod:`infra_review.review_state` (which
+The training tables live beside the review tables of :mod:`infra_review.review.state` (which
 are not touched): one row per submission — trainee, exercise, time, the suspicions and the
 score as JSON — appended in its own transaction (``BEGIN IMMEDIATE``), WAL mode and a busy
 timeout so several kernels of a cohort can submit at once.  The suspicions a trainee has
@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra_review.review_state import connect, default_db_path, transaction
+from infra_review.review.state import connect, default_db_path, transaction
 
 __all__ = ["CohortRow", "Submission", "TrainingStore"]
 

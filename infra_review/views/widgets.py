@@ -1,11 +1,11 @@
 """ipywidgets for the guided review: verdicts per checklist item, decisions per finding.
 
-Widgets only wire controls to the :class:`~infra_review.review_state.ReviewStore`; what they
+Widgets only wire controls to the :class:`~infra_review.review.state.ReviewStore`; what they
 show comes from :mod:`infra_review.views.tables`.  Every callback lives here, where tests
 reach it: ``VerdictControl.record()`` is what the *Record* button calls.
 
 >>> import tempfile, pathlib
->>> from infra_review.review_state import ReviewStore
+>>> from infra_review.review.state import ReviewStore
 >>> store = ReviewStore(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite")
 >>> rid = store.open_review("repo", "c1")
 >>> ctl = VerdictControl(store, rid, "iac.modules", reviewer="ana")
@@ -24,7 +24,7 @@ from typing import Any
 import ipywidgets as w
 
 from infra_review.model import Finding
-from infra_review.review_state import FINDING_DECISIONS, VERDICTS, Decision, ReviewStore
+from infra_review.review.state import FINDING_DECISIONS, VERDICTS, Decision, ReviewStore
 from infra_review.views.tables import esc
 
 __all__ = ["FindingDecisionControl", "VerdictControl", "verdict_status_html"]

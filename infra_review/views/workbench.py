@@ -16,12 +16,12 @@ import ipywidgets as w
 from IPython.display import HTML, display
 
 from infra_review.model import Area, Finding, Status
-from infra_review.persona import AREA_OF_SECTION, ChecklistItem, checklist, load_persona
+from infra_review.model.persona import AREA_OF_SECTION, ChecklistItem, checklist, load_persona
 from infra_review.rules import GUIDED, RULES
 from infra_review.views import tables
 from infra_review.views.tables import esc
 from infra_review.views.widgets import FindingDecisionControl, VerdictControl
-from infra_review.workspace import Workspace
+from infra_review.review.workspace import Workspace
 
 __all__ = [
     "area_items",
@@ -307,7 +307,7 @@ def export_review(ws: Workspace, export_dir: str) -> None:
     """Write ``review.json`` and ``review.md`` to ``export_dir`` (nothing when it is empty)."""
     from pathlib import Path
 
-    from infra_review.review_state import dumps
+    from infra_review.review.state import dumps
 
     if not export_dir:
         print("set EXPORT_DIR to write review.json and review.md")

@@ -85,7 +85,7 @@ def test_hardened_has_no_spof():
 
 
 def _review(name: str, prefix: tuple[str, ...]):
-    from infra_review.review import run_review
+    from infra_review.review.engine import run_review
     from infra_review.rules import RULES
 
     rg = graph(name)
@@ -107,7 +107,7 @@ def test_hardened_has_no_net_or_spof_finding():
 def test_net014_flags_missing_access_path_on_the_provider():
     from _net_builders import build
 
-    from infra_review.review import run_review
+    from infra_review.review.engine import run_review
 
     rg = build({"aws_instance.app": ("aws_instance", {"ami": "ami-1"})})
     run = run_review(rg, select=["NET014"])

@@ -16,7 +16,7 @@ import pytest
 from _examples_helpers import EXAMPLES, parse_expected
 
 repo_loader = pytest.importorskip("infra_review.loaders.repo")
-review_mod = pytest.importorskip("infra_review.review")
+review_mod = pytest.importorskip("infra_review.review.engine")
 pytest.importorskip("infra_review.rules")
 
 from infra_review.model import Severity, Status  # noqa: E402

@@ -107,7 +107,7 @@ _RUNS: dict[str, dict[tuple[str, str], object]] = {}
 
 def _fails(ex: Path) -> dict[tuple[str, str], object]:
     repo_loader = pytest.importorskip("infra_review.loaders.repo")
-    review_mod = pytest.importorskip("infra_review.review")
+    review_mod = pytest.importorskip("infra_review.review.engine")
     pytest.importorskip("infra_review.rules")
     from infra_review.model import Status
 

@@ -12,7 +12,7 @@ import pytest
 
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.cache import ParseCache, default_cache_dir
+from infra_review.loaders.safety.cache import ParseCache, default_cache_dir
 from infra_review.loaders.repo import load_repo
 from infra_review.model import FileStatus
 
@@ -169,11 +169,11 @@ def test_editing_the_loader_invalidates_the_cache_and_the_workers(setup, tmp_pat
 
 
 def test_cache_version_tracks_the_loader_sources_only():
-    import infra_review.loaders.terraform as terraform
+    import infra_review.loaders.terraform.builder as terraform
     from infra_review.loaders.formats import _source_files
 
     names = {p.name for p in _source_files(terraform)}
-    assert {"terraform.py", "hcl_expr.py", "hcl_eval.py", "base.py", "model.py"} <= names
+    assert {"builder.py", "expr.py", "evaluate.py", "base.py", "core.py"} <= names
     assert not names & {"repo.py", "walk.py", "isolation.py", "cache.py", "scan.py"}
 
 

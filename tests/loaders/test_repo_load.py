@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.errors import LoadError
+from infra_review.model.errors import LoadError
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.gitinfo import read_git_info, read_index_paths
@@ -266,7 +266,7 @@ def test_git_metadata_problems_never_crash(root: Path, tmp_path: Path):
 
 
 def test_real_terraform_loader_diagnostics_reach_coverage(root: Path):
-    pytest.importorskip("infra_review.loaders.terraform")
+    pytest.importorskip("infra_review.loaders.terraform.builder")
     (root / "good.tf").write_text('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
     (root / "bad.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  acl = \n}\n')
     (root / "empty.tf").write_text("")
@@ -310,7 +310,7 @@ def test_build_gets_a_reader_confined_to_the_root(root: Path, tmp_path: Path, mo
 
 
 def test_real_loaders_hostile_inputs_stay_in_the_workers(root: Path):
-    pytest.importorskip("infra_review.loaders.terraform")
+    pytest.importorskip("infra_review.loaders.terraform.builder")
     pytest.importorskip("infra_review.loaders.kubernetes")
     before = sys.getrecursionlimit()
     (root / "deep.tf").write_text("locals {\n  x = " + "[" * 10000 + "]" * 10000 + "\n}\n")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders import terraform
+from infra_review.loaders.terraform import builder as terraform
 from infra_review.model import Unresolved
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "terraform"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders import terraform
-from infra_review.loaders.hcl_eval import bounded
+from infra_review.loaders.terraform import builder as terraform
+from infra_review.loaders.terraform.evaluate import bounded
 from infra_review.model import DiagnosticCode, Unresolved
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders import terraform
+from infra_review.loaders.terraform import builder as terraform
 from infra_review.model import DiagnosticCode, FileStatus
 
 SECRET = "hunter2-SECRET-value"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders import terraform
+from infra_review.loaders.terraform import builder as terraform
 from infra_review.model import DiagnosticCode, FileStatus, Unresolved
 
 PLAN = Path(__file__).resolve().parent.parent / "fixtures" / "terraform" / "plan" / "tfplan.json"

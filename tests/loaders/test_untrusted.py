@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.errors import IncompleteLoadError
+from infra_review.model.errors import IncompleteLoadError
 from infra_review.loaders import formats
 from infra_review.loaders.repo import Limits, load_repo
 from infra_review.model import DiagnosticCode, FileStatus
@@ -499,14 +499,14 @@ def _fresh_pool_limits(**kw) -> Limits:
 def _stop_fresh_pools():
     """Pools made for one test are stopped after it (the shared pool stays for speed)."""
     yield
-    from infra_review.loaders.isolation import shutdown_pools
+    from infra_review.loaders.safety.isolation import shutdown_pools
 
     while _FRESH:
         shutdown_pools(_FRESH.pop())
 
 
 def test_interrupted_load_leaves_the_pool_clean(repo, fake_format, monkeypatch):
-    from infra_review.loaders import isolation
+    from infra_review.loaders.safety import isolation
 
     limits = _fresh_pool_limits()
     (repo / "a.tf").write_text("STALE\n")
@@ -556,7 +556,7 @@ def test_json_and_yaml_data_are_sniffed_cheaply(repo, fake_format):
 
 
 def test_workers_never_import_from_the_reviewed_repository(tmp_path, fake_format, monkeypatch):
-    from infra_review.loaders.isolation import get_pool
+    from infra_review.loaders.safety.isolation import get_pool
 
     limits = _fresh_pool_limits()
     repo_a = tmp_path / "a"
@@ -577,7 +577,7 @@ def test_workers_never_import_from_the_reviewed_repository(tmp_path, fake_format
 
 
 def test_oversized_parse_results_are_refused(repo, fake_format, monkeypatch):
-    from infra_review.loaders import isolation
+    from infra_review.loaders.safety import isolation
 
     monkeypatch.setattr(isolation, "MAX_RESULT_BYTES", 1024 * 1024)
     (repo / "huge.tf").write_text("HUGE_RESULT\n")
@@ -592,7 +592,7 @@ def test_oversized_parse_results_are_refused(repo, fake_format, monkeypatch):
 def test_idle_workers_exit_and_are_replaced(repo, fake_format, monkeypatch):
     import time
 
-    from infra_review.loaders import isolation
+    from infra_review.loaders.safety import isolation
 
     monkeypatch.setattr(isolation, "WORKER_IDLE_EXIT_S", 0.3)
     limits = _fresh_pool_limits()
@@ -629,7 +629,7 @@ def test_idle_workers_exit_and_are_replaced(repo, fake_format, monkeypatch):
     ],
 )
 def test_decode_rules(data, text, codes):
-    from infra_review.loaders.decode import decode_bytes
+    from infra_review.loaders.safety.decode import decode_bytes
 
     out = decode_bytes(data, "x.tf")
     assert out.text == text

@@ -9,7 +9,7 @@ import pytest
 
 from infra_review.loaders.formats import SNIFF, Limits, detect_by_name, size_cap, sniff_kind
 from infra_review.loaders.repo import load_repo
-from infra_review.loaders.walk import display_path, is_within, safe_read, walk_repo
+from infra_review.loaders.safety.walk import display_path, is_within, safe_read, walk_repo
 from infra_review.model import DiagnosticCode, FileStatus
 
 
@@ -184,7 +184,7 @@ def test_path_helpers():
 
 
 def test_confined_reader(tmp_path: Path):
-    from infra_review.loaders.walk import confined_reader
+    from infra_review.loaders.safety.walk import confined_reader
 
     root = tmp_path / "r"
     (root / "tpl").mkdir(parents=True)

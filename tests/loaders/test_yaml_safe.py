@@ -8,8 +8,8 @@ import sys
 import pytest
 import yaml
 
-from infra_review.loaders import yaml_safe
-from infra_review.loaders.yaml_safe import load_documents
+from infra_review.loaders.safety import yaml_safe
+from infra_review.loaders.safety.yaml_safe import load_documents
 from infra_review.model import DiagnosticCode
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.loaders.repo import load_repo
-from infra_review.review import run_review
+from infra_review.review.engine import run_review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -21,7 +21,7 @@ def test_legacy_map_function_is_evaluated():
 
 
 def test_environment_marker_reads_tags_blocks():
-    from infra_review.review import environment_marker
+    from infra_review.review.engine import environment_marker
 
     rg = load_repo(FIXTURES / "tags-block-environment").graph
     assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"

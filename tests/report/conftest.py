@@ -6,10 +6,10 @@ import hashlib
 
 import pytest
 
-from infra_review.baseline import Baseline
+from infra_review.review.baseline import Baseline
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileRecord, FileStatus, Resource, Severity, SourceLocation, Status
-from infra_review.review import run_review
+from infra_review.review.engine import run_review
 from infra_review.rules._registry import Hit, rule
 
 DOC = """{summary}

@@ -3,7 +3,7 @@ import multiprocessing as mp
 
 import pytest
 
-from infra_review.review_state import ReviewStore
+from infra_review.review.state import ReviewStore
 
 
 def _writer(db, tag, n):

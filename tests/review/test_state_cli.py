@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from infra_review.cli import main
-from infra_review.review_state import ReviewStore
-from infra_review.workspace import Workspace
+from infra_review.review.state import ReviewStore
+from infra_review.review.workspace import Workspace
 
 
 def test_export_import_round_trip(tmp_path, capsys):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.workspace import Workspace
+from infra_review.review.workspace import Workspace
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 PLANTED = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from infra_review.loaders.repo import load_repo
 from infra_review.model import Severity, Status
-from infra_review.review import review
+from infra_review.review.engine import review
 from infra_review.rules import RULES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

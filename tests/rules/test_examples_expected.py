@@ -16,7 +16,7 @@ import pytest
 
 from infra_review.loaders.repo import load_repo
 from infra_review.model import Severity, Status
-from infra_review.review import ReviewRun, run_review
+from infra_review.review.engine import ReviewRun, run_review
 from infra_review.rules import RULES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"

@@ -60,7 +60,7 @@ def test_every_question_is_registered_with_evidence():
 
 
 def test_related_rule_ids_exist_or_are_pending():
-    from infra_review.persona import PENDING
+    from infra_review.model.persona import PENDING
     from infra_review.rules import RULES
 
     for qid in QUESTIONS:

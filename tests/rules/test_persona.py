@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infra_review.model import Area
-from infra_review.persona import (
+from infra_review.model.persona import (
     AREA_OF_SECTION,
     MAPPING,
     PENDING,
@@ -77,7 +77,7 @@ def test_every_mapped_guided_question_exists_and_serves_a_bullet():
 def test_every_registered_rule_serves_a_bullet():
     orphans = sorted(rid for rid in RULES if not bullets_for(rid))
     assert not orphans, (
-        "registered rules that serve no persona bullet; add them to infra_review/persona.py MAPPING "
+        "registered rules that serve no persona bullet; add them to infra_review/model/persona.py MAPPING "
         f"under the bullet they check: {orphans}"
     )
 

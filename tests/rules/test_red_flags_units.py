@@ -4,7 +4,7 @@ import json
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Severity, SourceLocation, Status, Unresolved
-from infra_review.review import review
+from infra_review.review.engine import review
 from infra_review.rules import RULES
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

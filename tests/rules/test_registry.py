@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from infra_review.cli import main
-from infra_review.docs import SECTIONS, catalog, render_rules_md, rst_to_markdown
+from infra_review.report.rules_doc import SECTIONS, catalog, render_rules_md, rst_to_markdown
 from infra_review.model import Area
-from infra_review.persona import load_persona
+from infra_review.model.persona import load_persona
 from infra_review.rules import GUIDED, RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_docs_rules_md_is_current():
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     assert render_rules_md() == current, (
         "docs/rules.md is out of date with the rule registry; regenerate it with\n"
-        "    .venv/bin/python -m infra_review.docs > docs/rules.md\n"
+        "    .venv/bin/python -m infra_review.report.rules_doc > docs/rules.md\n"
         "and commit the result."
     )
 
@@ -132,7 +132,7 @@ def test_rst_to_markdown(rst, md):
 
 
 def test_secret_and_public_data_rules_keep_their_severity_outside_production():
-    from infra_review.persona import MAPPING
+    from infra_review.model.persona import MAPPING
 
     bullets = (
         "Hardcoded secrets or credentials",

@@ -28,7 +28,7 @@ import pytest
 
 from infra_review.loaders.repo import load_repo
 from infra_review.model import FileStatus, Status
-from infra_review.review import run_review
+from infra_review.review.engine import run_review
 from infra_review.rules import RULES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

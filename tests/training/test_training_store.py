@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import sqlite3
 
-from infra_review.review_state import ReviewStore
+from infra_review.review.state import ReviewStore
 from infra_review.training.exercises import find_exercise
 from infra_review.training.scoring import score
 from infra_review.training.store import TrainingStore

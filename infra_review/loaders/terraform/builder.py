@@ -2,7 +2,7 @@
 
 Two phases (see :mod:`infra_review.loaders.base`):
 
-``parse_file(rel_path, text, kind)`` (implemented in :mod:`~infra_review.loaders.tf_parse`)
+``parse_file(rel_path, text, kind)`` (implemented in :mod:`~infra_review.loaders.terraform.parse`)
     Runs in a worker.  ``.tf``/``.tfvars`` go through python-hcl2 8.x (``hcl2.parses``), whose
     IR gives the block structure and line numbers (``_meta``); the source text of every
     attribute expression is then parsed by :mod:`hcl_expr` into a picklable tuple AST.
@@ -112,7 +112,7 @@ from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.hcl_eval import (
+from infra_review.loaders.terraform.evaluate import (
     Context,
     Evaluator,
     Namespace,
@@ -121,8 +121,8 @@ from infra_review.loaders.hcl_eval import (
     collect_refs,
     plain,
 )
-from infra_review.loaders.hcl_expr import Node, to_text
-from infra_review.loaders.tf_parse import parse_file
+from infra_review.loaders.terraform.expr import Node, to_text
+from infra_review.loaders.terraform.parse import parse_file
 from infra_review.model import (
     Diagnostic,
     DiagnosticCode,
@@ -1885,7 +1885,7 @@ def _build(
     plans = [pf for pf in files if pf.kind == "terraform_plan" and pf.data is not None]
     b.flush()
     if plans:
-        from infra_review.loaders.tf_plan import build_plans
+        from infra_review.loaders.terraform.plan import build_plans
 
         b.diags.extend(build_plans(plans, rg))
     tf = rg.repo.setdefault("terraform", {})

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra_review.errors import InfraReviewError
+from infra_review.model.errors import InfraReviewError
 from infra_review.model import Finding, Status
 
 __all__ = ["BASELINE_VERSION", "Baseline", "BaselineError", "fingerprint", "message_hash"]

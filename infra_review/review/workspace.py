@@ -4,7 +4,7 @@ A notebook opens a :class:`Workspace` in its first code cell; every later cell c
 with it.  Loading is cached (parse cache + worker pool), so re-running a notebook is cheap.
 
 >>> from pathlib import Path
->>> ws = Workspace.open(Path(__file__).parents[1] / "data" / "examples" / "hardened-aws",
+>>> ws = Workspace.open(Path(__file__).parents[2] / "data" / "examples" / "hardened-aws",
 ...                     db=":memory:")                                       # doctest: +SKIP
 >>> ws.coverage["failed"]                                                    # doctest: +SKIP
 0
@@ -23,7 +23,7 @@ from typing import Any
 from infra_review.analysis.secrets import redact_lines
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileStatus, Finding, Severity, Status
-from infra_review.review_state import ReviewStore
+from infra_review.review.state import ReviewStore
 
 __all__ = ["SECRET_RULES", "Workspace", "repo_identity"]
 
@@ -65,7 +65,7 @@ class Workspace:
         ``db=":memory:"`` uses a throw-away database (tests, training previews).
         """
         from infra_review.loaders.repo import load_repo
-        from infra_review.review import review
+        from infra_review.review.engine import review
 
         root = Path(repo).expanduser()
         result = load_repo(root)

@@ -8,7 +8,7 @@ What happens, in order:
 
 1. **Selection.**  ``select``/``ignore`` take rule ids (``NET007``), areas (``network_security``,
    ``network-security``) or id prefixes (``NET``), case-insensitive, comma-separated strings
-   allowed.  Anything else raises :class:`~infra_review.errors.UnknownRuleError`.  ``ignore``
+   allowed.  Anything else raises :class:`~infra_review.model.errors.UnknownRuleError`.  ``ignore``
    wins over ``select``.
 2. **Isolation.**  Each rule runs on its own; a rule that raises is recorded in
    :attr:`ReviewRun.errors` (hits it yielded before the error are kept) and the review goes on.
@@ -21,7 +21,7 @@ What happens, in order:
    drops one severity level, except for rules registered with ``no_env_downgrade=True``
    (hardcoded secrets, public data).  The evidence says why (``severity_adjusted``).
 5. **Suppressions.**  Inline comments in the reviewed files and a baseline
-   (:mod:`infra_review.suppressions`, :mod:`infra_review.baseline`).  Suppressed findings stay
+   (:mod:`infra_review.review.suppressions`, :mod:`infra_review.review.baseline`).  Suppressed findings stay
    in the list with ``suppressed=True`` and the reason; they are never dropped.
 6. **De-duplication and order.**  Exact duplicates are dropped; the order is FAIL and UNKNOWN
    before PASS, then severity (highest first), file, line, rule id, address.
@@ -60,12 +60,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from infra_review.errors import UnknownRuleError
+from infra_review.model.errors import UnknownRuleError
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Finding, Resource, Severity, Status, Unresolved
 
 if TYPE_CHECKING:
-    from infra_review.baseline import Baseline
+    from infra_review.review.baseline import Baseline
     from infra_review.rules._registry import Rule
 
 __all__ = [
@@ -180,7 +180,7 @@ def resolve_selection(
     >>> [r.id for r in resolve_selection(["TST"], rules=[])]
     Traceback (most recent call last):
     ...
-    infra_review.errors.UnknownRuleError: unknown rule or area 'TST'
+    infra_review.model.errors.UnknownRuleError: unknown rule or area 'TST'
     """
     if rules is None:
         from infra_review.rules import RULES
@@ -480,7 +480,7 @@ def run_review(
     """Run the selected rules and return findings, rule errors and timings.
 
     ``rg`` may also be a ``LoadResult`` (its ``graph`` is used).  ``baseline`` is a
-    :class:`~infra_review.baseline.Baseline` or a path to a baseline file.
+    :class:`~infra_review.review.baseline.Baseline` or a path to a baseline file.
     """
     if not isinstance(rg, ResourceGraph) and isinstance(getattr(rg, "graph", None), ResourceGraph):
         rg = rg.graph  # a LoadResult: review(load_repo(root)) works too
@@ -492,7 +492,7 @@ def run_review(
 def _run_review(
     rg: ResourceGraph, chosen: list[Rule], baseline: Baseline | str | None, inline_suppressions: bool
 ) -> ReviewRun:
-    from infra_review.suppressions import apply_inline_suppressions
+    from infra_review.review.suppressions import apply_inline_suppressions
 
     run = ReviewRun(rules=chosen)
     raw: list[Finding] = []
@@ -515,7 +515,7 @@ def _run_review(
     if inline_suppressions:
         findings = apply_inline_suppressions(findings, rg, chosen)
     if baseline is not None:
-        from infra_review.baseline import Baseline as _Baseline
+        from infra_review.review.baseline import Baseline as _Baseline
 
         bl = baseline if isinstance(baseline, _Baseline) else _Baseline.load(baseline)
         findings = bl.apply(findings)

@@ -22,7 +22,7 @@ partially known template, the template with its known parts filled in), wrapped 
 ``Unresolved`` whose ``expr`` is that JSON text, so that rules can ``json.loads(u.expr)`` and
 read ``Action``/``Resource``/``Principal`` while knowing the value is not final.
 
->>> from infra_review.loaders.hcl_expr import parse_expr
+>>> from infra_review.loaders.terraform.expr import parse_expr
 >>> ev = Evaluator()
 >>> ev.eval(parse_expr('merge({a = 1}, {b = "x-${upper("y")}"})'), Context())
 {'a': 1, 'b': 'x-Y'}
@@ -44,7 +44,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from infra_review.loaders.hcl_expr import Node, to_text
+from infra_review.loaders.terraform.expr import Node, to_text
 from infra_review.model import Unresolved
 
 __all__ = [
@@ -698,7 +698,7 @@ class Evaluator:
             tvars = tvars.plain()
         if not isinstance(tvars, dict):
             return _unk(text, tvars, reason="templatefile(): variables not statically known")
-        from infra_review.loaders.hcl_expr import HCLSyntaxError, parse_template
+        from infra_review.loaders.terraform.expr import HCLSyntaxError, parse_template
 
         try:
             tnode = parse_template(content)

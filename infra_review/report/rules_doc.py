@@ -1,4 +1,4 @@
-"""Rule documentation generated from the registry: ``python -m infra_review.docs > docs/rules.md``.
+"""Rule documentation generated from the registry: ``python -m infra_review.report.rules_doc > docs/rules.md``.
 
 The docstring of each rule *is* its documentation (summary, *Why it matters*, *Remediation*,
 *Example*); this module turns the registry into the catalog (:func:`catalog`, the data behind
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra_review.model import Area
-from infra_review.persona import bullets_for
+from infra_review.model.persona import bullets_for
 from infra_review.rules import GUIDED, RULES
 from infra_review.rules._registry import GuidedQuestion, Rule
 
@@ -166,7 +166,7 @@ def render_rules_md(
     out = [
         "# infra-review rules",
         "",
-        "<!-- Generated from the rule registry by `python -m infra_review.docs > docs/rules.md`. "
+        "<!-- Generated from the rule registry by `python -m infra_review.report.rules_doc > docs/rules.md`. "
         "Do not edit by hand. -->",
         "",
         f"{len(rs)} rules and {len(qs)} guided questions.",

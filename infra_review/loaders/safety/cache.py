@@ -9,7 +9,7 @@ unreadable entry is a miss.
 >>> import tempfile
 >>> from infra_review.loaders.base import ParsedFile
 >>> c = ParseCache(tempfile.mkdtemp())
->>> k = c.key("main.tf", "terraform", "infra_review.loaders.terraform", "3", "ab" * 32)
+>>> k = c.key("main.tf", "terraform", "infra_review.loaders.terraform.builder", "3", "ab" * 32)
 >>> c.get(k) is None
 True
 >>> c.put(k, ParsedFile("main.tf", "terraform", data={"resource": []}))

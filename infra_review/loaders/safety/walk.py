@@ -389,7 +389,7 @@ def confined_reader(
     >>> read("user_data.sh"), read("../../etc/passwd"), read("/etc/passwd")
     ('#!/bin/sh\\necho hi\\n', None, None)
     """
-    from infra_review.loaders.decode import decode_bytes
+    from infra_review.loaders.safety.decode import decode_bytes
 
     memo: dict[str, str | None] = {}
 

@@ -10,7 +10,7 @@ code) makes the file RESOURCE_LIMIT.  Dead workers are replaced and the load goe
 The pool is persistent (one per process and memory limit): ``import hcl2`` costs about a second,
 and a test suite or a notebook loads many repositories.  It is shut down at exit, and never
 reused in a forked child.  Results come back as pickles read through
-:func:`~infra_review.loaders.cache.safe_loads` (plain data and our dataclasses only).
+:func:`~infra_review.loaders.safety.cache.safe_loads` (plain data and our dataclasses only).
 
 The worker side and the in-process fallback share :func:`parse_one`, which maps parser
 exceptions to diagnostics (MemoryError → RESOURCE_LIMIT, RecursionError → DEPTH_LIMIT, anything
@@ -215,7 +215,7 @@ def _worker_main(read_fd: int, write_fd: int, memory_bytes: int, idle_exit_s: fl
 
 _BOOT = (
     "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-    "from infra_review.loaders.isolation import _worker_main; "
+    "from infra_review.loaders.safety.isolation import _worker_main; "
     "_worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))"
 )
 
@@ -499,7 +499,7 @@ class _Run:
             self.busy.append(w)
 
     def _collect(self) -> None:
-        from infra_review.loaders.cache import safe_loads
+        from infra_review.loaders.safety.cache import safe_loads
 
         wait_for = max(0.0, min(w.deadline for w in self.busy) - time.monotonic())
         ready = wait([w.inbox for w in self.busy], timeout=wait_for)
@@ -531,7 +531,7 @@ class _Run:
             try:
                 message = safe_loads(raw, self.allowed)
             except Exception as exc:  # refused classes, corrupt stream
-                from infra_review.loaders.cache import UnsafePickleError
+                from infra_review.loaders.safety.cache import UnsafePickleError
 
                 # Our own refusal names a class; any other error could quote the stream: type only.
                 why = str(exc)[:160] if isinstance(exc, UnsafePickleError) else type(exc).__name__

@@ -2,9 +2,9 @@
 
 ``.tf``/``.tfvars`` go through python-hcl2 8.x (``hcl2.parses``): its IR gives the block
 structure and the line numbers (``_meta``), and the source text of every attribute expression is
-parsed by :mod:`~infra_review.loaders.hcl_expr` into a tuple AST.  ``.tf.json``/``.tfvars.json``
-use :mod:`json`.  Plan JSON goes to :mod:`~infra_review.loaders.tf_plan`.  See
-:mod:`~infra_review.loaders.terraform` for the data shape; nothing here raises.
+parsed by :mod:`~infra_review.loaders.terraform.expr` into a tuple AST.  ``.tf.json``/``.tfvars.json``
+use :mod:`json`.  Plan JSON goes to :mod:`~infra_review.loaders.terraform.plan`.  See
+:mod:`~infra_review.loaders.terraform.builder` for the data shape; nothing here raises.
 
 >>> pf = parse_file("main.tf", 'resource "aws_s3_bucket" "b" {\\n  bucket = "logs"\\n}\\n', "terraform")
 >>> blk = pf.data["blocks"][0]
@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from infra_review.loaders.base import ParsedFile, json_object
-from infra_review.loaders.hcl_expr import HCLSyntaxError, Node, parse_expr, parse_template
+from infra_review.loaders.terraform.expr import HCLSyntaxError, Node, parse_expr, parse_template
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
 __all__ = ["parse_file"]
@@ -40,7 +40,7 @@ def _parse_expr_memo(src: str) -> Node:
 
 
 def _parse_expr(src: str) -> Node:
-    """:func:`~infra_review.loaders.hcl_expr.parse_expr`, memoised for short expressions.
+    """:func:`~infra_review.loaders.terraform.expr.parse_expr`, memoised for short expressions.
 
     The AST is made of tuples and immutable leaves only, so sharing it is safe; the same
     short expressions (``var.name``, ``aws_vpc.main.id``, ``true``) recur across files and
@@ -87,7 +87,7 @@ def _parse_file(rel_path: str, text: str, kind: str) -> ParsedFile:
         elif kind in _JSON_KINDS:
             _parse_json(pf, text)
         elif kind == "terraform_plan":
-            from infra_review.loaders.tf_plan import parse_plan
+            from infra_review.loaders.terraform.plan import parse_plan
 
             parse_plan(pf, text)
         else:

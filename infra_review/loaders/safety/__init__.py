@@ -1,0 +1,1 @@
+"""How an untrusted repository is read: the confined walk, decoding, isolated parser workers, the parse cache, safe YAML."""

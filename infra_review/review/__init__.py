@@ -1,0 +1,6 @@
+"""The review layer: the engine that runs rules into findings, suppressions, baselines, and the decision store."""
+
+from infra_review.review.engine import *  # noqa: F403
+from infra_review.review.engine import __all__ as _engine_all
+
+__all__ = list(_engine_all)
