@@ -31,14 +31,22 @@ Synthetic nodes: ``INTERNET`` and ``unresolved:<what>`` (remote modules, unknown
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from infra_review.model import Edge, FileRecord, Resource
+from infra_review.model.errors import InfraReviewError
+from infra_review.model.facts import RepoFacts
 
-__all__ = ["INTERNET", "MANAGED_BLOCKS", "RUNTIME_EDGE_KINDS", "ResourceGraph"]
+__all__ = ["INTERNET", "MANAGED_BLOCKS", "RUNTIME_EDGE_KINDS", "FrozenGraphError", "ResourceGraph"]
+
+T = TypeVar("T")
+
+
+class FrozenGraphError(InfraReviewError):
+    """A write to a graph that the load pipeline has finished and frozen."""
 
 INTERNET = "INTERNET"
 
@@ -81,13 +89,49 @@ class ResourceGraph:
         self.files: list[FileRecord] = []
         #: Repository-level facts the loader gathered (root, git info, file list, ...).
         self.repo: dict[str, Any] = {}
-        #: Memo for analyses (``analysis.network.network_model(rg)`` stores its result here).
-        #: Cleared whenever the graph changes through ``add``/``add_edge``.
+        #: The files under the root and their text, read once through the loader's confined reader.
+        self.facts: RepoFacts = RepoFacts()
+        #: Analyses memoised by :meth:`memo`, keyed by (function, arguments).
+        self._memo: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = {}
+        self._frozen = False
+        #: Transitional string-keyed memo (being replaced by :meth:`memo`; do not add keys).
         self.cache: dict[str, Any] = {}
 
     # -- building ---------------------------------------------------------------------------
+    @property
+    def frozen(self) -> bool:
+        """True once the load pipeline has finished the graph: no more nodes or edges."""
+        return self._frozen
+
+    def freeze(self) -> None:
+        """Refuse every later write (``add``, ``add_edge``, and networkx's own mutators)."""
+        self._frozen = True
+        nx.freeze(self.g)
+
+    def _check_writable(self) -> None:
+        if self._frozen:
+            msg = "the resource graph is finished at load and read-only; derive a new graph instead"
+            raise FrozenGraphError(msg)
+
+    def memo(self, fn: Callable[..., T], *args: Hashable) -> T:
+        """``fn(self, *args)``, computed once per graph (analyses hang their results here).
+
+        >>> rg = ResourceGraph()
+        >>> calls = []
+        >>> def count(g): calls.append(1); return len(g)
+        >>> rg.memo(count), rg.memo(count), len(calls)
+        (0, 0, 1)
+        """
+        key = (fn, args)
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = fn(self, *args)
+            return value
+
     def add(self, resource: Resource) -> None:
         """Add (or replace) a resource node."""
+        self._check_writable()
         if resource.address not in self.g:
             self._by_kind[resource.kind].append(resource.address)
         elif self.g.nodes[resource.address]["resource"].kind != resource.kind:
@@ -95,10 +139,12 @@ class ResourceGraph:
             self._by_kind[old].remove(resource.address)
             self._by_kind[resource.kind].append(resource.address)
         self.g.add_node(resource.address, resource=resource)
+        self._memo.clear()
         self.cache.clear()
 
     def add_edge(self, source: str, target: str, kind: str, **attrs: Any) -> None:
         """Add ``source → target`` (source depends on target).  Both nodes must exist."""
+        self._check_writable()
         if source not in self.g or target not in self.g:
             missing = source if source not in self.g else target
             msg = f"edge {source} -> {target}: unknown node {missing!r}"
@@ -112,7 +158,8 @@ class ResourceGraph:
         else:
             key = f"{kind}|{sorted(attrs.items())!r}"
         self.g.add_edge(source, target, key=key, kind=kind, **attrs)
-        if self.cache:
+        if self._memo or self.cache:
+            self._memo.clear()
             self.cache.clear()
 
     def has_edge(self, source: str, target: str, kind: str | None = None) -> bool:

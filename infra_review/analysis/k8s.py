@@ -25,6 +25,7 @@ from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource
+from infra_review.model.kinds import POD_SPEC_PATHS, REPLICATED, ZONE_KEYS
 
 __all__ = [
     "POD_SPEC_PATHS",
@@ -48,21 +49,6 @@ __all__ = [
     "workloads",
 ]
 
-POD_SPEC_PATHS: dict[str, str] = {
-    "k8s:Deployment": "spec.template.spec",
-    "k8s:StatefulSet": "spec.template.spec",
-    "k8s:DaemonSet": "spec.template.spec",
-    "k8s:ReplicaSet": "spec.template.spec",
-    "k8s:ReplicationController": "spec.template.spec",
-    "k8s:Job": "spec.template.spec",
-    "k8s:CronJob": "spec.jobTemplate.spec.template.spec",
-    "k8s:Pod": "spec",
-    "k8s:Rollout": "spec.template.spec",
-}
-ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
-_REPLICATED = frozenset(
-    {"k8s:Deployment", "k8s:StatefulSet", "k8s:ReplicaSet", "k8s:Rollout", "k8s:ReplicationController"}
-)
 
 
 def get_path(obj: Any, path: str) -> Any:
@@ -235,7 +221,7 @@ def pdbs_for(rg: ResourceGraph, workload: Resource) -> list[Resource]:
 
 def replicas(res: Resource) -> int | None:
     """Declared ``spec.replicas`` (1 when absent for replicated kinds; ``None`` if not an int)."""
-    if res.kind not in _REPLICATED:
+    if res.kind not in REPLICATED:
         return None
     val = get_path(res.attrs, "spec.replicas")
     if val is None:

@@ -35,6 +35,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.safety.yaml_safe import YamlDoc, load_documents, path_join
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation
+from infra_review.model.kinds import WORKLOAD_KINDS
 
 __all__ = [
     "CLUSTER_SCOPED",
@@ -51,18 +52,6 @@ REDACTED = "<redacted>"
 #: Marker for a Secret value that is a template placeholder (``${DB_PASSWORD}``, ``{{ .pw }}``).
 TEMPLATED = "<templated>"
 
-#: Kinds that run pods, with the path of their pod spec.
-WORKLOAD_KINDS: dict[str, str] = {
-    "Deployment": "spec.template.spec",
-    "StatefulSet": "spec.template.spec",
-    "DaemonSet": "spec.template.spec",
-    "ReplicaSet": "spec.template.spec",
-    "ReplicationController": "spec.template.spec",
-    "Job": "spec.template.spec",
-    "CronJob": "spec.jobTemplate.spec.template.spec",
-    "Pod": "spec",
-    "Rollout": "spec.template.spec",  # Argo Rollouts
-}
 
 CLUSTER_SCOPED = frozenset(
     {

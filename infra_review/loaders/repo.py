@@ -40,14 +40,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from infra_review.model.errors import IncompleteLoadError, LoadError
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.safety.cache import ParseCache
-from infra_review.loaders.safety.decode import decode_bytes, sniff_text
 from infra_review.loaders.formats import SNIFF, Limits, format_module, parser_version, size_cap, sniff_kind
 from infra_review.loaders.gitinfo import read_git_info
+from infra_review.loaders.safety.cache import ParseCache
+from infra_review.loaders.safety.decode import decode_bytes, sniff_text
 from infra_review.loaders.safety.isolation import ParseTask, get_pool, parse_in_process
 from infra_review.loaders.safety.walk import (
     R_NOT_IAC,
@@ -59,6 +58,8 @@ from infra_review.loaders.safety.walk import (
     walk_repo,
 )
 from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatus
+from infra_review.model.errors import IncompleteLoadError, LoadError
+from infra_review.model.facts import RepoFacts
 
 __all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
 
@@ -99,6 +100,8 @@ _REASONS = {
 R_HELM_TEMPLATE = "helm template (needs helm to render)"
 #: Bytes read to decide the kind of a ``.json``/``.yaml`` file.
 SNIFF_BYTES = 256 * 1024
+#: Largest repository file (bytes) the facts serve to rules and snippets.
+FACTS_READ_CAP = 5 * 1024 * 1024
 _README_RE = re.compile(r"^readme(\.[a-z0-9]+)?$", re.IGNORECASE)
 _CI_PATTERNS = (
     re.compile(r"^\.github/workflows/[^/]+\.ya?ml$"),
@@ -602,6 +605,9 @@ def load_repo(
     rg.files = files
     rg.repo = _repo_facts(real_root, files, walked.chart_dirs)
     rg.repo["coverage"] = coverage
+    rg.facts = RepoFacts(
+        real_root, tuple(rg.repo["paths"]), reader=confined_reader(real_root, cap=FACTS_READ_CAP)
+    )
     timings["total"] = time.perf_counter() - t0
     result = LoadResult(rg, files, diagnostics, coverage, Path(real_root), timings, stats)
     if strict and not result.complete:
