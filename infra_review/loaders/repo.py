@@ -14,7 +14,7 @@ True
 Phases (``result.timings`` has seconds for each): *walk* (classify every path, nothing read),
 *read* (size caps, budget, strict decoding, sniffing JSON/YAML kinds), *parse* (cache lookups,
 then cache misses in worker processes), *build* (each format module's ``build`` in the main
-process), *link* (``infra_review.loaders.crossformat.link`` when it exists).
+process), *link* (``infra_review.analysis.links.link`` when it exists).
 
 Every path under the root gets exactly one :class:`~infra_review.model.FileRecord`; the load
 never raises for a bad file (``strict=True`` raises :class:`IncompleteLoadError` at the end
@@ -552,7 +552,7 @@ def load_repo(
     # -- cross-format links ---------------------------------------------------------------
     t = time.perf_counter()
     try:
-        linker = format_module("infra_review.loaders.crossformat")
+        linker = format_module("infra_review.analysis.links")
     except Exception as exc:
         linker = None
         log.error("cross-format linker failed to import: %s", type(exc).__name__, exc_info=True)

@@ -24,7 +24,7 @@ from typing import Any
 from infra_review.analysis import k8s
 from infra_review.analysis.secrets import is_secret_key, scan_text, scan_value
 from infra_review.graph import ResourceGraph
-from infra_review.loaders.crossformat import CLUSTER_MODULES
+from infra_review.analysis.links import CLUSTER_MODULES
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.loaders.kubernetes import TEMPLATED
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved

@@ -124,9 +124,9 @@ def test_crossformat_linker_runs_after_build(root: Path, fake, monkeypatch):
         rg.add(Resource("INTERNET", "internet", block="synthetic", format="synthetic"))
         return [Diagnostic(DiagnosticCode.EVAL_WARNING, "main.tf", 1, 0, "linked")]
 
-    mod = types.ModuleType("infra_review.loaders.crossformat")
+    mod = types.ModuleType("infra_review.analysis.links")
     mod.link = link
-    monkeypatch.setitem(sys.modules, "infra_review.loaders.crossformat", mod)
+    monkeypatch.setitem(sys.modules, "infra_review.analysis.links", mod)
     result = load_repo(root, cache=False)
     assert seen == [1]
     assert "INTERNET" in result.graph
