@@ -27,7 +27,7 @@ from gen_repo import generate
 from infra_review.analysis.blast import rank_spofs
 from infra_review.analysis.network import network_model
 from infra_review.analysis.spof import find_spofs
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 
 
 def main(argv: list[str] | None = None) -> int:

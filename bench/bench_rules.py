@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_repo import generate
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.review.engine import run_review
 
 TARGET_S = 5.0

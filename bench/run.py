@@ -44,7 +44,7 @@ TARGETS = {"cold_s": 10.0, "warm_s": 2.0, "memory_mb": 1024.0}
 _CHILD = r"""
 import json, os, resource, sys, time
 t0 = time.perf_counter()
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.report.json_contract import scan_document
 t1 = time.perf_counter()
 result = load_repo(sys.argv[1])

@@ -17,7 +17,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_repo": "infra_review.loaders.repo",
+    "load_repo": "infra_review.pipeline",
     "LoadResult": "infra_review.loaders.repo",
     "review": "infra_review.review.engine",
     "ResourceGraph": "infra_review.graph",

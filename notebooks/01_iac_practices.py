@@ -1,5 +1,5 @@
 # %% [markdown]
-# # IaC best practices
+# # IaC Best Practices
 #
 # Is the infrastructure reproducible from this repository alone? Modules that are reused rather than copied, state that is remote and locked, variables that are typed, validated and described, outputs that other stacks can consume, tags that say who owns and pays for each resource, and a way to notice drift.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "iac"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/three-tier-aws"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,13 +28,13 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "iac")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "iac")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

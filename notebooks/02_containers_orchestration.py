@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Container & orchestration
+# # Container & Orchestration
 #
 # Are the images small, pinned and free of secrets, and do the workloads declare how healthy looks, what they may consume and what they may talk to? This notebook follows each service from its Dockerfile through Compose and the Kubernetes manifests, on one graph.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "containers"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/k8s-platform"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,13 +28,13 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "containers")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "containers")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Deployment & rollout
+# # Deployment & Rollout
 #
 # Can a release go out without downtime and come back automatically when it goes wrong? Rollout strategies, automated rollback, database migrations, feature flags, disruption budgets and graceful shutdown.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "deployment"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/k8s-platform"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,13 +28,13 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "deployment")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "deployment")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Networking & security
+# # Networking & Security
 #
 # Is the system segmented so that only what must face the internet does? Private subnets for compute, public entry points behind a CDN/WAF, minimal security-group rules, TLS everywhere, an admin path through a VPN or bastion, and distinct DMZ, app and data tiers.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "network_security"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/three-tier-aws"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,7 +28,7 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "network_security")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Segmentation map and exposure paths
@@ -46,7 +47,7 @@ wb.segmentation_figure(ws)
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "network_security")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Monitoring & reliability
+# # Monitoring & Reliability
 #
 # Would anyone know when this breaks, and what to do? Alarm coverage per resource, APM and custom metrics, log aggregation, alert thresholds and routing, SLOs, runbooks and chaos practice.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "monitoring"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/three-tier-aws"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,13 +28,13 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "monitoring")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "monitoring")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Backup & recovery
+# # Backup & Recovery
 #
 # If data is lost or a region goes down, can it be recovered within the required time? Backup schedules, restore testing, point-in-time recovery, copies in another region, RTO/RPO and disaster-recovery procedures.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "backup"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/three-tier-aws"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,13 +28,13 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "backup")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "backup")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

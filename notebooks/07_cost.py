@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Cost optimization
+# # Cost Optimization
 #
 # Does the system pay only for what it needs? Right-sized and current-generation instances, reserved capacity for the steady baseline, spot for batch, auto-scaling, unused resources and cost-allocation tags — with an offline monthly estimate from the price table shipped in the package.
 #
@@ -14,6 +14,7 @@
 # %% tags=["parameters"]
 import os
 
+AREA = "cost"  # the review area this notebook walks (one of infra_review.model.Area)
 REPO = os.environ.get("INFRA_REVIEW_REPO") or "../data/examples/three-tier-aws"  # repository under review
 DB = ""  # review database; empty: $INFRA_REVIEW_DB or ~/.local/share/infra_review/reviews.sqlite
 REVIEWER = os.environ.get("INFRA_REVIEW_REVIEWER", "")  # your name, recorded with each verdict
@@ -27,7 +28,7 @@ ws = wb.open_workspace(REPO, db=DB, reviewer=REVIEWER)
 # ## What the tool found, item by item
 
 # %%
-wb.area_summary(ws, "cost")
+wb.area_summary(ws, AREA)
 
 # %% [markdown]
 # ## Monthly estimate (offline)
@@ -42,7 +43,7 @@ wb.cost_summary(ws)
 # ## Checklist and verdicts
 
 # %% tags=["nbval-ignore-output"]
-controls = wb.checklist_view(ws, "cost")
+controls = wb.checklist_view(ws, AREA)
 
 # %% [markdown]
 # ## Progress

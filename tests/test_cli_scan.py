@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.cli import main
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import Area, Finding, Severity, Status
 from infra_review.report.json_contract import SCHEMA_VERSION, finding_to_dict, scan_document
 from infra_review.report.table import render_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import Area, Severity
 from infra_review.review.engine import review
 from infra_review.rules._registry import Hit, rule

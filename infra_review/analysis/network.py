@@ -1039,7 +1039,8 @@ def network_model(rg: ResourceGraph) -> NetworkModel:
     cached = rg.cache.get("network.model")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    derive_runtime_edges(rg)
+    if not rg.frozen:  # a graph built by hand (tests); the load pipeline derived them already
+        derive_runtime_edges(rg)
     raw: _Raw = rg.cache.get("network.raw") or _collect(rg)
     m = NetworkModel()
     _subnets(rg, raw, m)

@@ -155,7 +155,7 @@ def _error(message: str) -> int:
 
 def load(args: argparse.Namespace) -> Any:
     """Load the repository (raises :class:`LoadError` for an unusable PATH)."""
-    from infra_review.loaders.repo import load_repo
+    from infra_review.pipeline import load_repo
 
     return load_repo(args.path, workers=args.workers, cache=not args.no_cache)
 

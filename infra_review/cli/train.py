@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             return _results(args)
         ex = exm.find_exercise(args.exercise)
         if args.action == "show":
-            from infra_review.loaders.repo import load_repo
+            from infra_review.pipeline import load_repo
 
             choices = exm.resource_choices(load_repo(ex.repo).graph)
             data = ex.summary() | {"briefing": ex.briefing, "repo": str(ex.repo), "resources": choices}

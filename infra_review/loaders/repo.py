@@ -1,9 +1,9 @@
-"""``load_repo``: walk a repository safely, parse every IaC file in isolation, build one graph.
+"""``read_repo``: walk a repository safely, parse every IaC file in isolation, build one graph.
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (root / "README.md").write_text("# demo\\n")
->>> result = load_repo(root, cache=False)
+>>> result = read_repo(root, cache=False)
 >>> result.coverage["files_total"], result.coverage["skipped"], result.coverage["by_reason"]
 (1, 1, {'not an IaC file': 1})
 >>> result.graph.repo["has_readme"], result.complete
@@ -14,7 +14,8 @@ True
 Phases (``result.timings`` has seconds for each): *walk* (classify every path, nothing read),
 *read* (size caps, budget, strict decoding, sniffing JSON/YAML kinds), *parse* (cache lookups,
 then cache misses in worker processes), *build* (each format module's ``build`` in the main
-process), *link* (``infra_review.analysis.links.link`` when it exists).
+process), *link* (the caller's ``finish`` step: the pipeline links formats and derives
+runtime edges there).
 
 Every path under the root gets exactly one :class:`~infra_review.model.FileRecord`; the load
 never raises for a bad file (``strict=True`` raises :class:`IncompleteLoadError` at the end
@@ -61,7 +62,7 @@ from infra_review.model import Diagnostic, DiagnosticCode, FileRecord, FileStatu
 from infra_review.model.errors import IncompleteLoadError, LoadError
 from infra_review.model.facts import RepoFacts
 
-__all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "load_repo"]
+__all__ = ["PROBLEM_CODES", "Limits", "LoadResult", "coverage_of", "is_problem", "read_repo"]
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def coverage_of(records: list[FileRecord]) -> dict[str, Any]:
 
 @dataclass(slots=True, repr=False)
 class LoadResult:
-    """What :func:`load_repo` returns: the graph, per-file coverage and every diagnostic."""
+    """What :func:`read_repo` and the pipeline's ``load_repo`` return: graph, coverage, diagnostics."""
 
     graph: ResourceGraph
     files: list[FileRecord]
@@ -314,7 +315,7 @@ def _check_root(root: str | os.PathLike[str]) -> str:
     return real
 
 
-def load_repo(
+def read_repo(
     root: str | os.PathLike[str],
     *,
     workers: int | None = None,
@@ -323,8 +324,14 @@ def load_repo(
     isolate: bool = True,
     limits: Limits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    finish: Callable[[ResourceGraph], list[Diagnostic]] | None = None,
 ) -> LoadResult:
-    """Load the repository at ``root`` into one :class:`~infra_review.graph.ResourceGraph`.
+    """Read the repository at ``root`` into one :class:`~infra_review.graph.ResourceGraph`.
+
+    This is the loaders' half of the load: walk, read, parse, build.  Callers want
+    :func:`infra_review.pipeline.load_repo`, which also links formats, derives runtime edges
+    and freezes the graph (passed in here as ``finish``, so that the loaders import nothing
+    above them).
 
     Parameters
     ----------
@@ -345,277 +352,293 @@ def load_repo(
     progress
         Called as ``progress(done, total)`` while files are parsed (cache misses only), e.g.
         to drive a notebook progress bar; exceptions it raises are ignored.
+    finish
+        Called with the built graph before coverage is assembled; the diagnostics it returns
+        are attached to their files (the pipeline links formats and derives runtime edges here).
 
     Raises
     ------
     LoadError
         ``root`` is missing, not a directory, or cannot be listed.
     """
-    t0 = time.perf_counter()
-    limits = limits or Limits()
-    real_root = _check_root(root)
-    timings: dict[str, float] = {}
-    stats: dict[str, int] = {}
+    load = _Load(_check_root(root), limits or Limits(), time.perf_counter())
+    load.walk_and_read()
+    load.parse(cache=cache, isolate=isolate, workers=workers, progress=progress)
+    load.build()
+    if finish is not None:
+        load.finish(finish)
+    result = load.result()
+    if strict and not result.complete:
+        worst = ", ".join(f"{r.path} ({r.reason})" for r in result.problems[:5])
+        more = f" and {len(result.problems) - 5} more" if len(result.problems) > 5 else ""
+        msg = f"incomplete coverage of {display_path(load.root)}: {worst}{more}"
+        raise IncompleteLoadError(msg)
+    return result
 
-    # -- walk ------------------------------------------------------------------------------
-    walked = walk_repo(real_root)
-    timings["walk"] = time.perf_counter() - t0
 
-    # -- read, decode, sniff ---------------------------------------------------------------
-    t = time.perf_counter()
-    work: list[_Work] = []
-    records: dict[str, FileRecord] = {}
-    reader = _Reader(limits)
-    for entry in walked.entries:
-        if entry.status is not None:
-            records[entry.rel] = FileRecord(
-                entry.rel,
-                entry.kind if entry.kind and entry.kind != SNIFF else _other_kind(entry),
-                entry.status,
-                entry.reason,
-                tuple(entry.diagnostics),
-                entry.size,
-            )
-            continue
-        outcome = reader.read(entry)
-        if isinstance(outcome, FileRecord):
-            records[entry.rel] = outcome
-        else:
-            work.append(outcome)
-    timings["read"] = time.perf_counter() - t
-    stats["bytes_read"] = reader.bytes_read
-    stats["sniffed_bytes"] = reader.sniffed_bytes
+@dataclass
+class _Load:
+    """The state of one load between its phases: walk/read → parse → build → finish → result."""
 
-    # -- parse (cache, then isolated workers) ----------------------------------------------
-    t = time.perf_counter()
-    modules: dict[str, Any] = {}
-    unavailable: dict[str, str | None] = {}  # module → None (does not exist yet) or why it failed
-    for w in work:
-        name = formats.module_for_kind(w.kind)
-        if name is None or name in modules or name in unavailable:
-            continue
-        try:
-            mod = format_module(name)
-        except Exception as exc:  # a loader that fails to import must not stop the others
-            log.warning("format module %s failed to import", name, exc_info=True)
-            unavailable[name] = f"loader for {w.kind} is unavailable ({type(exc).__name__})"
-            continue
-        if mod is None:
-            unavailable[name] = None
-        else:
-            modules[name] = mod
+    root: str
+    limits: Limits
+    t0: float
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+    records: dict[str, FileRecord] = field(default_factory=dict)
+    work: list[_Work] = field(default_factory=list)
+    chart_dirs: list[str] = field(default_factory=list)
+    modules: dict[str, Any] = field(default_factory=dict)
+    #: format module → None (no loader yet) or why it failed to import
+    unavailable: dict[str, str | None] = field(default_factory=dict)
+    graph: ResourceGraph = field(default_factory=ResourceGraph)
+    build_diags: list[Diagnostic] = field(default_factory=list)
+    failed_builds: dict[str, str] = field(default_factory=dict)
 
-    extra = frozenset(modules)
-    parse_cache = ParseCache.for_root(real_root, extra) if cache else None
-    tasks: list[ParseTask] = []
-    versions: dict[str, str] = {}
-    task_work: dict[int, tuple[_Work, str | None]] = {}
-    for i, w in enumerate(work):
-        name = formats.module_for_kind(w.kind)
-        if name is None or name not in modules:
-            why = (unavailable.get(name) if name else None) or f"no loader for {w.kind} yet"
-            w.record = FileRecord(
-                w.entry.rel,
-                w.kind,
-                FileStatus.SKIPPED,
-                why,
-                (*w.diagnostics, Diagnostic(DiagnosticCode.UNSUPPORTED, w.entry.rel, message=why)),
-                len(w.text or ""),
-                w.sha256,
-            )
-            continue
-        key = None
-        version = versions.get(name) or versions.setdefault(name, parser_version(modules[name]))
-        if parse_cache is not None:
-            key = ParseCache.key(w.entry.rel, w.kind, name, version, w.sha256)
-            hit = parse_cache.get(key)
-            if hit is not None:
-                w.parsed = hit
+    # -- walk, read, decode, sniff -----------------------------------------------------------
+    def walk_and_read(self) -> None:
+        walked = walk_repo(self.root)
+        self.chart_dirs = walked.chart_dirs
+        self.timings["walk"] = time.perf_counter() - self.t0
+        t = time.perf_counter()
+        reader = _Reader(self.limits)
+        for entry in walked.entries:
+            if entry.status is not None:
+                self.records[entry.rel] = FileRecord(
+                    entry.rel,
+                    entry.kind if entry.kind and entry.kind != SNIFF else _other_kind(entry),
+                    entry.status,
+                    entry.reason,
+                    tuple(entry.diagnostics),
+                    entry.size,
+                )
                 continue
-        tasks.append(ParseTask(i, name, w.entry.rel, w.text or "", w.kind, version))
-        task_work[i] = (w, key)
-    stats["cache_hits"] = parse_cache.hits if parse_cache else 0
-    stats["parsed"] = len(tasks)
-    if tasks:
+            outcome = reader.read(entry)
+            if isinstance(outcome, FileRecord):
+                self.records[entry.rel] = outcome
+            else:
+                self.work.append(outcome)
+        self.timings["read"] = time.perf_counter() - t
+        self.stats["bytes_read"] = reader.bytes_read
+        self.stats["sniffed_bytes"] = reader.sniffed_bytes
+
+    # -- parse (cache, then isolated workers) ------------------------------------------------
+    def _import_format_modules(self) -> None:
+        for w in self.work:
+            name = formats.module_for_kind(w.kind)
+            if name is None or name in self.modules or name in self.unavailable:
+                continue
+            try:
+                mod = format_module(name)
+            except Exception as exc:  # a loader that fails to import must not stop the others
+                log.warning("format module %s failed to import", name, exc_info=True)
+                self.unavailable[name] = f"loader for {w.kind} is unavailable ({type(exc).__name__})"
+                continue
+            if mod is None:
+                self.unavailable[name] = None
+            else:
+                self.modules[name] = mod
+
+    def _unsupported(self, w: _Work, name: str | None) -> FileRecord:
+        why = (self.unavailable.get(name) if name else None) or f"no loader for {w.kind} yet"
+        return FileRecord(
+            w.entry.rel,
+            w.kind,
+            FileStatus.SKIPPED,
+            why,
+            (*w.diagnostics, Diagnostic(DiagnosticCode.UNSUPPORTED, w.entry.rel, message=why)),
+            len(w.text or ""),
+            w.sha256,
+        )
+
+    def parse(
+        self,
+        *,
+        cache: bool,
+        isolate: bool,
+        workers: int | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        t = time.perf_counter()
+        self._import_format_modules()
+        extra = frozenset(self.modules)
+        parse_cache = ParseCache.for_root(self.root, extra) if cache else None
+        tasks: list[ParseTask] = []
+        versions: dict[str, str] = {}
+        task_work: dict[int, tuple[_Work, str | None]] = {}
+        for i, w in enumerate(self.work):
+            name = formats.module_for_kind(w.kind)
+            if name is None or name not in self.modules:
+                w.record = self._unsupported(w, name)
+                continue
+            key = None
+            version = versions.get(name) or versions.setdefault(name, parser_version(self.modules[name]))
+            if parse_cache is not None:
+                key = ParseCache.key(w.entry.rel, w.kind, name, version, w.sha256)
+                hit = parse_cache.get(key)
+                if hit is not None:
+                    w.parsed = hit
+                    continue
+            tasks.append(ParseTask(i, name, w.entry.rel, w.text or "", w.kind, version))
+            task_work[i] = (w, key)
+        self.stats["cache_hits"] = parse_cache.hits if parse_cache else 0
+        self.stats["parsed"] = len(tasks)
+        if tasks:
+            results = self._run_tasks(tasks, extra, isolate=isolate, workers=workers, progress=progress)
+            for task in tasks:
+                w, key = task_work[task.task_id]
+                pf = results.get(task.task_id) or _no_result(task)
+                w.parsed = pf
+                transient = any(d.code in _TRANSIENT for d in pf.diagnostics)
+                if parse_cache is not None and key is not None and not transient:
+                    parse_cache.put(key, pf)
+        if parse_cache is not None and parse_cache.writes:
+            parse_cache.prune()
+        self.timings["parse"] = time.perf_counter() - t
+        for w in self.work:
+            if w.parsed is not None:
+                w.record = _parsed_record(w, w.parsed)
+
+    def _run_tasks(
+        self,
+        tasks: list[ParseTask],
+        extra: frozenset[str],
+        *,
+        isolate: bool,
+        workers: int | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> dict[int, ParsedFile]:
         if isolate:
-            pool = get_pool(limits.worker_memory_bytes, workers)
+            pool = get_pool(self.limits.worker_memory_bytes, workers)
             results = pool.run(
                 tasks,
-                timeout_s=limits.timeout_s,
-                import_timeout_s=limits.import_timeout_s,
-                exclude_root=real_root,
+                timeout_s=self.limits.timeout_s,
+                import_timeout_s=self.limits.import_timeout_s,
+                exclude_root=self.root,
                 workers=workers,
                 extra_modules=extra,
                 progress=progress,
             )
-            stats["workers"] = min(len(tasks), workers or pool.size)
-        else:
-            results = {}
-            for task in tasks:
-                results[task.task_id] = parse_in_process(task)
-                if progress is not None:
-                    with contextlib.suppress(Exception):
-                        progress(len(results), len(tasks))
+            self.stats["workers"] = min(len(tasks), workers or pool.size)
+            return results
+        results = {}
         for task in tasks:
-            w, key = task_work[task.task_id]
-            pf = results.get(task.task_id)
-            if pf is None:  # defensive: every task should have a result
-                pf = ParsedFile(
-                    task.rel_path,
-                    task.kind,
-                    FileStatus.FAILED,
-                    None,
-                    [
-                        Diagnostic(
-                            DiagnosticCode.RESOURCE_LIMIT,
-                            task.rel_path,
-                            message="no result from parser process",
-                        )
-                    ],
-                )
-            w.parsed = pf
-            transient = any(
-                d.code in (DiagnosticCode.TIMEOUT, DiagnosticCode.RESOURCE_LIMIT, DiagnosticCode.UNSUPPORTED)
-                for d in pf.diagnostics
-            )
-            if parse_cache is not None and key is not None and not transient:
-                parse_cache.put(key, pf)
-    if parse_cache is not None and parse_cache.writes:
-        parse_cache.prune()
-    timings["parse"] = time.perf_counter() - t
+            results[task.task_id] = parse_in_process(task)
+            if progress is not None:
+                with contextlib.suppress(Exception):
+                    progress(len(results), len(tasks))
+        return results
 
-    for w in work:
-        if w.parsed is None:
-            continue
-        pf = w.parsed
-        pf.path = w.entry.rel
-        pf.kind = pf.kind or w.kind
-        pf.sha256 = w.sha256
-        pf.size = w.entry.size
-        diags = (*w.diagnostics, *pf.diagnostics)
-        status = (
-            pf.status
-            if pf.status in (FileStatus.PARSED, FileStatus.PARTIAL, FileStatus.FAILED)
-            else FileStatus.FAILED
+    # -- build -------------------------------------------------------------------------------
+    def build(self) -> None:
+        t = time.perf_counter()
+        by_module: dict[str, list[ParsedFile]] = {}
+        for w in self.work:
+            if w.parsed is None or w.record is None or w.record.status not in _BUILT:
+                continue
+            name = formats.module_for_kind(w.kind)
+            if name in self.modules:
+                by_module.setdefault(name, []).append(w.parsed)
+        order = [m for m in formats.DEFAULT_BUILD_ORDER if m in by_module] + sorted(
+            m for m in by_module if m not in formats.DEFAULT_BUILD_ORDER
         )
-        reason = ""
-        if status is not FileStatus.PARSED:
-            codes = [d.code for d in pf.diagnostics]
-            reason = (
-                _REASONS.get(codes[0], str(codes[0]))
-                if codes
-                else ("partially parsed" if status is FileStatus.PARTIAL else "parse error")
-            )
-            if status is FileStatus.PARTIAL:
-                reason = "partially parsed"
-        w.record = FileRecord(w.entry.rel, w.kind, status, reason, diags, w.entry.size, w.sha256)
-
-    # -- build -----------------------------------------------------------------------------
-    t = time.perf_counter()
-    rg = ResourceGraph()
-    build_diags: list[Diagnostic] = []
-    by_module: dict[str, list[ParsedFile]] = {}
-    for w in work:
-        if (
-            w.parsed is None
-            or w.record is None
-            or w.record.status not in (FileStatus.PARSED, FileStatus.PARTIAL)
-        ):
-            continue
-        name = formats.module_for_kind(w.kind)
-        if name in modules:
-            by_module.setdefault(name, []).append(w.parsed)
-    order = [m for m in formats.DEFAULT_BUILD_ORDER if m in by_module] + sorted(
-        m for m in by_module if m not in formats.DEFAULT_BUILD_ORDER
-    )
-    failed_builds: dict[str, str] = {}
-    reader = confined_reader(real_root, cap=limits.data_bytes)
-    for name in order:
-        t_build = time.perf_counter()
-        try:
-            build_fn = modules[name].build
-            if _accepts(build_fn, "read_text"):
-                build_diags.extend(build_fn(by_module[name], rg, read_text=reader) or [])
-            else:
-                build_diags.extend(build_fn(by_module[name], rg) or [])
-        except Exception as exc:
-            if os.environ.get("INFRA_REVIEW_DEBUG"):
-                raise
-            log.error("loader %s failed to build the graph", name, exc_info=True)
-            short = name.rsplit(".", 1)[-1]
-            failed_builds[name] = (
-                f"internal error in {short} loader ({type(exc).__name__}); resources missing"
-            )
-        timings["build:" + name.rsplit(".", 1)[-1]] = time.perf_counter() - t_build
-    timings["build"] = time.perf_counter() - t
-
-    # -- cross-format links ---------------------------------------------------------------
-    t = time.perf_counter()
-    try:
-        linker = format_module("infra_review.analysis.links")
-    except Exception as exc:
-        linker = None
-        log.error("cross-format linker failed to import: %s", type(exc).__name__, exc_info=True)
-    if linker is not None and hasattr(linker, "link"):
-        try:
-            build_diags.extend(linker.link(rg) or [])
-        except Exception:
-            if os.environ.get("INFRA_REVIEW_DEBUG"):
-                raise
-            log.error("cross-format linker failed", exc_info=True)
-            build_diags.append(
-                Diagnostic(
-                    DiagnosticCode.EVAL_WARNING,
-                    "",
-                    message="internal error in the cross-format linker; cross-format edges are missing",
+        reader = confined_reader(self.root, cap=self.limits.data_bytes)
+        for name in order:
+            t_build = time.perf_counter()
+            try:
+                build_fn = self.modules[name].build
+                if _accepts(build_fn, "read_text"):
+                    self.build_diags.extend(build_fn(by_module[name], self.graph, read_text=reader) or [])
+                else:
+                    self.build_diags.extend(build_fn(by_module[name], self.graph) or [])
+            except Exception as exc:
+                if os.environ.get("INFRA_REVIEW_DEBUG"):
+                    raise
+                log.error("loader %s failed to build the graph", name, exc_info=True)
+                short = name.rsplit(".", 1)[-1]
+                self.failed_builds[name] = (
+                    f"internal error in {short} loader ({type(exc).__name__}); resources missing"
                 )
-            )
-    timings["link"] = time.perf_counter() - t
+            self.timings["build:" + name.rsplit(".", 1)[-1]] = time.perf_counter() - t_build
+        self.timings["build"] = time.perf_counter() - t
 
-    # -- records, coverage, repo facts ----------------------------------------------------
-    for w in work:
-        assert w.record is not None
-        rec = w.record
-        name = formats.module_for_kind(w.kind)
-        if name in failed_builds and rec.status in (FileStatus.PARSED, FileStatus.PARTIAL):
-            rec = replace(
-                rec,
-                status=FileStatus.FAILED,
-                reason="loader error",
-                diagnostics=(
-                    *rec.diagnostics,
-                    Diagnostic(DiagnosticCode.PARSE_ERROR, rec.path, message=failed_builds[name]),
-                ),
-            )
-        records[rec.path] = rec
-    general: list[Diagnostic] = []
-    extra_by_file: dict[str, list[Diagnostic]] = {}
-    for d in build_diags:
-        if d.file in records:
-            extra_by_file.setdefault(d.file, []).append(d)
-        else:
-            general.append(d)
-    for path, ds in extra_by_file.items():
-        rec = records[path]
-        records[path] = replace(rec, diagnostics=(*rec.diagnostics, *ds))
+    def finish(self, finish: Callable[[ResourceGraph], list[Diagnostic]]) -> None:
+        """Run the caller's finishing step (linking, derived edges); its diagnostics join the load's."""
+        t = time.perf_counter()
+        self.build_diags.extend(finish(self.graph) or [])
+        self.timings["link"] = time.perf_counter() - t
 
-    files = [records[k] for k in sorted(records)]
-    diagnostics = [d for r in files for d in r.diagnostics] + general
-    coverage = coverage_of(files)
-    rg.files = files
-    rg.repo = _repo_facts(real_root, files, walked.chart_dirs)
-    rg.repo["coverage"] = coverage
-    rg.facts = RepoFacts(
-        real_root, tuple(rg.repo["paths"]), reader=confined_reader(real_root, cap=FACTS_READ_CAP)
-    )
-    timings["total"] = time.perf_counter() - t0
-    result = LoadResult(rg, files, diagnostics, coverage, Path(real_root), timings, stats)
-    if strict and not result.complete:
-        worst = ", ".join(f"{r.path} ({r.reason})" for r in result.problems[:5])
-        more = f" and {len(result.problems) - 5} more" if len(result.problems) > 5 else ""
-        msg = f"incomplete coverage of {display_path(real_root)}: {worst}{more}"
-        raise IncompleteLoadError(msg)
-    return result
+    # -- records, coverage, repository facts -------------------------------------------------
+    def _final_records(self) -> list[FileRecord]:
+        records = dict(self.records)
+        for w in self.work:
+            assert w.record is not None
+            rec = w.record
+            name = formats.module_for_kind(w.kind)
+            if name in self.failed_builds and rec.status in _BUILT:
+                diag = Diagnostic(DiagnosticCode.PARSE_ERROR, rec.path, message=self.failed_builds[name])
+                rec = replace(
+                    rec,
+                    status=FileStatus.FAILED,
+                    reason="loader error",
+                    diagnostics=(*rec.diagnostics, diag),
+                )
+            records[rec.path] = rec
+        extra_by_file: dict[str, list[Diagnostic]] = {}
+        for d in self.build_diags:
+            if d.file in records:
+                extra_by_file.setdefault(d.file, []).append(d)
+        for path, ds in extra_by_file.items():
+            rec = records[path]
+            records[path] = replace(rec, diagnostics=(*rec.diagnostics, *ds))
+        return [records[k] for k in sorted(records)]
+
+    def result(self) -> LoadResult:
+        files = self._final_records()
+        known = {f.path for f in files}
+        general = [d for d in self.build_diags if d.file not in known]
+        diagnostics = [d for r in files for d in r.diagnostics] + general
+        coverage = coverage_of(files)
+        rg = self.graph
+        rg.files = files
+        rg.repo = _repo_facts(self.root, files, self.chart_dirs)
+        rg.repo["coverage"] = coverage
+        texts = {w.entry.rel: w.text for w in self.work if w.text is not None}
+        rg.facts = RepoFacts(
+            self.root,
+            tuple(rg.repo["paths"]),
+            texts,
+            reader=confined_reader(self.root, cap=FACTS_READ_CAP),
+        )
+        self.timings["total"] = time.perf_counter() - self.t0
+        return LoadResult(rg, files, diagnostics, coverage, Path(self.root), self.timings, self.stats)
+
+
+_BUILT = (FileStatus.PARSED, FileStatus.PARTIAL)
+_TRANSIENT = (DiagnosticCode.TIMEOUT, DiagnosticCode.RESOURCE_LIMIT, DiagnosticCode.UNSUPPORTED)
+
+
+def _no_result(task: ParseTask) -> ParsedFile:
+    """Defensive: every task should have a result; a missing one is a resource-limit failure."""
+    diag = Diagnostic(DiagnosticCode.RESOURCE_LIMIT, task.rel_path, message="no result from parser process")
+    return ParsedFile(task.rel_path, task.kind, FileStatus.FAILED, None, [diag])
+
+
+def _parsed_record(w: _Work, pf: ParsedFile) -> FileRecord:
+    """The coverage record of a file the parser (or the cache) answered for."""
+    pf.path = w.entry.rel
+    pf.kind = pf.kind or w.kind
+    pf.sha256 = w.sha256
+    pf.size = w.entry.size
+    diags = (*w.diagnostics, *pf.diagnostics)
+    status = pf.status if pf.status in (*_BUILT, FileStatus.FAILED) else FileStatus.FAILED
+    reason = ""
+    if status is FileStatus.PARTIAL:
+        reason = "partially parsed"
+    elif status is not FileStatus.PARSED:
+        codes = [d.code for d in pf.diagnostics]
+        reason = _REASONS.get(codes[0], str(codes[0])) if codes else "parse error"
+    return FileRecord(w.entry.rel, w.kind, status, reason, diags, w.entry.size, w.sha256)
 
 
 def _accepts(fn: Any, param: str) -> bool:

@@ -151,7 +151,7 @@ def render_markdown(
 ) -> str:
     """The summary of one review: repository, coverage (with a banner when files failed), findings.
 
-    ``load_result`` is what :func:`infra_review.loaders.repo.load_repo` returns.
+    ``load_result`` is what :func:`infra_review.pipeline.load_repo` returns.
     """
     cov: Mapping[str, Any] = getattr(load_result, "coverage", {}) or {}
     graph = getattr(load_result, "graph", None)

@@ -64,7 +64,7 @@ class Workspace:
 
         ``db=":memory:"`` uses a throw-away database (tests, training previews).
         """
-        from infra_review.loaders.repo import load_repo
+        from infra_review.pipeline import load_repo
         from infra_review.review.engine import review
 
         root = Path(repo).expanduser()

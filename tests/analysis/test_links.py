@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra_review.analysis import k8s
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 
 K8S = """\
 apiVersion: apps/v1

@@ -10,7 +10,7 @@ import pytest
 
 from infra_review.analysis.network import network_model
 from infra_review.analysis.spof import find_spofs
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _examples_helpers import EXAMPLES, parse_expected
 
-repo_loader = pytest.importorskip("infra_review.loaders.repo")
+repo_loader = pytest.importorskip("infra_review.pipeline")
 
 EXPECTED_FILES = sorted(EXAMPLES.glob("*/EXPECTED.md"))
 

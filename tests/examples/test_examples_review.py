@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from _examples_helpers import EXAMPLES, parse_expected
 
-repo_loader = pytest.importorskip("infra_review.loaders.repo")
+repo_loader = pytest.importorskip("infra_review.pipeline")
 review_mod = pytest.importorskip("infra_review.review.engine")
 pytest.importorskip("infra_review.rules")
 

@@ -106,7 +106,7 @@ _RUNS: dict[str, dict[tuple[str, str], object]] = {}
 
 
 def _fails(ex: Path) -> dict[tuple[str, str], object]:
-    repo_loader = pytest.importorskip("infra_review.loaders.repo")
+    repo_loader = pytest.importorskip("infra_review.pipeline")
     review_mod = pytest.importorskip("infra_review.review.engine")
     pytest.importorskip("infra_review.rules")
     from infra_review.model import Status

@@ -13,7 +13,7 @@ import pytest
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.safety.cache import ParseCache, default_cache_dir
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus
 
 FORMAT = textwrap.dedent(

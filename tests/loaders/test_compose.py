@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import compose
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus
 
 TEXT = """\

@@ -6,7 +6,7 @@ import pickle
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import kubernetes
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import DiagnosticCode, FileStatus
 
 MANIFEST = """\

@@ -17,7 +17,8 @@ from infra_review.model.errors import LoadError
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.gitinfo import read_git_info, read_index_paths
-from infra_review.loaders.repo import LoadResult, load_repo
+from infra_review import pipeline
+from infra_review.pipeline import LoadResult, load_repo
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource
 
 FORMAT = textwrap.dedent(
@@ -115,7 +116,7 @@ def test_build_crash_marks_files_failed_not_the_load(root: Path, fake, monkeypat
     assert not result.complete
 
 
-def test_crossformat_linker_runs_after_build(root: Path, fake, monkeypatch):
+def test_finishers_run_after_build_and_their_diagnostics_join_the_files(root: Path, fake, monkeypatch):
     (root / "main.tf").write_text("ok\n")
     seen: list[int] = []
 
@@ -124,13 +125,25 @@ def test_crossformat_linker_runs_after_build(root: Path, fake, monkeypatch):
         rg.add(Resource("INTERNET", "internet", block="synthetic", format="synthetic"))
         return [Diagnostic(DiagnosticCode.EVAL_WARNING, "main.tf", 1, 0, "linked")]
 
-    mod = types.ModuleType("infra_review.analysis.links")
-    mod.link = link
-    monkeypatch.setitem(sys.modules, "infra_review.analysis.links", mod)
+    monkeypatch.setattr(pipeline, "FINISHERS", (("test linker", link),))
     result = load_repo(root, cache=False)
     assert seen == [1]
     assert "INTERNET" in result.graph
     assert [d.message for d in result.file("main.tf").diagnostics] == ["linked"]
+
+
+def test_a_finisher_that_raises_is_a_diagnostic_not_a_crash(root: Path, fake, monkeypatch):
+    (root / "main.tf").write_text("ok\n")
+
+    def broken(rg):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "FINISHERS", (("test linker", broken),))
+    result = load_repo(root, cache=False)
+    assert [d.message for d in result.diagnostics if d.file == ""] == [
+        "internal error in the test linker; the edges it adds are missing"
+    ]
+    assert result.graph.frozen
 
 
 def test_loader_with_a_broken_dependency_does_not_stop_the_load(root: Path, fake, tmp_path, monkeypatch):

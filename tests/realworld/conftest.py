@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.review.engine import run_review
 
 FIXTURES = Path(__file__).parent / "fixtures"

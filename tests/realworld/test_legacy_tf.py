@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import Unresolved
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -54,7 +54,7 @@ def test_env_downgraded_and_pass_findings():
 
 
 def test_render_markdown_with_a_load_result(tmp_path, monkeypatch):
-    from infra_review.loaders.repo import load_repo
+    from infra_review.pipeline import load_repo
     from infra_review.report.markdown import render_markdown
     from infra_review.review.engine import review
 

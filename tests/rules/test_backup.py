@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Resource, Status, Unresolved
 from infra_review.rules import RULES
 from infra_review.rules import backup as bak

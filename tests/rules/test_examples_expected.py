@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import Severity, Status
 from infra_review.review.engine import ReviewRun, run_review
 from infra_review.rules import RULES

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.loaders.repo import load_repo
+from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Status
 from infra_review.review.engine import run_review
 from infra_review.rules import RULES

@@ -120,7 +120,7 @@ def test_parse_key_validates() -> None:
 @pytest.mark.parametrize("ex", EXERCISES, ids=[e.name for e in EXERCISES])
 def test_every_key_address_can_be_named(ex) -> None:
     """The notebook's resource dropdown (and ``train show``) offers every address of the key."""
-    from infra_review.loaders.repo import load_repo
+    from infra_review.pipeline import load_repo
     from infra_review.training.exercises import resource_choices
 
     choices = resource_choices(load_repo(ex.repo).graph)
