@@ -109,3 +109,14 @@ def test_kubernetes_kind_tables_live_in_the_model():
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 targets.append(node.target.id)
             assert not set(targets) & {"WORKLOAD_KINDS", "POD_SPEC_PATHS", "_K8S_WORKLOADS"}, rel
+
+
+def test_readme_architecture_is_drawn_from_the_contract():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("architecture_tool", PKG.parent / "tools" / "architecture.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    text = tool.README.read_text(encoding="utf-8")
+    assert tool.render(text) == text, "README architecture section is stale: python tools/architecture.py"
