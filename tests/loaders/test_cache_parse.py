@@ -12,8 +12,8 @@ import pytest
 
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
-from infra_review.loaders.safety.cache import ParseCache, default_cache_dir
 from infra_review.loaders.repo import load_repo
+from infra_review.loaders.safety.cache import ParseCache, default_cache_dir
 from infra_review.model import FileStatus
 
 FORMAT = textwrap.dedent(
@@ -173,7 +173,25 @@ def test_cache_version_tracks_the_loader_sources_only():
     from infra_review.loaders.formats import _source_files
 
     names = {p.name for p in _source_files(terraform)}
-    assert {"builder.py", "expr.py", "evaluate.py", "base.py", "core.py"} <= names
+    assert {
+        "builder.py",
+        "modules.py",
+        "state.py",
+        "scope.py",
+        "resolve.py",
+        "expand.py",
+        "typeconv.py",
+        "refs.py",
+        "edges.py",
+        "body.py",
+        "emit.py",
+        "parse.py",
+        "plan.py",
+        "expr.py",
+        "evaluate.py",
+        "base.py",
+        "core.py",
+    } <= names
     assert not names & {"repo.py", "walk.py", "isolation.py", "cache.py", "scan.py"}
 
 
