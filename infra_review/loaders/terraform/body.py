@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from infra_review.loaders.terraform.edges import EdgeRecorder
-from infra_review.loaders.terraform.evaluate import Namespace, collect_refs, plain
 from infra_review.loaders.terraform.refs import name_text, ref_text
 from infra_review.loaders.terraform.scope import BlockContext, Instance
 from infra_review.loaders.terraform.state import BuildState
+from infra_review.loaders.terraform.value import Namespace, collect_refs, plain
 from infra_review.model import Unresolved
 
 __all__ = ["BodyEvaluator"]

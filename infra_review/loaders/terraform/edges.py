@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra_review.loaders.terraform.evaluate import collect_refs
 from infra_review.loaders.terraform.expand import instance_key
 from infra_review.loaders.terraform.expr import Node
 from infra_review.loaders.terraform.refs import NOEDGE_ROOTS, traversals
 from infra_review.loaders.terraform.resolve import ValueResolver
 from infra_review.loaders.terraform.scope import Instance
 from infra_review.loaders.terraform.state import BuildState
+from infra_review.loaders.terraform.value import collect_refs
 
 __all__ = ["EdgeRecorder"]
 

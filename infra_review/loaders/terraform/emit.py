@@ -16,12 +16,12 @@ from typing import Any
 
 from infra_review.loaders.terraform.body import BodyEvaluator
 from infra_review.loaders.terraform.edges import EdgeRecorder
-from infra_review.loaders.terraform.evaluate import plain
 from infra_review.loaders.terraform.expand import expansion, object_instances, resolve_provider
 from infra_review.loaders.terraform.refs import ref_text
 from infra_review.loaders.terraform.resolve import ValueResolver
 from infra_review.loaders.terraform.scope import BlockContext, Instance
 from infra_review.loaders.terraform.state import BuildState, Loc
+from infra_review.loaders.terraform.value import plain
 from infra_review.model import Resource, SourceLocation, Unresolved
 
 __all__ = ["Emitter"]

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from infra_review.loaders.terraform.evaluate import Namespace, collect_refs, plain
 from infra_review.loaders.terraform.modules import ModuleDef, classify_source, local_target
 from infra_review.loaders.terraform.refs import name_text, ref_text
 from infra_review.loaders.terraform.scope import BlockContext, Instance
 from infra_review.loaders.terraform.state import MAX_INSTANCES, MAX_MODULE_DEPTH, BuildState, Loc
+from infra_review.loaders.terraform.value import Namespace, collect_refs, plain
 from infra_review.model import Unresolved
 
 __all__ = [

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from infra_review.loaders.terraform.evaluate import Ref
 from infra_review.loaders.terraform.expand import expand_call, expansion, instance_key
 from infra_review.loaders.terraform.modules import object_table
 from infra_review.loaders.terraform.scope import (
@@ -24,6 +23,7 @@ from infra_review.loaders.terraform.scope import (
 )
 from infra_review.loaders.terraform.state import BuildState, Loc
 from infra_review.loaders.terraform.typeconv import convert_type
+from infra_review.loaders.terraform.value import Ref
 from infra_review.model import Unresolved
 
 __all__ = ["ValueResolver"]

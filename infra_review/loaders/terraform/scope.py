@@ -14,9 +14,9 @@ import posixpath
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from infra_review.loaders.terraform.evaluate import Context, Namespace, Ref
 from infra_review.loaders.terraform.expr import Node
 from infra_review.loaders.terraform.modules import ModuleDef
+from infra_review.loaders.terraform.value import Context, Namespace, Ref
 from infra_review.model import Unresolved
 
 __all__ = [

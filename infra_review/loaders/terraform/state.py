@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from infra_review.graph import ResourceGraph
-from infra_review.loaders.terraform.evaluate import Evaluator, bounded
+from infra_review.loaders.terraform.evaluate import Evaluator
 from infra_review.loaders.terraform.expr import Node
+from infra_review.loaders.terraform.value import bounded
 from infra_review.model import Diagnostic, DiagnosticCode, Resource, Unresolved
 
 if TYPE_CHECKING:  # annotations only

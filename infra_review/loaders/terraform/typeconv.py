@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra_review.loaders.terraform.evaluate import Context, Evaluator
+from infra_review.loaders.terraform.evaluate import Evaluator
 from infra_review.loaders.terraform.expr import Node
+from infra_review.loaders.terraform.value import Context
 from infra_review.model import Unresolved
 
 __all__ = ["convert_type"]
