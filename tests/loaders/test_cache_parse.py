@@ -186,6 +186,8 @@ def test_cache_version_tracks_the_loader_sources_only():
         "body.py",
         "emit.py",
         "parse.py",
+        "parse_hcl.py",
+        "parse_json.py",
         "plan.py",
         "expr.py",
         "evaluate.py",
