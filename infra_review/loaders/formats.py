@@ -318,7 +318,7 @@ _IMPORT_RE = re.compile(
 )
 
 
-def _source_files(module: ModuleType) -> list[Path]:
+def source_files(module: ModuleType) -> list[Path]:
     """The module's file and the files of its own package that it imports (transitively).
 
     Found by reading import statements (also those inside functions), without importing
@@ -379,13 +379,13 @@ def _source_files(module: ModuleType) -> list[Path]:
 
 
 def _code_hash(module: ModuleType) -> str:
-    """sha256 of the sources :func:`_source_files` lists.
+    """sha256 of the sources :func:`source_files` lists.
 
     Recomputed only when a file's size or mtime changed, so a developer editing a loader never
     gets stale cached results (and the workers are restarted, see ``isolation``).
     """
     try:
-        files = _source_files(module)
+        files = source_files(module)
         sig = tuple((str(p), st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
     except (OSError, TypeError):
         return "-"

@@ -170,9 +170,9 @@ def test_editing_the_loader_invalidates_the_cache_and_the_workers(setup, tmp_pat
 
 def test_cache_version_tracks_the_loader_sources_only():
     import infra_review.loaders.terraform.builder as terraform
-    from infra_review.loaders.formats import _source_files
+    from infra_review.loaders.formats import source_files
 
-    names = {p.name for p in _source_files(terraform)}
+    names = {p.name for p in source_files(terraform)}
     assert {
         "builder.py",
         "modules.py",

@@ -8,17 +8,15 @@ edges to the graph at the end, so an edge may name a node emitted later.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.terraform.evaluate import Evaluator
 from infra_review.loaders.terraform.expr import Node
+from infra_review.loaders.terraform.modules import ModuleDef
+from infra_review.loaders.terraform.scope import BlockContext
 from infra_review.loaders.terraform.value import bounded
 from infra_review.model import Diagnostic, DiagnosticCode, Resource, Unresolved
-
-if TYPE_CHECKING:  # annotations only
-    from infra_review.loaders.terraform.modules import ModuleDef
-    from infra_review.loaders.terraform.scope import BlockContext
 
 __all__ = ["MAX_INSTANCES", "MAX_MODULE_DEPTH", "MAX_TOTAL_INSTANCES", "BuildState", "Loc"]
 
