@@ -322,9 +322,9 @@ def source_files(module: ModuleType) -> list[Path]:
     """The module's file and the files of its own package that it imports (transitively).
 
     Found by reading import statements (also those inside functions), without importing
-    anything: a format module's output depends on its helpers (``terraform`` uses
-    ``hcl_expr``, ``hcl_eval``, ``tf_plan``) and on the model, not on the rest of the package,
-    so editing ``repo.py`` does not invalidate every cached parse.
+    anything: a format module's output depends on its helpers (``terraform/builder.py`` uses
+    ``parse.py``, ``expr.py``, ``evaluate.py``, ``emit.py`` ...) and on the model, not on the
+    rest of the package, so editing ``repo.py`` does not invalidate every cached parse.
     """
     top = module.__name__.split(".", 1)[0]
     first = getattr(module, "__file__", None)

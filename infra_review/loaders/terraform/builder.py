@@ -7,12 +7,12 @@ Two phases (see :mod:`infra_review.loaders.base`):
 ``parse_file(rel_path, text, kind)`` (implemented in :mod:`~infra_review.loaders.terraform.parse`)
     Runs in a worker.  ``.tf``/``.tfvars`` go through python-hcl2 8.x (``hcl2.parses``), whose
     IR gives the block structure and line numbers (``_meta``); the source text of every
-    attribute expression is then parsed by :mod:`hcl_expr` into a picklable tuple AST.
+    attribute expression is then parsed by :mod:`.expr` into a picklable tuple AST.
     ``.tf.json`` uses :mod:`json` (strings are templates, parsed by the same module).  The result
     (``ParsedFile.data``) is ``{"blocks": [block, ...]}`` where a block is
     ``{"type", "labels", "line", "end_line", "attrs": {name: {"expr", "line", "end_line"}},
     "blocks": [...]}``; tfvars give ``{"attrs": {...}}``; plan JSON is handled by
-    :mod:`tf_plan`.  Syntax errors become ``PARSE_ERROR`` with line/column and a message built
+    :mod:`.plan`.  Syntax errors become ``PARSE_ERROR`` with line/column and a message built
     from the token *type* only (lark messages embed file text and are never used);
     ``RecursionError``/``VisitError`` become ``DEPTH_LIMIT``.  Nothing here raises.
 
@@ -64,7 +64,7 @@ Addressing
 
 Attributes
 ----------
-``attrs`` hold evaluated, plain values (see :mod:`hcl_eval`): nested blocks are lists of
+``attrs`` hold evaluated, plain values (see :mod:`.evaluate`): nested blocks are lists of
 dicts (a labelled nested block such as ``provisioner "local-exec"`` carries ``_labels``),
 dynamic blocks are expanded into that list when their ``for_each`` is known (else the list
 holds an ``Unresolved``).  The ``count``/``for_each``/``provider`` meta-arguments are not

@@ -1,4 +1,4 @@
-"""Static evaluation of HCL expressions (ASTs from :mod:`hcl_expr`) with Terraform semantics.
+"""Static evaluation of HCL expressions (ASTs from :mod:`.expr`) with Terraform semantics.
 
 Values are plain Python: ``str``, ``int``/``float``, ``bool``, ``None``, ``list`` (tuples, lists
 and sets), ``dict`` (objects and maps), and :class:`~infra_review.model.Unresolved` for anything
