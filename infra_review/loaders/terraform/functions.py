@@ -435,13 +435,13 @@ def _f_jsondecode(s: Any) -> Any:
 
 
 def _f_yamlencode(v: Any) -> Any:
-    import yaml
+    import yaml  # PyYAML is loaded only when a configuration calls yamlencode/yamldecode
 
     return yaml.safe_dump(v, sort_keys=False)
 
 
 def _f_yamldecode(s: Any) -> Any:
-    import yaml
+    import yaml  # see _f_yamlencode
 
     try:
         return yaml.safe_load(to_str(s))
@@ -533,14 +533,10 @@ def _f_transpose(m: Any) -> dict[str, list[str]]:
 
 
 def _f_base64encode(s: Any) -> str:
-    import base64
-
     return base64.b64encode(to_str(s).encode()).decode()
 
 
 def _f_base64decode(s: Any) -> str:
-    import base64
-
     return base64.b64decode(to_str(s)).decode("utf-8")
 
 

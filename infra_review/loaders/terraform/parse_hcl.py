@@ -47,6 +47,7 @@ def _parse_expr(src: str) -> Node:
 
 def _syntax_message(e: Exception) -> tuple[int, int, str]:
     """Line, column and a one-line message built from token types only (no file text)."""
+    # lark/python-hcl2 are imported where used: the build phase never loads the parser
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     line = int(getattr(e, "line", 0) or 0)
