@@ -229,15 +229,7 @@ def _logical_lines(text: str, escape: str) -> tuple[list[dict[str, Any]], list[s
 def parse_dockerfile(text: str) -> dict[str, Any]:
     """Parse Dockerfile text into plain data (``directives``, ``global_args``, ``stages``)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    directives: dict[str, str] = {}
-    for raw in text.split("\n"):
-        m = _DIRECTIVE.match(raw.strip())
-        if not raw.strip().startswith("#") or not m:
-            break
-        key = m.group(1).lower()
-        if key in directives:
-            break
-        directives[key] = m.group(2)
+    directives = _directives(text)
     escape = directives.get("escape", "\\")
     if escape not in ("\\", "`"):
         escape = "\\"
@@ -260,49 +252,7 @@ def parse_dockerfile(text: str) -> dict[str, Any]:
             item["unknown"] = True
         if instr == "FROM":
             flags, rest = _flags(args)
-            toks = rest.split()
-            ref_raw = toks[0] if toks else ""
-            alias = toks[2] if len(toks) >= 3 and toks[1].lower() == "as" else None
-            ref, resolved = substitute(ref_raw, global_args)
-            aliases = {s["alias"].lower(): s["index"] for s in stages if s["alias"]}
-            from_stage = aliases.get(ref.lower())
-            stage = {
-                "index": len(stages),
-                "alias": alias,
-                "line": ins["line"],
-                "end_line": ins["end_line"],
-                "image_raw": ref_raw,
-                "image": parse_image_ref(ref)
-                if ref
-                else {"repository": "", "tag": None, "digest": None, "name": ""},
-                "image_resolved": resolved,
-                "scratch": ref.lower() == "scratch",
-                "from_stage": from_stage,
-                "platform": (flags.get("platform") or [None])[0],
-                "instructions": [],
-                "user": None,
-                "user_line": 0,
-                "healthcheck": None,
-                "env": {},
-                "args": {},
-                "copies": [],
-                "runs": [],
-                "expose": [],
-                "cmd": None,
-                "entrypoint": None,
-                "shell": None,
-                "stopsignal": None,
-                "workdir": None,
-                "labels": {},
-                "onbuild": [],
-            }
-            if from_stage is not None:
-                prev = stages[from_stage]
-                stage["user"], stage["user_line"] = prev["user"], prev["user_line"]
-                stage["healthcheck"] = prev["healthcheck"]
-                stage["env"] = dict(prev["env"])
-                stage["cmd"], stage["entrypoint"] = prev["cmd"], prev["entrypoint"]
-                stage["inherited_from"] = from_stage
+            stage = _new_stage(ins, flags, rest, stages, global_args)
             env = {k: v["value"] for k, v in stage["env"].items()}
             stages.append(stage)
             item["flags"] = flags
@@ -313,98 +263,184 @@ def parse_dockerfile(text: str) -> dict[str, Any]:
                     global_args[k] = v
             continue
         stage["instructions"].append(item)
-        if instr == "ARG":
-            for k, v in _key_values(args, escape, legacy_ok=False):
-                val = v if v is not None else global_args.get(k)
-                stage["args"][k] = {"value": val, "line": ins["line"]}
-                env[k] = val
-        elif instr == "ENV":
-            for k, v in _key_values(args, escape, legacy_ok=True):
-                val, _ = substitute(v or "", env)
-                stage["env"][k] = {"value": val, "line": ins["line"]}
-                env[k] = val
-        elif instr == "LABEL":
-            for k, v in _key_values(args, escape, legacy_ok=False):
-                stage["labels"][k] = v
-        elif instr == "USER":
-            user, _ = substitute(args.split()[0] if args.split() else "", env)
-            stage["user"], stage["user_line"] = user, ins["line"]
-        elif instr in ("COPY", "ADD"):
-            flags, rest = _flags(args)
-            exec_args = _exec_form(rest)
-            paths = exec_args if exec_args is not None else _tokens(rest, escape)
-            if ins["heredocs"]:
-                paths = [p for p in paths if not p.startswith("<<")]
-            stage["copies"].append(
-                {
-                    "instruction": instr,
-                    "sources": paths[:-1],
-                    "dest": paths[-1] if paths else "",
-                    "from": (flags.get("from") or [None])[0],
-                    "chown": (flags.get("chown") or [None])[0],
-                    "chmod": (flags.get("chmod") or [None])[0],
-                    "link": "link" in flags,
-                    "heredoc": bool(ins["heredocs"]),
-                    "line": ins["line"],
-                }
-            )
-        elif instr == "RUN":
-            flags, rest = _flags(args)
-            exec_args = _exec_form(rest)
-            command = " ".join(exec_args) if exec_args is not None else rest
-            if ins["heredocs"]:
-                command = command + "\n" + "\n".join(h["body"] for h in ins["heredocs"])
-            mounts = [_mount(m) for m in flags.get("mount", [])]
-            stage["runs"].append(
-                {
-                    "command": command,
-                    "form": "exec" if exec_args is not None else "shell",
-                    "mounts": mounts,
-                    "network": (flags.get("network") or [None])[0],
-                    "line": ins["line"],
-                    "end_line": ins["end_line"],
-                    "heredoc": bool(ins["heredocs"]),
-                }
-            )
-        elif instr == "EXPOSE":
-            stage["expose"].extend(args.split())
-        elif instr in ("CMD", "ENTRYPOINT"):
-            exec_args = _exec_form(args)
-            stage[instr.lower()] = {
-                "form": "exec" if exec_args is not None else "shell",
-                "args": exec_args if exec_args is not None else [args],
-                "line": ins["line"],
-            }
-            if instr == "ENTRYPOINT" and stage["cmd"] is not None and stage["cmd"].get("inherited"):
-                stage["cmd"] = None
-        elif instr == "HEALTHCHECK":
-            flags, rest = _flags(args)
-            if rest.strip().upper() == "NONE":
-                stage["healthcheck"] = {"none": True, "line": ins["line"]}
-            else:
-                cmd = rest.strip()
-                if cmd.upper().startswith("CMD"):
-                    cmd = cmd[3:].strip()
-                stage["healthcheck"] = {
-                    "none": False,
-                    "command": cmd,
-                    "options": {k: v[0] for k, v in flags.items()},
-                    "line": ins["line"],
-                }
-        elif instr == "SHELL":
-            stage["shell"] = _exec_form(args)
-        elif instr == "STOPSIGNAL":
-            stage["stopsignal"] = args
-        elif instr == "WORKDIR":
-            stage["workdir"] = args
-        elif instr == "ONBUILD":
-            stage["onbuild"].append(args)
+        _apply(stage, instr, args, ins, escape, env, global_args)
     return {
         "directives": directives,
         "escape": escape,
         "global_args": global_args,
         "stages": stages,
         "comments": len(comments),
+    }
+
+
+def _directives(text: str) -> dict[str, str]:
+    """The parser directives (``# syntax=``, ``# escape=``...) at the top of the file."""
+    directives: dict[str, str] = {}
+    for raw in text.split("\n"):
+        m = _DIRECTIVE.match(raw.strip())
+        if not raw.strip().startswith("#") or not m:
+            break
+        key = m.group(1).lower()
+        if key in directives:
+            break
+        directives[key] = m.group(2)
+    return directives
+
+
+def _new_stage(
+    ins: dict[str, Any],
+    flags: dict[str, list[str]],
+    rest: str,
+    stages: list[dict[str, Any]],
+    global_args: dict[str, str | None],
+) -> dict[str, Any]:
+    """The stage a ``FROM`` starts (inheriting from an earlier stage it names)."""
+    toks = rest.split()
+    ref_raw = toks[0] if toks else ""
+    alias = toks[2] if len(toks) >= 3 and toks[1].lower() == "as" else None
+    ref, resolved = substitute(ref_raw, global_args)
+    aliases = {s["alias"].lower(): s["index"] for s in stages if s["alias"]}
+    from_stage = aliases.get(ref.lower())
+    stage = {
+        "index": len(stages),
+        "alias": alias,
+        "line": ins["line"],
+        "end_line": ins["end_line"],
+        "image_raw": ref_raw,
+        "image": parse_image_ref(ref) if ref else {"repository": "", "tag": None, "digest": None, "name": ""},
+        "image_resolved": resolved,
+        "scratch": ref.lower() == "scratch",
+        "from_stage": from_stage,
+        "platform": (flags.get("platform") or [None])[0],
+        "instructions": [],
+        "user": None,
+        "user_line": 0,
+        "healthcheck": None,
+        "env": {},
+        "args": {},
+        "copies": [],
+        "runs": [],
+        "expose": [],
+        "cmd": None,
+        "entrypoint": None,
+        "shell": None,
+        "stopsignal": None,
+        "workdir": None,
+        "labels": {},
+        "onbuild": [],
+    }
+    if from_stage is not None:
+        prev = stages[from_stage]
+        stage["user"], stage["user_line"] = prev["user"], prev["user_line"]
+        stage["healthcheck"] = prev["healthcheck"]
+        stage["env"] = dict(prev["env"])
+        stage["cmd"], stage["entrypoint"] = prev["cmd"], prev["entrypoint"]
+        stage["inherited_from"] = from_stage
+    return stage
+
+
+def _apply(
+    stage: dict[str, Any],
+    instr: str,
+    args: str,
+    ins: dict[str, Any],
+    escape: str,
+    env: dict[str, str | None],
+    global_args: dict[str, str | None],
+) -> None:
+    """Record one instruction (after ``FROM``) in its stage; ``env`` tracks ARG/ENV values."""
+    if instr == "ARG":
+        for k, v in _key_values(args, escape, legacy_ok=False):
+            val = v if v is not None else global_args.get(k)
+            stage["args"][k] = {"value": val, "line": ins["line"]}
+            env[k] = val
+    elif instr == "ENV":
+        for k, v in _key_values(args, escape, legacy_ok=True):
+            val, _ = substitute(v or "", env)
+            stage["env"][k] = {"value": val, "line": ins["line"]}
+            env[k] = val
+    elif instr == "LABEL":
+        for k, v in _key_values(args, escape, legacy_ok=False):
+            stage["labels"][k] = v
+    elif instr == "USER":
+        user, _ = substitute(args.split()[0] if args.split() else "", env)
+        stage["user"], stage["user_line"] = user, ins["line"]
+    elif instr in ("COPY", "ADD"):
+        stage["copies"].append(_copy(instr, args, ins, escape))
+    elif instr == "RUN":
+        stage["runs"].append(_run(args, ins))
+    elif instr == "EXPOSE":
+        stage["expose"].extend(args.split())
+    elif instr in ("CMD", "ENTRYPOINT"):
+        exec_args = _exec_form(args)
+        stage[instr.lower()] = {
+            "form": "exec" if exec_args is not None else "shell",
+            "args": exec_args if exec_args is not None else [args],
+            "line": ins["line"],
+        }
+        if instr == "ENTRYPOINT" and stage["cmd"] is not None and stage["cmd"].get("inherited"):
+            stage["cmd"] = None
+    elif instr == "HEALTHCHECK":
+        stage["healthcheck"] = _healthcheck(args, ins)
+    elif instr == "SHELL":
+        stage["shell"] = _exec_form(args)
+    elif instr == "STOPSIGNAL":
+        stage["stopsignal"] = args
+    elif instr == "WORKDIR":
+        stage["workdir"] = args
+    elif instr == "ONBUILD":
+        stage["onbuild"].append(args)
+
+
+def _copy(instr: str, args: str, ins: dict[str, Any], escape: str) -> dict[str, Any]:
+    flags, rest = _flags(args)
+    exec_args = _exec_form(rest)
+    paths = exec_args if exec_args is not None else _tokens(rest, escape)
+    if ins["heredocs"]:
+        paths = [p for p in paths if not p.startswith("<<")]
+    return {
+        "instruction": instr,
+        "sources": paths[:-1],
+        "dest": paths[-1] if paths else "",
+        "from": (flags.get("from") or [None])[0],
+        "chown": (flags.get("chown") or [None])[0],
+        "chmod": (flags.get("chmod") or [None])[0],
+        "link": "link" in flags,
+        "heredoc": bool(ins["heredocs"]),
+        "line": ins["line"],
+    }
+
+
+def _run(args: str, ins: dict[str, Any]) -> dict[str, Any]:
+    flags, rest = _flags(args)
+    exec_args = _exec_form(rest)
+    command = " ".join(exec_args) if exec_args is not None else rest
+    if ins["heredocs"]:
+        command = command + "\n" + "\n".join(h["body"] for h in ins["heredocs"])
+    mounts = [_mount(m) for m in flags.get("mount", [])]
+    return {
+        "command": command,
+        "form": "exec" if exec_args is not None else "shell",
+        "mounts": mounts,
+        "network": (flags.get("network") or [None])[0],
+        "line": ins["line"],
+        "end_line": ins["end_line"],
+        "heredoc": bool(ins["heredocs"]),
+    }
+
+
+def _healthcheck(args: str, ins: dict[str, Any]) -> dict[str, Any]:
+    flags, rest = _flags(args)
+    if rest.strip().upper() == "NONE":
+        return {"none": True, "line": ins["line"]}
+    cmd = rest.strip()
+    if cmd.upper().startswith("CMD"):
+        cmd = cmd[3:].strip()
+    return {
+        "none": False,
+        "command": cmd,
+        "options": {k: v[0] for k, v in flags.items()},
+        "line": ins["line"],
     }
 
 

@@ -318,13 +318,13 @@ _IMPORT_RE = re.compile(
 )
 
 
-def _source_files(module: ModuleType) -> list[Path]:
+def source_files(module: ModuleType) -> list[Path]:
     """The module's file and the files of its own package that it imports (transitively).
 
     Found by reading import statements (also those inside functions), without importing
-    anything: a format module's output depends on its helpers (``terraform`` uses
-    ``hcl_expr``, ``hcl_eval``, ``tf_plan``) and on the model, not on the rest of the package,
-    so editing ``repo.py`` does not invalidate every cached parse.
+    anything: a format module's output depends on its helpers (``terraform/builder.py`` uses
+    ``parse.py``, ``expr.py``, ``evaluate.py``, ``emit.py`` ...) and on the model, not on the
+    rest of the package, so editing ``repo.py`` does not invalidate every cached parse.
     """
     top = module.__name__.split(".", 1)[0]
     first = getattr(module, "__file__", None)
@@ -379,13 +379,13 @@ def _source_files(module: ModuleType) -> list[Path]:
 
 
 def _code_hash(module: ModuleType) -> str:
-    """sha256 of the sources :func:`_source_files` lists.
+    """sha256 of the sources :func:`source_files` lists.
 
     Recomputed only when a file's size or mtime changed, so a developer editing a loader never
     gets stale cached results (and the workers are restarted, see ``isolation``).
     """
     try:
-        files = _source_files(module)
+        files = source_files(module)
         sig = tuple((str(p), st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
     except (OSError, TypeError):
         return "-"

@@ -170,10 +170,32 @@ def test_editing_the_loader_invalidates_the_cache_and_the_workers(setup, tmp_pat
 
 def test_cache_version_tracks_the_loader_sources_only():
     import infra_review.loaders.terraform.builder as terraform
-    from infra_review.loaders.formats import _source_files
+    from infra_review.loaders.formats import source_files
 
-    names = {p.name for p in _source_files(terraform)}
-    assert {"builder.py", "expr.py", "evaluate.py", "base.py", "core.py"} <= names
+    names = {p.name for p in source_files(terraform)}
+    assert {
+        "builder.py",
+        "modules.py",
+        "state.py",
+        "scope.py",
+        "resolve.py",
+        "expand.py",
+        "typeconv.py",
+        "refs.py",
+        "edges.py",
+        "body.py",
+        "emit.py",
+        "parse.py",
+        "parse_hcl.py",
+        "parse_json.py",
+        "plan.py",
+        "expr.py",
+        "evaluate.py",
+        "value.py",
+        "functions.py",
+        "base.py",
+        "core.py",
+    } <= names
     assert not names & {"repo.py", "walk.py", "isolation.py", "cache.py", "scan.py"}
 
 

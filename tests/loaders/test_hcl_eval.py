@@ -8,8 +8,9 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.terraform import builder as terraform
-from infra_review.loaders.terraform.evaluate import Context, Evaluator, render_json
+from infra_review.loaders.terraform.evaluate import Evaluator
 from infra_review.loaders.terraform.expr import HCLSyntaxError, parse_expr, to_text
+from infra_review.loaders.terraform.value import Context, render_json
 from infra_review.model import Unresolved
 
 PRELUDE = """

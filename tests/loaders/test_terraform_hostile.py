@@ -6,7 +6,7 @@ import sys
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.terraform import builder as terraform
-from infra_review.loaders.terraform.evaluate import bounded
+from infra_review.loaders.terraform.value import bounded
 from infra_review.model import DiagnosticCode, Unresolved
 
 

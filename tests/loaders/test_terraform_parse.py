@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.terraform import body
 from infra_review.loaders.terraform import builder as terraform
 from infra_review.model import DiagnosticCode, FileStatus
 
@@ -158,14 +159,14 @@ def test_unknown_kind_is_skipped_not_raised():
 
 def test_an_internal_error_in_one_block_does_not_lose_the_others(monkeypatch):
     monkeypatch.delenv("INFRA_REVIEW_DEBUG", raising=False)
-    original = terraform._Builder.eval_body
+    original = body.BodyEvaluator.eval_body
 
     def flaky(self, blk, ctx, env, src_addr, *args):
         if src_addr == "aws_instance.bad":
             raise ValueError("boom")
         return original(self, blk, ctx, env, src_addr, *args)
 
-    monkeypatch.setattr(terraform._Builder, "eval_body", flaky)
+    monkeypatch.setattr(body.BodyEvaluator, "eval_body", flaky)
     pf = parse(
         'resource "aws_instance" "bad" {\n  ami = "x"\n}\n'
         'resource "aws_instance" "good" {\n  ami = "y"\n}\n'

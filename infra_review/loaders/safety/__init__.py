@@ -1,1 +1,4 @@
-"""How an untrusted repository is read: the confined walk, decoding, isolated parser workers, the parse cache, safe YAML."""
+"""How an untrusted repository is read.
+
+The confined walk, decoding, isolated parser workers, the parse cache, safe YAML.
+"""

@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.safety.cache import UnsafePickleError, safe_loads
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "parse_in_process",
     "parse_one",
     "shutdown_pools",
+    "worker_main",
 ]
 
 
@@ -161,7 +163,7 @@ def _set_limits(memory_bytes: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
-def _worker_main(read_fd: int, write_fd: int, memory_bytes: int, idle_exit_s: float = 600.0) -> None:
+def worker_main(read_fd: int, write_fd: int, memory_bytes: int, idle_exit_s: float = 600.0) -> None:
     """Loop of a worker process: receive a task, parse, send the result."""
     _set_limits(memory_bytes)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -215,8 +217,8 @@ def _worker_main(read_fd: int, write_fd: int, memory_bytes: int, idle_exit_s: fl
 
 _BOOT = (
     "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-    "from infra_review.loaders.safety.isolation import _worker_main; "
-    "_worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))"
+    "from infra_review.loaders.safety.isolation import worker_main; "
+    "worker_main(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))"
 )
 
 
@@ -499,8 +501,6 @@ class _Run:
             self.busy.append(w)
 
     def _collect(self) -> None:
-        from infra_review.loaders.safety.cache import safe_loads
-
         wait_for = max(0.0, min(w.deadline for w in self.busy) - time.monotonic())
         ready = wait([w.inbox for w in self.busy], timeout=wait_for)
         for w in list(self.busy):
@@ -531,8 +531,6 @@ class _Run:
             try:
                 message = safe_loads(raw, self.allowed)
             except Exception as exc:  # refused classes, corrupt stream
-                from infra_review.loaders.safety.cache import UnsafePickleError
-
                 # Our own refusal names a class; any other error could quote the stream: type only.
                 why = str(exc)[:160] if isinstance(exc, UnsafePickleError) else type(exc).__name__
                 msg = f"loader {task.module} returned non-plain data ({why})"

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from infra_review.loaders.formats import IGNORED_DIRS, SNIFF, detect_by_name
+from infra_review.loaders.safety.decode import decode_bytes
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus
 
 __all__ = [
@@ -389,8 +390,6 @@ def confined_reader(
     >>> read("user_data.sh"), read("../../etc/passwd"), read("/etc/passwd")
     ('#!/bin/sh\\necho hi\\n', None, None)
     """
-    from infra_review.loaders.safety.decode import decode_bytes
-
     memo: dict[str, str | None] = {}
 
     def read_text(rel_path: str) -> str | None:
