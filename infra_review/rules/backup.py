@@ -331,6 +331,13 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
           backup_window           = "03:00-04:00"
         }
     """
+    yield from _rds_retention(rg)
+    yield from _snapshot_retention(rg)
+    yield from _gcp_azure_backups(rg)
+
+
+def _rds_retention(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for RDS instances and RDS/DocDB/Neptune clusters."""
     for r in _managed(rg, "aws_db_instance"):
         if "replicate_source_db" in r.attrs:
             continue
@@ -375,6 +382,10 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "backup_retention_period",
                 severity=Severity.LOW,
             )
+
+
+def _snapshot_retention(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for Redis/Valkey caches and Redshift clusters."""
     for r in _managed(rg, "aws_elasticache_cluster", "aws_elasticache_replication_group"):
         engine = r.attrs.get("engine", "redis")
         if r.kind == "aws_elasticache_cluster" and (
@@ -406,6 +417,10 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
             )
         elif v is not None and as_int(v) == 0:
             yield Hit(r, "automated snapshots are disabled", "automated_snapshot_retention_period")
+
+
+def _gcp_azure_backups(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for Cloud SQL and Azure SQL databases."""
     for r in _managed(rg, "google_sql_database_instance"):
         bc = _gcp_backup_config(r)
         if isinstance(bc, Unresolved):
@@ -854,13 +869,20 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "rule",
                 Status.UNKNOWN,
             )
+    yield from _aws_cross_region_copies(rg, cov)
+    yield from _azure_geo_redundancy(rg)
 
-    def eligible(r: Resource) -> bool:
-        return not environment_of(rg, r).is_nonprod and not _cross_region_backup(rg, r, cov)
 
+def _eligible(rg: ResourceGraph, r: Resource, cov: BackupCoverage) -> bool:
+    """Not marked dev/test/sandbox and not already copied to another region by a backup plan."""
+    return not environment_of(rg, r).is_nonprod and not _cross_region_backup(rg, r, cov)
+
+
+def _aws_cross_region_copies(rg: ResourceGraph, cov: BackupCoverage) -> Iterator[Hit]:
+    """BAK005 for S3 buckets, RDS instances and clusters, DynamoDB tables."""
     destinations = _replication_destinations(rg)
     for b in _managed(rg, "aws_s3_bucket"):
-        if _is_log_bucket(rg, b) or not eligible(b) or b.address in destinations:
+        if _is_log_bucket(rg, b) or not _eligible(rg, b, cov) or b.address in destinations:
             continue
         repl = bucket_split_resources(rg, b, "aws_s3_bucket_replication_configuration")
         inline = b.attrs.get("replication_configuration")
@@ -869,7 +891,7 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
         elif not repl and not block(b.attrs, "replication_configuration"):
             yield Hit(b, "bucket is not replicated to another region", "replication_configuration")
     for r in _managed(rg, "aws_db_instance"):
-        if "replicate_source_db" in r.attrs or not eligible(r):
+        if "replicate_source_db" in r.attrs or not _eligible(rg, r, cov):
             continue
         repl = _referrers(rg, r.address, "aws_db_instance_automated_backups_replication")
         home = _region_of(rg, r)
@@ -881,7 +903,7 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
         if not repl and not replicas:
             yield Hit(r, "no automated-backup replication or cross-region replica")
     for r in _managed(rg, "aws_rds_cluster"):
-        if not eligible(r):
+        if not _eligible(rg, r, cov):
             continue
         g = r.attrs.get("global_cluster_identifier")
         if isinstance(g, Unresolved) and not g.refs:
@@ -898,13 +920,17 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "global_cluster_identifier",
             )
     for r in _managed(rg, "aws_dynamodb_table"):
-        if not eligible(r):
+        if not _eligible(rg, r, cov):
             continue
         raw = r.attrs.get("replica")
         if isinstance(raw, Unresolved):
             yield Hit(r, "`replica` is not known statically", "replica", Status.UNKNOWN)
         elif not block(r.attrs, "replica") and not _referrers(rg, r.address, "aws_dynamodb_table_replica"):
             yield Hit(r, "table has no replica in another region (global table)", "replica")
+
+
+def _azure_geo_redundancy(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK005 for Azure database servers, SQL databases and storage accounts."""
     for r in _managed(
         rg,
         "azurerm_postgresql_flexible_server",

@@ -343,6 +343,13 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
           restrict_public_buckets = true
         }
     """
+    yield from _aws_public_data(rg)
+    yield from _gcp_public_data(rg)
+    yield from _azure_public_data(rg)
+
+
+def _aws_public_data(rg: ResourceGraph) -> Iterator[Hit]:
+    """RED006 for S3 buckets and publicly accessible AWS databases."""
     for b in rg.resources("aws_s3_bucket"):
         if b.block == "resource":
             yield from _s3_public(rg, b)
@@ -354,8 +361,40 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
             )
         elif tri(v) is True:
             yield Hit(db, f"{db.kind} is `publicly_accessible = true`", "publicly_accessible")
-    # GCP
+
+
+def _gcp_public_data(rg: ResourceGraph) -> Iterator[Hit]:
+    """RED006 for GCS buckets (access prevention, IAM, ACLs), BigQuery and Cloud SQL."""
     enforced: dict[str, bool | None] = {}
+    yield from _gcs_bucket_access(rg, enforced)
+    yield from _gcp_public_bindings(rg, enforced)
+    for acl in rg.resources(
+        "google_storage_bucket_acl",
+        "google_storage_default_object_acl",
+        "google_storage_bucket_access_control",
+        "google_storage_default_object_access_control",
+        "google_storage_object_access_control",
+        "google_storage_object_acl",
+    ):
+        entities = acl.attrs.get("role_entity") or [acl.attrs.get("entity")]
+        hits = [
+            e
+            for e in entities
+            if isinstance(e, str) and re.search(r"(^|:)(allUsers|allAuthenticatedUsers)$", e)
+        ]
+        if hits:
+            yield Hit(
+                acl,
+                f"GCS ACL grants {', '.join(hits)}",
+                "role_entity" if "role_entity" in acl.attrs else "entity",
+            )
+    yield from _bigquery_public(rg)
+    for sql in rg.resources("google_sql_database_instance"):
+        yield from _cloud_sql_public(sql)
+
+
+def _gcs_bucket_access(rg: ResourceGraph, enforced: dict[str, bool | None]) -> Iterator[Hit]:
+    """Buckets without uniform bucket-level access; records each bucket's public access prevention."""
     for gb in rg.resources("google_storage_bucket"):
         pap = gb.attrs.get("public_access_prevention")
         enforced[gb.address] = None if isinstance(pap, Unresolved) else pap == "enforced"
@@ -376,6 +415,10 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
                 "uniform_bucket_level_access",
                 severity=Severity.MEDIUM,
             )
+
+
+def _gcp_public_bindings(rg: ResourceGraph, enforced: Mapping[str, bool | None]) -> Iterator[Hit]:
+    """IAM bindings granting a data scope to ``allUsers``/``allAuthenticatedUsers``."""
     for bnd in gcp_bindings(rg):
         unused_policy = bnd.resource.block == "data" and bnd.scope == "unknown"
         if bnd.scope not in GCP_DATA_SCOPES and not unused_policy:
@@ -407,30 +450,10 @@ def public_data(rg: ResourceGraph) -> Iterator[Hit]:
             )
         else:
             yield Hit(bnd.resource, "bucket IAM members not known statically", bnd.attribute, Status.UNKNOWN)
-    for acl in rg.resources(
-        "google_storage_bucket_acl",
-        "google_storage_default_object_acl",
-        "google_storage_bucket_access_control",
-        "google_storage_default_object_access_control",
-        "google_storage_object_access_control",
-        "google_storage_object_acl",
-    ):
-        entities = acl.attrs.get("role_entity") or [acl.attrs.get("entity")]
-        hits = [
-            e
-            for e in entities
-            if isinstance(e, str) and re.search(r"(^|:)(allUsers|allAuthenticatedUsers)$", e)
-        ]
-        if hits:
-            yield Hit(
-                acl,
-                f"GCS ACL grants {', '.join(hits)}",
-                "role_entity" if "role_entity" in acl.attrs else "entity",
-            )
-    yield from _bigquery_public(rg)
-    for sql in rg.resources("google_sql_database_instance"):
-        yield from _cloud_sql_public(sql)
-    # Azure
+
+
+def _azure_public_data(rg: ResourceGraph) -> Iterator[Hit]:
+    """RED006 for anonymous-readable storage containers and wide-open database firewalls."""
     accounts_public: dict[str, bool | None] = {}
     for acct in rg.resources("azurerm_storage_account"):
         v = acct.attrs.get("allow_nested_items_to_be_public")
