@@ -3,6 +3,15 @@
 Since AWS provider v4 a bucket's settings live in split resources
 (``aws_s3_bucket_versioning``, ``aws_s3_bucket_public_access_block``, …) that name the bucket
 by reference or by its literal name; :func:`linked` and :func:`bucket_split_resources` find them.
+
+>>> rg = ResourceGraph()
+>>> rg.add(Resource("aws_s3_bucket.b", "aws_s3_bucket", attrs={"bucket": "logs"}))
+>>> rg.add(Resource("aws_s3_bucket_versioning.v", "aws_s3_bucket_versioning",
+...                 attrs={"bucket": "logs", "versioning_configuration": [{"status": "Enabled"}]}))
+>>> [r.address for r in linked(rg, rg["aws_s3_bucket.b"], ["aws_s3_bucket_versioning"])]
+['aws_s3_bucket_versioning.v']
+>>> bucket_versioning(rg, rg["aws_s3_bucket.b"]), bucket_public_access_block(rg, rg["aws_s3_bucket.b"])[0]
+(True, False)
 """
 
 from __future__ import annotations

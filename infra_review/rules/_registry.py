@@ -161,15 +161,10 @@ def rule(
         r = Rule(rule_id, area, severity, title, func, tuple(checkov), no_env_downgrade, tuple(aggregates))
         if register:
             RULES[rule_id] = r
-            _UPSTREAM.update(r.aggregates)
         func.rule = r  # type: ignore[attr-defined]
         return func
 
     return deco
-
-
-#: Ids of rules some registered rule aggregates: their hits are kept for the whole review.
-_UPSTREAM: set[str] = set()
 
 
 def run_rule(r: Rule, rg: ResourceGraph, ran: RuleHits) -> Iterator[Hit]:
@@ -179,7 +174,7 @@ def run_rule(r: Rule, rg: ResourceGraph, ran: RuleHits) -> Iterator[Hit]:
     others runs once per review: its hits (or the exception it raised) are kept in ``ran`` and
     replayed when it is selected itself.  A rule nobody aggregates streams its hits as before.
     """
-    if r.id in _UPSTREAM:
+    if r.id in ran or any(r.id in other.aggregates for other in RULES.values()):
         yield from _upstream_hits(r, rg, ran, reraise=True)
     else:
         yield from _call(r, rg, ran)
@@ -201,6 +196,7 @@ def _call(r: Rule, rg: ResourceGraph, ran: RuleHits) -> Iterable[Hit]:
 def _upstream_hits(r: Rule, rg: ResourceGraph, ran: RuleHits, *, reraise: bool) -> list[Hit]:
     """``r``'s hits, computed once per ``ran``; its exception re-raised (as itself when ``reraise``)."""
     if r.id not in ran:
+        ran[r.id] = UpstreamRuleError(f"aggregation cycle through {r.id}")  # until it returns
         try:
             ran[r.id] = list(_call(r, rg, ran))
         except Exception as exc:  # kept: the rule's own slot reports it, aggregates refuse to pass

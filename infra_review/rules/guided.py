@@ -40,10 +40,7 @@ Evidence = dict[str, Any]
 def repo_paths(rg: ResourceGraph) -> list[str]:
     """Every path the loader saw under the root (parsed or not), relative, POSIX style."""
     paths = {fr.path for fr in rg.files if fr.kind != "directory"}
-    extra = rg.repo.get("paths") if isinstance(rg.repo, Mapping) else None
-    if isinstance(extra, (list, tuple)):
-        paths |= {p for p in extra if isinstance(p, str)}
-    return sorted(paths)
+    return sorted(paths | set(rg.facts.paths))
 
 
 def _first(v: Any) -> Mapping[str, Any]:

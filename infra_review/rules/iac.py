@@ -544,7 +544,7 @@ def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
     """A ``*.tfstate`` / ``*.tfstate.backup`` file is tracked by git (or sits in a tree that is not a git
     repository).
 
-    Uses the loader's repository facts (``rg.repo["git"]["tracked"]`` and ``rg.repo["paths"]``);
+    Uses the loader's repository facts (``rg.repo["git"]["tracked"]`` and ``rg.facts.paths``);
     git itself is never run.  Each state file is reported at ``file:<path>``.
 
     Why it matters

@@ -27,7 +27,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status
 from infra_review.rules._registry import Hit, rule
 
-__all__: list[str] = []
+__all__ = ["secret_findings"]
 
 
 # -- RED003 hardcoded secrets --------------------------------------------------------------------
