@@ -7,6 +7,10 @@ with the provider's ``default_tags``.
 ...                 attrs={"default_tags": [{"tags": {"Environment": "production"}}]}))
 >>> environment_of(rg, Resource("aws_db_instance.main", "aws_db_instance", provider="aws")).tier
 'prod'
+>>> rg.add(Resource("provider.google", "google", block="provider", attrs={"default_labels": {"env": "dev"}}))
+>>> environment_of(rg, Resource("google_sql_database_instance.db", "google_sql_database_instance",
+...                             provider="google")).why
+'provider default_tag env=dev'
 """
 
 from __future__ import annotations
@@ -22,7 +26,10 @@ __all__ = ["environment_of", "provider_default_tags"]
 
 
 def provider_default_tags(rg: ResourceGraph | None, res: Resource) -> Mapping[str, Any]:
-    """The ``default_tags { tags = {...} }`` of the provider configuration ``res`` uses (``{}`` when none)."""
+    """The default tags of the provider configuration ``res`` uses (``{}`` when none).
+
+    AWS ``default_tags { tags = {...} }``; Google ``default_labels = {...}``.
+    """
     if rg is None or not res.provider:
         return {}
     prov = rg.get("provider." + res.provider)
@@ -33,7 +40,8 @@ def provider_default_tags(rg: ResourceGraph | None, res: Resource) -> Mapping[st
         for b in blocks:
             if isinstance(b, Mapping) and isinstance(b.get("tags"), Mapping):
                 return b["tags"]
-    return {}
+    labels = prov.attrs.get("default_labels")
+    return labels if isinstance(labels, Mapping) else {}
 
 
 def environment_of(rg: ResourceGraph | None, res: Resource) -> Environment:
