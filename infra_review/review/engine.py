@@ -497,12 +497,13 @@ def _run_review(
     run = ReviewRun(rules=chosen)
     raw: list[Finding] = []
     env: dict[str, str] = {}  # address -> environment_marker(), computed once per resource
+    ran: dict[str, Any] = {}  # hits of aggregated rules, run once per review (rules._registry.run_rule)
     for r in chosen:
         remediation = r.section("Remediation")
         start = time.perf_counter()
         kept = 0
         try:
-            for hit in r(rg):
+            for hit in r(rg, ran):
                 if not hasattr(hit, "resource") or not isinstance(hit.resource, Resource):
                     msg = f"rule yielded {type(hit).__name__}, expected Hit"
                     raise TypeError(msg)

@@ -34,23 +34,23 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.env_tier import environment_of
+from infra_review.analysis.net_attrs import block, refs_of, resolve
+from infra_review.analysis.storage import bucket_split_resources
 from infra_review.analysis.tags import effective_tags
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import as_int, tri
 from infra_review.rules._registry import Hit, rule
 
 __all__ = [
     "STATEFUL_KINDS",
     "BackupCoverage",
     "backup_coverage",
-    "bucket_split_resources",
     "evidence_dr",
     "evidence_restore_testing",
     "evidence_rto_rpo",
     "implied_recovery",
-    "is_nonprod",
-    "is_prod",
     "parse_duration_minutes",
 ]
 
@@ -103,47 +103,6 @@ _ARN_SERVICE = {
     "aws_fsx_openzfs_file_system": ("fsx", "file-system"),
 }
 
-_NONPROD = re.compile(
-    r"^(dev|develop|development|test|testing|sandbox|sbx|tmp|demo|scratch|playground)$", re.I
-)
-_PROD = re.compile(r"^(prod|production|prd|live)$", re.I)
-_ENV_KEYS = ("environment", "env", "stage")
-
-
-def _env_value(rg: ResourceGraph, r: Resource) -> str:
-    tags = effective_tags(rg, r).tags
-    for k, v in tags.items():
-        if k.lower() in _ENV_KEYS and isinstance(v, str):
-            return v
-    return ""
-
-
-def _name_tokens(r: Resource) -> list[str]:
-    parts = [r.name, *(r.module.split(".")[1::2] if r.module else [])]
-    return [t for p in parts for t in re.split(r"[-_.\s]+", p) if t]
-
-
-def is_prod(rg: ResourceGraph, r: Resource) -> bool:
-    """Marked production: an ``environment``/``env`` tag (or provider default tag) of
-    prod/production/prd/live, or a name/module token ``prod``.
-
-    >>> from infra_review.graph import ResourceGraph
-    >>> is_prod(ResourceGraph(), Resource("aws_db_instance.prod_db", "aws_db_instance"))
-    True
-    """
-    v = _env_value(rg, r)
-    if v:
-        return bool(_PROD.match(v))
-    return any(_PROD.match(t) for t in _name_tokens(r))
-
-
-def is_nonprod(rg: ResourceGraph, r: Resource) -> bool:
-    """Marked dev/test/sandbox by tag or name token (the review lowers their severity anyway)."""
-    v = _env_value(rg, r)
-    if v:
-        return bool(_NONPROD.match(v))
-    return any(_NONPROD.match(t) for t in _name_tokens(r))
-
 
 def _managed(rg: ResourceGraph, *kinds: str) -> Iterator[Resource]:
     for r in rg.resources(*kinds):
@@ -153,15 +112,6 @@ def _managed(rg: ResourceGraph, *kinds: str) -> Iterator[Resource]:
 
 def _referrers(rg: ResourceGraph, address: str, *kinds: str) -> list[Resource]:
     return [r for r in rg.referrers(address, *kinds) if r.block == "resource"]
-
-
-def _int(v: Any) -> int | None:
-    if isinstance(v, bool) or v is None or isinstance(v, Unresolved):
-        return None
-    try:
-        return int(float(v))
-    except (TypeError, ValueError):
-        return None
 
 
 def _region_of(rg: ResourceGraph, r: Resource) -> str | None:
@@ -240,10 +190,11 @@ def _arn_matches(arn: str, r: Resource) -> bool:
 
 def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
     """AWS Backup selections (``resources`` refs/ARNs, ``selection_tag``, ``condition``,
-    ``not_resources``) and DLM ``target_tags`` mapped onto resources.  Cached on ``rg``."""
-    cached = rg.cache.get("backup.coverage")
-    if isinstance(cached, BackupCoverage):
-        return cached
+    ``not_resources``) and DLM ``target_tags`` mapped onto resources.  Memoised on ``rg``."""
+    return rg.memo(_backup_coverage)
+
+
+def _backup_coverage(rg: ResourceGraph) -> BackupCoverage:
     stateful = list(_managed(rg, *STATEFUL_KINDS))
     ets = {r.address: effective_tags(rg, r) for r in stateful}
     tags = {a: et.tags for a, et in ets.items()}
@@ -340,7 +291,6 @@ def backup_coverage(rg: ResourceGraph) -> BackupCoverage:
         frozenset(scheduled),
         {p: frozenset(t) for p, t in plan_types.items()},
     )
-    rg.cache["backup.coverage"] = cov
     return cov
 
 
@@ -381,6 +331,13 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
           backup_window           = "03:00-04:00"
         }
     """
+    yield from _rds_retention(rg)
+    yield from _snapshot_retention(rg)
+    yield from _gcp_azure_backups(rg)
+
+
+def _rds_retention(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for RDS instances and RDS/DocDB/Neptune clusters."""
     for r in _managed(rg, "aws_db_instance"):
         if "replicate_source_db" in r.attrs:
             continue
@@ -393,12 +350,12 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 Status.UNKNOWN,
             )
             continue
-        days = 1 if v is None else _int(v)
+        days = 1 if v is None else as_int(v)
         if days == 0:
             yield Hit(
                 r, "automated backups are disabled (`backup_retention_period = 0`)", "backup_retention_period"
             )
-        elif days is not None and days < 7 and is_prod(rg, r):
+        elif days is not None and days < 7 and environment_of(rg, r).is_prod:
             src = "unset: the RDS default of 1 day" if v is None else f"{days} day(s)"
             yield Hit(
                 r,
@@ -416,7 +373,7 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 Status.UNKNOWN,
             )
             continue
-        days = 1 if v is None else _int(v)
+        days = 1 if v is None else as_int(v)
         if days is not None and days < 7:
             src = "unset: the default of 1 day" if v is None else f"{days} day(s)"
             yield Hit(
@@ -425,6 +382,10 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "backup_retention_period",
                 severity=Severity.LOW,
             )
+
+
+def _snapshot_retention(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for Redis/Valkey caches and Redshift clusters."""
     for r in _managed(rg, "aws_elasticache_cluster", "aws_elasticache_replication_group"):
         engine = r.attrs.get("engine", "redis")
         if r.kind == "aws_elasticache_cluster" and (
@@ -438,7 +399,7 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(
                 r, "snapshot retention is not known statically", "snapshot_retention_limit", Status.UNKNOWN
             )
-        elif not _int(v):
+        elif not as_int(v):
             yield Hit(
                 r,
                 "no automatic snapshots (`snapshot_retention_limit` 0 or unset)",
@@ -454,8 +415,12 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "automated_snapshot_retention_period",
                 Status.UNKNOWN,
             )
-        elif v is not None and _int(v) == 0:
+        elif v is not None and as_int(v) == 0:
             yield Hit(r, "automated snapshots are disabled", "automated_snapshot_retention_period")
+
+
+def _gcp_azure_backups(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK001 for Cloud SQL and Azure SQL databases."""
     for r in _managed(rg, "google_sql_database_instance"):
         bc = _gcp_backup_config(r)
         if isinstance(bc, Unresolved):
@@ -487,7 +452,7 @@ def automated_backups(rg: ResourceGraph) -> Iterator[Hit]:
             for p in ltr
             for k in ("weekly_retention", "monthly_retention", "yearly_retention")
         )
-        if not has and is_prod(rg, r):
+        if not has and environment_of(rg, r).is_prod:
             yield Hit(
                 r,
                 "production database has no long-term retention (only the 7–35 day PITR window)",
@@ -673,36 +638,6 @@ def _is_log_bucket(rg: ResourceGraph, b: Resource) -> bool:
     return False
 
 
-def _split_index(rg: ResourceGraph, kind: str) -> dict[str, list[Resource]]:
-    """Split S3 configuration resources of ``kind`` by the bucket they name (address or name)."""
-    key = f"backup.split.{kind}"
-    cached = rg.cache.get(key)
-    if isinstance(cached, dict):
-        return cached
-    idx: dict[str, list[Resource]] = defaultdict(list)
-    for r in _managed(rg, kind):
-        value = r.attrs.get("bucket")
-        for addr in {a for ref in refs_of(value) for a in resolve(rg, ref)}:
-            idx[addr].append(r)
-        if isinstance(value, str):
-            idx["name:" + value].append(r)
-    rg.cache[key] = idx
-    return idx
-
-
-def _split_for(rg: ResourceGraph, b: Resource, kind: str) -> list[Resource]:
-    """Split S3 configuration resources of ``kind`` whose ``bucket`` names bucket ``b``."""
-    idx = _split_index(rg, kind)
-    out = list(idx.get(b.address, ()))
-    name = b.attrs.get("bucket")
-    if isinstance(name, str):
-        out += [r for r in idx.get("name:" + name, ()) if r not in out]
-    return out
-
-
-bucket_split_resources = _split_for
-
-
 def _replication_destinations(rg: ResourceGraph) -> set[str]:
     """Buckets that are the destination of a replication rule (they are the copy)."""
     out: set[str] = set()
@@ -720,7 +655,7 @@ def _replication_destinations(rg: ResourceGraph) -> set[str]:
 def bucket_versioning(rg: ResourceGraph, b: Resource) -> bool | None:
     """Versioning Enabled on bucket ``b`` (inline ``versioning`` or ``aws_s3_bucket_versioning``)."""
     states: list[bool | None] = []
-    for v in _split_for(rg, b, "aws_s3_bucket_versioning"):
+    for v in bucket_split_resources(rg, b, "aws_s3_bucket_versioning"):
         vc = block(v.attrs, "versioning_configuration")
         status = vc[0].get("status") if vc else v.attrs.get("versioning_configuration")
         states.append(None if isinstance(status, Unresolved) else status == "Enabled")
@@ -779,7 +714,7 @@ def no_point_in_time_recovery(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(r, "DynamoDB point-in-time recovery is off", "point_in_time_recovery")
     for r in _managed(rg, "aws_db_instance"):
         v = r.attrs.get("backup_retention_period")
-        if "replicate_source_db" not in r.attrs and v is not None and _int(v) == 0:
+        if "replicate_source_db" not in r.attrs and v is not None and as_int(v) == 0:
             yield Hit(
                 r, "no point-in-time restore: automated backups are disabled", "backup_retention_period"
             )
@@ -934,22 +869,29 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "rule",
                 Status.UNKNOWN,
             )
+    yield from _aws_cross_region_copies(rg, cov)
+    yield from _azure_geo_redundancy(rg)
 
-    def eligible(r: Resource) -> bool:
-        return not is_nonprod(rg, r) and not _cross_region_backup(rg, r, cov)
 
+def _eligible(rg: ResourceGraph, r: Resource, cov: BackupCoverage) -> bool:
+    """Not marked dev/test/sandbox and not already copied to another region by a backup plan."""
+    return not environment_of(rg, r).is_nonprod and not _cross_region_backup(rg, r, cov)
+
+
+def _aws_cross_region_copies(rg: ResourceGraph, cov: BackupCoverage) -> Iterator[Hit]:
+    """BAK005 for S3 buckets, RDS instances and clusters, DynamoDB tables."""
     destinations = _replication_destinations(rg)
     for b in _managed(rg, "aws_s3_bucket"):
-        if _is_log_bucket(rg, b) or not eligible(b) or b.address in destinations:
+        if _is_log_bucket(rg, b) or not _eligible(rg, b, cov) or b.address in destinations:
             continue
-        repl = _split_for(rg, b, "aws_s3_bucket_replication_configuration")
+        repl = bucket_split_resources(rg, b, "aws_s3_bucket_replication_configuration")
         inline = b.attrs.get("replication_configuration")
         if isinstance(inline, Unresolved):
             yield Hit(b, "replication is not known statically", "replication_configuration", Status.UNKNOWN)
         elif not repl and not block(b.attrs, "replication_configuration"):
             yield Hit(b, "bucket is not replicated to another region", "replication_configuration")
     for r in _managed(rg, "aws_db_instance"):
-        if "replicate_source_db" in r.attrs or not eligible(r):
+        if "replicate_source_db" in r.attrs or not _eligible(rg, r, cov):
             continue
         repl = _referrers(rg, r.address, "aws_db_instance_automated_backups_replication")
         home = _region_of(rg, r)
@@ -961,7 +903,7 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
         if not repl and not replicas:
             yield Hit(r, "no automated-backup replication or cross-region replica")
     for r in _managed(rg, "aws_rds_cluster"):
-        if not eligible(r):
+        if not _eligible(rg, r, cov):
             continue
         g = r.attrs.get("global_cluster_identifier")
         if isinstance(g, Unresolved) and not g.refs:
@@ -978,13 +920,17 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "global_cluster_identifier",
             )
     for r in _managed(rg, "aws_dynamodb_table"):
-        if not eligible(r):
+        if not _eligible(rg, r, cov):
             continue
         raw = r.attrs.get("replica")
         if isinstance(raw, Unresolved):
             yield Hit(r, "`replica` is not known statically", "replica", Status.UNKNOWN)
         elif not block(r.attrs, "replica") and not _referrers(rg, r.address, "aws_dynamodb_table_replica"):
             yield Hit(r, "table has no replica in another region (global table)", "replica")
+
+
+def _azure_geo_redundancy(rg: ResourceGraph) -> Iterator[Hit]:
+    """BAK005 for Azure database servers, SQL databases and storage accounts."""
     for r in _managed(
         rg,
         "azurerm_postgresql_flexible_server",
@@ -1001,11 +947,11 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "geo_redundant_backup_enabled",
                 Status.UNKNOWN,
             )
-        elif not v and not is_nonprod(rg, r):
+        elif not v and not environment_of(rg, r).is_nonprod:
             yield Hit(r, "backups are not geo-redundant", "geo_redundant_backup_enabled")
     for r in _managed(rg, "azurerm_mssql_database"):
         v = r.attrs.get("storage_account_type", "Geo")
-        if isinstance(v, str) and v in ("Local", "Zone") and not is_nonprod(rg, r):
+        if isinstance(v, str) and v in ("Local", "Zone") and not environment_of(rg, r).is_nonprod:
             yield Hit(r, f"backup storage is {v}-redundant only", "storage_account_type")
     for r in _managed(rg, "azurerm_storage_account"):
         v = r.attrs.get("account_replication_type")
@@ -1016,7 +962,7 @@ def single_region_backups(rg: ResourceGraph) -> Iterator[Hit]:
                 "account_replication_type",
                 Status.UNKNOWN,
             )
-        elif isinstance(v, str) and v.upper() in ("LRS", "ZRS") and not is_nonprod(rg, r):
+        elif isinstance(v, str) and v.upper() in ("LRS", "ZRS") and not environment_of(rg, r).is_nonprod:
             yield Hit(r, f"storage account replication is {v}: one region only", "account_replication_type")
 
 
@@ -1080,7 +1026,7 @@ def backup_vault_not_locked(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         if tri(b.attrs.get("object_lock_enabled")) or block(b.attrs, "object_lock_configuration"):
             continue
-        if _split_for(rg, b, "aws_s3_bucket_object_lock_configuration"):
+        if bucket_split_resources(rg, b, "aws_s3_bucket_object_lock_configuration"):
             continue
         yield Hit(b, "backup bucket has no Object Lock", "object_lock_enabled", severity=Severity.INFO)
 
@@ -1145,7 +1091,7 @@ def implied_recovery(rg: ResourceGraph, r: Resource) -> dict[str, Any]:
     rpo: list[tuple[float, str]] = []
     rto: list[tuple[float, str]] = []
     cov = backup_coverage(rg)
-    if r.kind == "aws_db_instance" and (_int(a.get("backup_retention_period", 1)) or 0) > 0:
+    if r.kind == "aws_db_instance" and (as_int(a.get("backup_retention_period", 1)) or 0) > 0:
         rpo.append((5.0, "RDS PITR"))
     if r.kind in ("aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"):
         rpo.append((5.0, "cluster PITR"))
@@ -1159,7 +1105,7 @@ def implied_recovery(rg: ResourceGraph, r: Resource) -> dict[str, Any]:
             rto.append((30.0, "switch to a replica region"))
     if r.kind == "aws_s3_bucket" and bucket_versioning(rg, r):
         rpo.append((0.0, "object versioning"))
-    if r.kind in ("aws_elasticache_replication_group", "aws_elasticache_cluster") and _int(
+    if r.kind in ("aws_elasticache_replication_group", "aws_elasticache_cluster") and as_int(
         a.get("snapshot_retention_limit")
     ):
         rpo.append((1440.0, "daily snapshot"))
@@ -1273,13 +1219,6 @@ def evidence_rto_rpo(rg: ResourceGraph) -> dict[str, Any]:
 _DR_DOC = re.compile(r"(^|/)(dr|disaster[-_ ]?recovery|business[-_ ]?continuity|bcp)([-_./]|$)", re.I)
 
 
-def _repo_paths(rg: ResourceGraph) -> list[str]:
-    paths = rg.repo.get("paths")
-    if isinstance(paths, list | tuple | set | frozenset):
-        return [str(p) for p in paths]
-    return [f.path for f in rg.files]
-
-
 def _dr_signals(rg: ResourceGraph) -> dict[str, list[str]]:
     regions = sorted(
         {
@@ -1307,7 +1246,7 @@ def _dr_signals(rg: ResourceGraph) -> dict[str, list[str]]:
             r.address for r in _managed(rg, "aws_route53_record") if block(r.attrs, "failover_routing_policy")
         ],
         "health_checks": [r.address for r in _managed(rg, "aws_route53_health_check")],
-        "docs": [p for p in _repo_paths(rg) if _DR_DOC.search(p)],
+        "docs": [p for p in rg.facts.paths if _DR_DOC.search(p)],
     }
 
 
@@ -1348,7 +1287,7 @@ def no_disaster_recovery(rg: ResourceGraph) -> Iterator[Hit]:
     for r in _managed(rg, *_RECOVERY_KINDS):
         if r.kind in ("aws_instance", "aws_ebs_volume"):
             continue
-        if is_prod(rg, r):
+        if environment_of(rg, r).is_prod:
             region = sig["regions"][0] if sig["regions"] else "one region"
             yield Hit(
                 r,
@@ -1453,7 +1392,11 @@ def destroy_without_protection(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(r, "`force_destroy = true` deletes every object with the bucket", "force_destroy")
             continue
         pd = tri(_lifecycle(r).get("prevent_destroy"), default=False)
-        if pd is False and is_prod(rg, r) and not (r.kind == "aws_s3_bucket" and _is_log_bucket(rg, r)):
+        if (
+            pd is False
+            and environment_of(rg, r).is_prod
+            and not (r.kind == "aws_s3_bucket" and _is_log_bucket(rg, r))
+        ):
             yield Hit(
                 r,
                 "production data without `lifecycle { prevent_destroy = true }`",

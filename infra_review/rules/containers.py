@@ -22,96 +22,24 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis import k8s
+from infra_review.analysis.links import CLUSTER_MODULES
+from infra_review.analysis.resource_blocks import block_of, blocks, json_list, loc, ref_targets
 from infra_review.analysis.secrets import is_secret_key, scan_text, scan_value
 from infra_review.graph import ResourceGraph
-from infra_review.analysis.links import CLUSTER_MODULES
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.loaders.kubernetes import TEMPLATED
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
+from infra_review.model.coerce import as_list, is_true
 from infra_review.rules._registry import Hit, rule
 
 __all__ = [
-    "as_list",
-    "blocks",
-    "first_block",
     "image_is_templated",
     "image_problem",
     "is_root_user",
-    "is_true",
-    "json_list",
-    "loc",
-    "ref_targets",
     "stage_chain",
 ]
 
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
-
-
-def loc(res: Resource, path: str = "", line: int = 0) -> SourceLocation | None:
-    """Source location of ``path`` inside ``res`` (falls back to the resource's line)."""
-    if not res.source:
-        return None
-    lines = res.meta.get("lines") or {}
-    ln = line or lines.get(path) or res.source.line
-    return SourceLocation(res.source.file, int(ln), int(ln))
-
-
-def is_true(v: Any) -> bool:
-    return v is True or (isinstance(v, str) and v.strip().lower() == "true")
-
-
-def as_list(v: Any) -> list[Any]:
-    if v is None:
-        return []
-    return v if isinstance(v, list) else [v]
-
-
-def blocks(res: Resource, name: str) -> list[Mapping[str, Any]]:
-    """Terraform nested block ``name`` as a list of dicts (Unresolved entries dropped)."""
-    val = res.attrs.get(name)
-    if isinstance(val, Mapping):
-        return [val]
-    return [b for b in as_list(val) if isinstance(b, Mapping)]
-
-
-def first_block(res: Resource | Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    attrs = res.attrs if isinstance(res, Resource) else res
-    val = attrs.get(name)
-    if isinstance(val, Mapping):
-        return val
-    if isinstance(val, list) and val and isinstance(val[0], Mapping):
-        return val[0]
-    return {}
-
-
-def json_list(value: Any) -> list[Any] | Unresolved | None:
-    """A JSON list given as text (``container_definitions``) or already decoded."""
-    if isinstance(value, Unresolved):
-        return value
-    if isinstance(value, list):
-        return value
-    if isinstance(value, str):
-        try:
-            val = json.loads(value)
-        except ValueError:
-            return None
-        return val if isinstance(val, list) else None
-    return None
-
-
-def ref_targets(value: Any) -> set[str]:
-    """Addresses an attribute value refers to (through :class:`Unresolved` refs)."""
-    out: set[str] = set()
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, Unresolved):
-            out.update(v.refs)
-        elif isinstance(v, Mapping):
-            stack.extend(v.values())
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
-    return out
 
 
 def is_root_user(user: Any) -> bool:
@@ -1184,7 +1112,7 @@ def _namespace_objects(rg: ResourceGraph) -> dict[str, Resource]:
     """Namespace name → the object declaring it: a manifest, else a Terraform ``kubernetes_namespace``."""
     out: dict[str, Resource] = {}
     for n in rg.resources("kubernetes_namespace", "kubernetes_namespace_v1"):
-        name = first_block(n, "metadata").get("name")
+        name = block_of(n, "metadata").get("name")
         if isinstance(name, str):
             out[name] = n
     out.update({str(n.meta.get("name")): n for n in rg.resources("k8s:Namespace")})
@@ -1194,7 +1122,7 @@ def _namespace_objects(rg: ResourceGraph) -> dict[str, Resource]:
 def _namespace_labels(obj: Resource) -> Any:
     if obj.block == "k8s":
         return k8s.get_path(obj.attrs, "metadata.labels") or {}
-    return first_block(obj, "metadata").get("labels") or {}
+    return block_of(obj, "metadata").get("labels") or {}
 
 
 @rule(
@@ -1663,7 +1591,7 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
     for cluster in rg.resources("aws_eks_cluster"):
         if engines:
             continue
-        if is_true(first_block(cluster, "compute_config").get("enabled")):
+        if is_true(block_of(cluster, "compute_config").get("enabled")):
             # EKS Auto Mode: the network policy controller is switched on by a ConfigMap.
             if not auto_mode_enabled:
                 yield Hit(
@@ -1713,14 +1641,14 @@ def network_policy_enforcement(rg: ResourceGraph) -> Iterator[Hit]:
             or gke.attrs.get("datapath_provider") == "ADVANCED_DATAPATH"
         ):
             continue
-        np = first_block(gke, "network_policy")
+        np = block_of(gke, "network_policy")
         enabled = np.get("enabled")
         if isinstance(enabled, Unresolved):
             yield Hit(gke, "network_policy.enabled is not statically known", "network_policy", Status.UNKNOWN)
         elif not is_true(enabled):
             yield Hit(gke, "GKE cluster without network_policy enabled or Dataplane V2", "network_policy")
     for aks in rg.resources("azurerm_kubernetes_cluster"):
-        prof = first_block(aks, "network_profile")
+        prof = block_of(aks, "network_profile")
         pol = prof.get("network_policy")
         if isinstance(pol, Unresolved):
             yield Hit(

@@ -28,14 +28,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis.cost import estimate, is_billable
+from infra_review.analysis.env_tier import environment_of
 from infra_review.analysis.k8s import effective_replicas, hpa_for, pod_spec, selected_workloads, workloads
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve
+from infra_review.analysis.repo_layout import repo_anchor
+from infra_review.analysis.storage import bucket_split_resources
 from infra_review.analysis.tags import effective_tags, is_taggable, missing_keys
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import as_int, tri
 from infra_review.rules._registry import Hit, rule
-from infra_review.rules.backup import bucket_split_resources, is_nonprod
-from infra_review.rules.iac import repo_anchor
 
 __all__ = [
     "COST_TAG_ALIASES",
@@ -92,15 +94,6 @@ def _managed(rg: ResourceGraph, *kinds: str) -> Iterator[Resource]:
 
 def _referrers(rg: ResourceGraph, address: str, *kinds: str) -> list[Resource]:
     return [r for r in rg.referrers(address, *kinds) if r.block in ("resource", "k8s")]
-
-
-def _int(v: Any) -> int | None:
-    if isinstance(v, bool) or v is None or isinstance(v, Unresolved):
-        return None
-    try:
-        return int(float(v))
-    except (TypeError, ValueError):
-        return None
 
 
 def parse_instance_type(value: str) -> tuple[str, str, int]:
@@ -172,7 +165,7 @@ def oversized_nonprod(rg: ResourceGraph) -> Iterator[Hit]:
         variable "db_class" { default = "db.t4g.medium" }   # prod tfvars: db.r6g.2xlarge
     """
     for r, path, value in instance_sizes(rg):
-        if not is_nonprod(rg, r):
+        if not environment_of(rg, r).is_nonprod:
             continue
         if isinstance(value, Unresolved):
             yield Hit(r, f"`{path}` is not known statically", path, Status.UNKNOWN)
@@ -281,7 +274,7 @@ def _volume_type(rg: ResourceGraph, r: Resource, path: str, value: Any, unset: b
             "gp2 volume: gp3 is about 20 % cheaper" + (" (type unset defaults to gp2)" if unset else ""),
             path,
         )
-    elif value in ("io1", "io2") and is_nonprod(rg, r):
+    elif value in ("io1", "io2") and environment_of(rg, r).is_nonprod:
         yield Hit(r, f"provisioned-IOPS {value} storage outside production", path)
 
 
@@ -375,9 +368,9 @@ def _asg_spot_share(rg: ResourceGraph, asg: Resource) -> str:
     base, pct = d.get("on_demand_base_capacity", 0), d.get("on_demand_percentage_above_base_capacity", 100)
     if isinstance(base, Unresolved) or isinstance(pct, Unresolved):
         return "unknown"
-    if _int(pct) == 100:
+    if as_int(pct) == 100:
         return "none"
-    return "all" if _int(base) == 0 and _int(pct) == 0 else "some"
+    return "all" if as_int(base) == 0 and as_int(pct) == 0 else "some"
 
 
 def _node_group_labels(ng: Resource) -> dict[str, str]:
@@ -536,7 +529,7 @@ def spot_singleton(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         if isinstance(mx, Unresolved):
             yield Hit(r, "`max_size` is not known statically", "max_size", Status.UNKNOWN)
-        elif (_int(mx) or 0) <= 1:
+        elif (as_int(mx) or 0) <= 1:
             yield Hit(r, "all-spot ASG with max_size ≤ 1: one interruption takes it down", "max_size")
     for r in _managed(rg, "aws_eks_node_group"):
         if r.attrs.get("capacity_type") != "SPOT":
@@ -546,7 +539,7 @@ def spot_singleton(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(
                 r, "`scaling_config.max_size` is not known statically", "scaling_config", Status.UNKNOWN
             )
-        elif mx is not None and (_int(mx) or 0) <= 1:
+        elif mx is not None and (as_int(mx) or 0) <= 1:
             yield Hit(r, "SPOT node group with max_size ≤ 1", "scaling_config[0].max_size")
     spot_groups = [ng for ng in _managed(rg, "aws_eks_node_group") if ng.attrs.get("capacity_type") == "SPOT"]
     on_spot: dict[str, str] = {}
@@ -633,8 +626,8 @@ def no_autoscaling(rg: ResourceGraph) -> Iterator[Hit]:
             if not scalers:
                 yield Hit(r, "min/max size not known statically", "max_size", Status.UNKNOWN)
             continue
-        if mn is not None and mx is not None and _int(mn) == _int(mx):
-            yield Hit(r, f"fixed-size group (min_size = max_size = {_int(mx)})", "max_size")
+        if mn is not None and mx is not None and as_int(mn) == as_int(mx):
+            yield Hit(r, f"fixed-size group (min_size = max_size = {as_int(mx)})", "max_size")
         elif not scalers:
             yield Hit(r, "no scaling policy or schedule targets this group", evidence={"min": mn, "max": mx})
     targeted, literals, opaque = _autoscaling_targets(rg)
@@ -679,8 +672,8 @@ def no_autoscaling(rg: ResourceGraph) -> Iterator[Hit]:
     for hpa in _managed(rg, "k8s:HorizontalPodAutoscaler"):
         spec = hpa.attrs.get("spec") if isinstance(hpa.attrs.get("spec"), Mapping) else {}
         mn, mx = spec.get("minReplicas", 1), spec.get("maxReplicas")
-        if _int(mn) is not None and _int(mn) == _int(mx):
-            yield Hit(hpa, f"HPA cannot scale (minReplicas = maxReplicas = {_int(mx)})", "spec.maxReplicas")
+        if as_int(mn) is not None and as_int(mn) == as_int(mx):
+            yield Hit(hpa, f"HPA cannot scale (minReplicas = maxReplicas = {as_int(mx)})", "spec.maxReplicas")
     for w in workloads(rg):
         if w.kind in ("k8s:Deployment", "k8s:StatefulSet") and not hpa_for(rg, w):
             yield Hit(

@@ -18,18 +18,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis import k8s
+from infra_review.analysis.resource_blocks import block_of, blocks, json_list, loc, ref_targets
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import as_list, is_true
 from infra_review.rules._registry import Hit, rule
-from infra_review.rules.containers import (
-    as_list,
-    blocks,
-    first_block,
-    is_true,
-    json_list,
-    loc,
-    ref_targets,
-)
 
 __all__: list[str] = []
 
@@ -111,8 +104,8 @@ def progressive_delivery(rg: ResourceGraph) -> Iterator[Hit]:
     for svc in rg.resources("aws_ecs_service"):
         if not blocks(svc, "load_balancer"):
             continue
-        ctrl = first_block(svc, "deployment_controller").get("type")
-        strategy = first_block(svc, "deployment_configuration").get("strategy")
+        ctrl = block_of(svc, "deployment_controller").get("type")
+        strategy = block_of(svc, "deployment_configuration").get("strategy")
         if isinstance(ctrl, Unresolved) or isinstance(strategy, Unresolved):
             yield Hit(
                 svc,
@@ -169,7 +162,7 @@ def automatic_rollback(rg: ResourceGraph) -> Iterator[Hit]:
         }
     """
     for svc in rg.resources("aws_ecs_service"):
-        ctrl = first_block(svc, "deployment_controller").get("type")
+        ctrl = block_of(svc, "deployment_controller").get("type")
         if isinstance(ctrl, str) and ctrl.upper() in ("CODE_DEPLOY", "EXTERNAL"):
             continue
         results = [_enabled_with_rollback(b, "enable") for b in blocks(svc, "deployment_circuit_breaker")]
@@ -190,7 +183,7 @@ def automatic_rollback(rg: ResourceGraph) -> Iterator[Hit]:
             "deployment_circuit_breaker",
         )
     for dg in rg.resources("aws_codedeploy_deployment_group"):
-        arc = first_block(dg, "auto_rollback_configuration")
+        arc = block_of(dg, "auto_rollback_configuration")
         enabled, events = arc.get("enabled"), arc.get("events")
         if isinstance(enabled, Unresolved) or isinstance(events, Unresolved):
             yield Hit(
@@ -209,7 +202,7 @@ def automatic_rollback(rg: ResourceGraph) -> Iterator[Hit]:
         refresh = blocks(asg, "instance_refresh")
         if not refresh:
             continue
-        prefs = first_block(refresh[0], "preferences")
+        prefs = block_of(refresh[0], "preferences")
         ar = prefs.get("auto_rollback")
         if isinstance(ar, Unresolved):
             yield Hit(

@@ -20,16 +20,16 @@ attribute values that could be secrets.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
+from infra_review.analysis.coverage_monitoring import alarm_coverage
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Unresolved
-from infra_review.rules._registry import GUIDED, GuidedQuestion, guided
+from infra_review.rules._registry import GUIDED, GuidedQuestion, guided, guided_evidence_for
 
 __all__ = ["QUESTIONS", "collect", "repo_paths"]
 
@@ -40,10 +40,7 @@ Evidence = dict[str, Any]
 def repo_paths(rg: ResourceGraph) -> list[str]:
     """Every path the loader saw under the root (parsed or not), relative, POSIX style."""
     paths = {fr.path for fr in rg.files if fr.kind != "directory"}
-    extra = rg.repo.get("paths") if isinstance(rg.repo, Mapping) else None
-    if isinstance(extra, (list, tuple)):
-        paths |= {p for p in extra if isinstance(p, str)}
-    return sorted(paths)
+    return sorted(paths | set(rg.facts.paths))
 
 
 def _first(v: Any) -> Mapping[str, Any]:
@@ -244,8 +241,6 @@ def _flags(rg: ResourceGraph) -> Evidence:
 
 # -- monitoring -----------------------------------------------------------------------------------
 def _coverage(rg: ResourceGraph) -> Evidence:
-    from infra_review.analysis.coverage_monitoring import alarm_coverage
-
     cov = alarm_coverage(rg)
     items = [
         {"address": a, "alarms": 0, "what": "no CloudWatch alarm references it"} for a in cov.unmonitored
@@ -563,23 +558,25 @@ def _ri_sp(rg: ResourceGraph) -> Evidence:
 
 # -- evidence the area modules gather ------------------------------------------------------------
 def _enrich(
-    base: Callable[[ResourceGraph], Evidence], module: str, name: str, keep_summary: bool = False
+    base: Callable[[ResourceGraph], Evidence], question_id: str, keep_summary: bool = False
 ) -> Callable[[ResourceGraph], Evidence]:
-    """``base`` plus the area module's own evidence function under ``detail`` (its summary wins).
+    """``base`` plus the area module's own evidence for ``question_id`` under ``detail`` (its summary wins).
 
-    The area modules (``monitoring.evidence_slo``, ``iac.drift_detection_evidence``, ...) know
-    their signals best; this keeps the common ``summary``/``resources``/``items`` shape.
+    The area modules (``monitoring.evidence_slo``, ``iac``'s drift detection evidence, ...) know
+    their signals best and register them with :func:`~infra_review.rules._registry.guided_evidence`;
+    this keeps the common ``summary``/``resources``/``items`` shape.
     """
 
     def evidence(rg: ResourceGraph) -> Evidence:
         out = base(rg)
-        fn = getattr(importlib.import_module(f"infra_review.rules.{module}"), name, None)
+        fn = guided_evidence_for(question_id)
         if fn is None:
             return out
         try:
             extra = dict(fn(rg))
         except Exception as exc:  # evidence must never break a notebook
-            out["detail_error"] = f"{module}.{name} raised {type(exc).__name__}"
+            where = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+            out["detail_error"] = f"{where} raised {type(exc).__name__}"
             return out
         summary = extra.pop("summary", None)
         if isinstance(summary, str) and summary and not keep_summary:
@@ -598,7 +595,7 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "Q-IAC-DRIFT",
         Area.IAC,
         "How is drift detected and prevented: a scheduled plan in CI, AWS Config, restricted console access?",
-        _enrich(_drift, "iac", "drift_detection_evidence"),
+        _enrich(_drift, "Q-IAC-DRIFT"),
         ("IAC013", "IAC014"),
     ),
     (
@@ -627,14 +624,14 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "Q-MON-COVERAGE",
         Area.MONITORING,
         "Is every compute and data resource watched for CPU, memory, disk and network, here or elsewhere?",
-        _enrich(_coverage, "monitoring", "evidence_alarm_coverage", keep_summary=True),
+        _enrich(_coverage, "Q-MON-COVERAGE", keep_summary=True),
         ("MON001", "MON002"),
     ),
     (
         "Q-MON-APM",
         Area.MONITORING,
         "Do the services emit traces and custom business metrics, and where are they looked at?",
-        _enrich(_apm, "monitoring", "evidence_apm"),
+        _enrich(_apm, "Q-MON-APM"),
         ("MON003",),
     ),
     (
@@ -648,21 +645,21 @@ _Q: list[tuple[str, Area, str, Callable[[ResourceGraph], Evidence], tuple[str, .
         "Q-MON-SLO",
         Area.MONITORING,
         "Which SLIs and SLOs are defined for the user-facing services, and are SLAs backed by them?",
-        _enrich(_slo, "monitoring", "evidence_slo"),
+        _enrich(_slo, "Q-MON-SLO"),
         ("MON008",),
     ),
     (
         "Q-MON-RUNBOOKS",
         Area.MONITORING,
         "Does every alert link a runbook that an on-call engineer can follow?",
-        _enrich(_runbooks, "monitoring", "evidence_runbooks"),
+        _enrich(_runbooks, "Q-MON-RUNBOOKS"),
         ("MON009",),
     ),
     (
         "Q-MON-CHAOS",
         Area.MONITORING,
         "Are failure modes exercised (game days, chaos experiments) with safe stop conditions?",
-        _enrich(_chaos, "monitoring", "evidence_chaos"),
+        _enrich(_chaos, "Q-MON-CHAOS"),
         ("MON010",),
     ),
     (

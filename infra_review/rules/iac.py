@@ -21,14 +21,26 @@ Catalog corrections (RULES.md draft → what the provider/Terraform docs say):
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-import stat
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
-from infra_review.analysis.secrets import is_secret_key
+from infra_review.analysis.repo_layout import (
+    backend_of,
+    drift_detection_evidence,
+    in_root,
+    is_example_root,
+    literal_ids_index,
+    repo_anchor,
+    root_terraform_blocks,
+    terraform_roots,
+    walk_strings,
+)
+from infra_review.analysis.secrets import is_secret_key, scan_value
+from infra_review.analysis.storage import bucket_public_access_block, bucket_versioning, linked
 from infra_review.analysis.tags import (
     DEFAULT_REQUIRED_TAGS,
     effective_tags,
@@ -37,205 +49,13 @@ from infra_review.analysis.tags import (
 )
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
-from infra_review.rules._registry import Hit, rule
+from infra_review.model.coerce import first_block, tri
+from infra_review.rules._registry import Hit, guided_evidence, rule
 
-__all__ = [
-    "backend_of",
-    "file_resource",
-    "read_repo_text",
-    "repo_anchor",
-    "repo_paths",
-    "root_terraform_blocks",
-    "terraform_roots",
-]
+__all__ = ["classify_module_source"]
 
-# -- shared helpers (also used by red_flags) ---------------------------------------------------
-
-
-def terraform_roots(rg: ResourceGraph) -> list[str]:
-    """The root-module directories of the repository (``meta["root"]``; ``"."`` first)."""
-    cached = rg.cache.get("iac.roots")
-    if isinstance(cached, list):
-        return list(cached)
-    roots = {
-        str(r.meta.get("root", "."))
-        for r in rg.all()
-        if r.format in ("terraform", "plan") and r.block != "synthetic"
-    }
-    out = sorted(roots, key=lambda d: (d != ".", d))
-    rg.cache["iac.roots"] = out
-    return out
-
-
-_NON_DEPLOYED = frozenset({"examples", "example", "test", "tests", "testdata", "fixtures", "test-fixtures"})
-
-
-def is_example_root(root: str) -> bool:
-    """True for roots under ``examples/``, ``test/``, ``fixtures/``…: usage samples, not deployed stacks.
-
-    >>> is_example_root("examples/complete"), is_example_root("envs/prod"), is_example_root(".")
-    (True, False, False)
-    """
-    return any(part in _NON_DEPLOYED for part in root.split("/"))
-
-
-def _in_root(r: Resource, root: str | None) -> bool:
-    return root is None or str(r.meta.get("root", ".")) == root
-
-
-def repo_anchor(rg: ResourceGraph, root: str | None = None) -> Resource:
-    """The stable node repository-level findings attach to (see the module docstring).
-
-    With ``root``, the anchor of that root-module directory; without, the anchor of the
-    top-level root (``"."``, else the first root in path order).
-    """
-    if root is None:
-        roots = terraform_roots(rg)
-        root = roots[0] if roots else None
-    key = f"iac.anchor.{root}"
-    cached = rg.cache.get(key)
-    if isinstance(cached, Resource):
-        return cached
-    anchor: Resource | None = None
-    tf = root_terraform_blocks(rg, root)
-    if tf:
-        anchor = tf[0]
-    if anchor is None:
-        provs = sorted(
-            (r for r in rg.resources(block="provider") if not r.module and _in_root(r, root)), key=_loc_key
-        )
-        anchor = provs[0] if provs else None
-    if anchor is None:
-        res = sorted(
-            (r for r in rg.resources() if not r.module and r.format == "terraform" and _in_root(r, root)),
-            key=_loc_key,
-        )
-        anchor = res[0] if res else None
-    if anchor is None:
-        anchor = Resource(
-            "repo:.",
-            "repository",
-            block="synthetic",
-            format="synthetic",
-            meta={"name": "repo"},
-            source=SourceLocation("."),
-        )
-    rg.cache[key] = anchor
-    return anchor
-
-
-def file_resource(path: str) -> Resource:
-    """A synthetic resource standing for one repository file (``file:<path>``)."""
-    return Resource(
-        f"file:{path}",
-        "file",
-        block="synthetic",
-        format="synthetic",
-        meta={"name": PurePosixPath(path).name},
-        source=SourceLocation(path),
-    )
-
-
-def _loc_key(r: Resource) -> tuple[str, int, str]:
-    return (r.file, r.line, r.address)
-
-
-def root_terraform_blocks(rg: ResourceGraph, root: str | None = None) -> list[Resource]:
-    """The ``terraform`` blocks of the root module(s) (of one root directory when given), in file order."""
-    return sorted(
-        (r for r in rg.resources(block="terraform") if not r.module and _in_root(r, root)), key=_loc_key
-    )
-
-
-def repo_paths(rg: ResourceGraph) -> list[str]:
-    """Every file path under the root (``rg.repo["paths"]``, else the coverage records)."""
-    paths = rg.repo.get("paths")
-    if isinstance(paths, list | tuple | set | frozenset):
-        return [str(p) for p in paths]
-    return [f.path for f in rg.files]
-
-
-def read_repo_text(rg: ResourceGraph, rel: str, limit: int = 256 * 1024) -> str | None:
-    """Read a small text file of the reviewed repository safely, or ``None``.
-
-    Only regular files (no symlinks) inside the root, at most ``limit`` bytes, strict UTF-8.
-    Used for a few non-IaC files (CI workflows, ``.gitignore``); the text never goes into a
-    message.
-    """
-    root = rg.repo.get("root")
-    if not root:
-        return None
-    try:
-        base = Path(str(root)).resolve()
-        p = base / rel
-        st = p.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        if base not in p.resolve().parents:
-            return None
-        return p.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
-def _labelled(value: Any) -> list[tuple[str, Any]]:
-    """``backend "s3" {...}`` in any of the shapes a normaliser may give → [(label, body)]."""
-    out: list[tuple[str, Any]] = []
-    items = value if isinstance(value, list) else [value]
-    for item in items:
-        if isinstance(item, Unresolved):
-            out.append(("", item))
-        elif isinstance(item, Mapping):
-            labels = item.get("_labels")
-            if isinstance(labels, list | tuple) and labels:
-                out.append((str(labels[0]), {k: v for k, v in item.items() if k != "_labels"}))
-            elif "type" in item and isinstance(item["type"], str):
-                out.append((item["type"], {k: v for k, v in item.items() if k != "type"}))
-            elif "__label__" in item:
-                out.append((str(item["__label__"]), {k: v for k, v in item.items() if k != "__label__"}))
-            elif len(item) == 1 and isinstance(next(iter(item.values())), Mapping | list):
-                label, body = next(iter(item.items()))
-                if isinstance(body, list) and body and isinstance(body[0], Mapping):
-                    body = body[0]
-                out.append((str(label), body))
-            else:
-                out.append(("", item))
-        elif isinstance(item, str):
-            out.append((item, {}))
-    return out
-
-
-def backend_of(rg: ResourceGraph, root: str | None = None) -> tuple[str, Mapping[str, Any], Resource] | None:
-    """``(type, config, terraform_block)`` of a root's backend (``cloud`` → type ``cloud``)."""
-    for tf in root_terraform_blocks(rg, root):
-        for key in ("backend", "cloud"):
-            if key not in tf.attrs or tf.attrs[key] is None:
-                continue
-            if key == "cloud":
-                body = tf.attrs[key]
-                body = body[0] if isinstance(body, list) and body else body
-                return "cloud", body if isinstance(body, Mapping) else {}, tf
-            for label, body in _labelled(tf.attrs[key]):
-                return label, body if isinstance(body, Mapping) else {}, tf
-        btype = tf.meta.get("backend_type") if isinstance(tf.meta, Mapping) else None
-        if isinstance(btype, str):
-            return btype, tf.meta.get("backend", {}) or {}, tf
-    return None
-
-
-def _tri(v: Any) -> bool | None:
-    """True/False for booleans (and their string forms), None for unknown/absent."""
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.lower() in ("true", "false"):
-        return v.lower() == "true"
-    return None
-
-
-def _first_block(v: Any) -> Mapping[str, Any]:
-    if isinstance(v, list) and v and isinstance(v[0], Mapping):
-        return v[0]
-    return v if isinstance(v, Mapping) else {}
+# What the repository has for drift detection, shown with the guided question on drift.
+guided_evidence("Q-IAC-DRIFT")(drift_detection_evidence)
 
 
 def _dedupe_by_location(items: Iterable[Resource]) -> Iterator[Resource]:
@@ -521,7 +341,7 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
     for r in rg.resources(block="resource"):
         if not r.module or (r.file, r.line) in flagged:
             continue
-        for path, value in _walk_strings(r.attrs):
+        for path, value in walk_strings(r.attrs):
             if ("arn:" in value and _ACCOUNT_ARN.search(value)) or (
                 path.endswith("region") and path.split(".")[-1] == "region" and _REGION.match(value)
             ):
@@ -550,18 +370,6 @@ def module_structure(rg: ResourceGraph) -> Iterator[Hit]:
             )
 
 
-def _walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    stack: list[tuple[str, Any]] = [(path, value)]
-    while stack:
-        p, v = stack.pop()
-        if isinstance(v, str):
-            yield p, v
-        elif isinstance(v, Mapping):
-            stack.extend((f"{p}.{k}" if p else str(k), x) for k, x in v.items())
-        elif isinstance(v, list | tuple):
-            stack.extend((f"{p}[{i}]", x) for i, x in enumerate(v))
-
-
 def _is_from_variable(rg: ResourceGraph, r: Resource, path: str) -> bool:
     """True when the value at ``path`` came from a variable/local (the loader resolved it)."""
     for dep, data in rg.dependencies(r.address, kinds={"ref"}):
@@ -582,7 +390,7 @@ _NATIVE_LOCKING = frozenset({"azurerm", "gcs", "consul", "pg", "kubernetes", "re
 
 def _has_root_terraform(rg: ResourceGraph, root: str | None = None) -> bool:
     return any(
-        not r.module and r.format in ("terraform", "plan") and _in_root(r, root)
+        not r.module and r.format in ("terraform", "plan") and in_root(r, root)
         for r in rg.resources(block="resource")
     )
 
@@ -672,7 +480,7 @@ def backend_locking_encryption(rg: ResourceGraph) -> Iterator[Hit]:
 
 
 def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Resource) -> Iterator[Hit]:
-    partial_files = [p for p in repo_paths(rg) if p.endswith((".tfbackend", "backend.hcl", "backend.conf"))]
+    partial_files = [p for p in rg.facts.paths if p.endswith((".tfbackend", "backend.hcl", "backend.conf"))]
     if btype == "http":
         if not cfg.get("lock_address"):
             yield Hit(
@@ -688,7 +496,7 @@ def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Re
     ddb = cfg.get("dynamodb_table")
     if isinstance(lockfile, Unresolved) or isinstance(ddb, Unresolved):
         yield Hit(tf, "S3 backend locking is not known statically", "backend.use_lockfile", Status.UNKNOWN)
-    elif _tri(lockfile) is not True and not ddb:
+    elif tri(lockfile) is not True and not ddb:
         status = Status.UNKNOWN if partial_files else Status.FAIL
         yield Hit(
             tf,
@@ -700,13 +508,12 @@ def _check_backend(rg: ResourceGraph, btype: str, cfg: Mapping[str, Any], tf: Re
     enc = cfg.get("encrypt")
     if isinstance(enc, Unresolved):
         yield Hit(tf, "S3 backend `encrypt` is not known statically", "backend.encrypt", Status.UNKNOWN)
-    elif _tri(enc) is not True:
+    elif tri(enc) is not True:
         status = Status.UNKNOWN if partial_files and enc is None else Status.FAIL
         yield Hit(tf, "S3 backend does not set `encrypt = true`", "backend.encrypt", status)
     bucket_name = cfg.get("bucket")
     if not isinstance(bucket_name, str):
         return
-    from infra_review.rules.red_flags import bucket_public_access_block, bucket_versioning
 
     for b in rg.resources("aws_s3_bucket"):
         if b.attrs.get("bucket") != bucket_name:
@@ -737,7 +544,7 @@ def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
     """A ``*.tfstate`` / ``*.tfstate.backup`` file is tracked by git (or sits in a tree that is not a git
     repository).
 
-    Uses the loader's repository facts (``rg.repo["git"]["tracked"]`` and ``rg.repo["paths"]``);
+    Uses the loader's repository facts (``rg.repo["git"]["tracked"]`` and ``rg.facts.paths``);
     git itself is never run.  Each state file is reported at ``file:<path>``.
 
     Why it matters
@@ -763,7 +570,7 @@ def state_file_tracked(rg: ResourceGraph) -> Iterator[Hit]:
     git = rg.repo.get("git") or {}
     tracked = git.get("tracked") if isinstance(git, Mapping) else None
     is_repo = bool(git.get("is_repo")) if isinstance(git, Mapping) else False
-    states = sorted(p for p in repo_paths(rg) if _STATE_FILE.search(p))
+    states = sorted(p for p in rg.facts.paths if _STATE_FILE.search(p))
     tracked_set = set(tracked) if isinstance(tracked, list | tuple | set | frozenset) else None
     anchor = repo_anchor(rg)
     for p in states:
@@ -873,7 +680,7 @@ def variable_unvalidated(rg: ResourceGraph) -> Iterator[Hit]:
                     "sensitive",
                     Status.UNKNOWN,
                 )
-            elif _tri(sens) is not True:
+            elif tri(sens) is not True:
                 yield Hit(
                     v,
                     f"secret-like variable `{name}` is not marked `sensitive = true`",
@@ -911,7 +718,6 @@ _SECRET_OUTPUT_KINDS = (
 
 
 def _output_secret_source(rg: ResourceGraph, out: Resource) -> str:
-    from infra_review.analysis.secrets import scan_value
 
     value = out.attrs.get("value")
     text = value.expr if isinstance(value, Unresolved) else value
@@ -920,7 +726,7 @@ def _output_secret_source(rg: ResourceGraph, out: Resource) -> str:
         if m0 is not None and m0.kind != "keyword":
             return f"{m0.description or m0.kind} in the value"
     for dep, _ in rg.dependencies(out.address, kinds={"ref"}):
-        if dep.block == "variable" and (is_secret_key(dep.name) or _tri(dep.attrs.get("sensitive")) is True):
+        if dep.block == "variable" and (is_secret_key(dep.name) or tri(dep.attrs.get("sensitive")) is True):
             return f"{dep.address}"
     if isinstance(value, Unresolved):
         m = _SECRET_OUTPUT_ATTR.search(value.expr)
@@ -965,7 +771,7 @@ def output_undocumented(rg: ResourceGraph) -> Iterator[Hit]:
     for out in _dedupe_by_location(rg.resources(block="output")):
         src = _output_secret_source(rg, out)
         sens = out.attrs.get("sensitive")
-        if src and _tri(sens) is not True:
+        if src and tri(sens) is not True:
             status = Status.UNKNOWN if isinstance(sens, Unresolved) else Status.FAIL
             yield Hit(
                 out,
@@ -981,40 +787,8 @@ def output_undocumented(rg: ResourceGraph) -> Iterator[Hit]:
 
 # -- IAC010 cross-stack references -------------------------------------------------------------
 
-_LITERAL_ID = re.compile(
-    r"^(vpc|subnet|sg|rtb|igw|nat|eni|vol|snap|eipalloc|tgw|pcx|vpce|acl|lt|i|db|cluster)-"
-    r"[0-9a-f]{8}([0-9a-f]{9})?$"
-)
-
-
-def literal_ids(res: Resource) -> list[tuple[str, str]]:
-    """``(attribute_path, id)`` for literal AWS resource ids in the attributes (AMIs excluded)."""
-    out = []
-    for path, value in _walk_strings(res.attrs):
-        if "-" in value and _LITERAL_ID.match(value.strip()):
-            out.append((path, value.strip()))
-    return sorted(out)
-
-
-def literal_ids_index(rg: ResourceGraph) -> dict[str, list[tuple[str, str]]]:
-    """:func:`literal_ids` of every Terraform resource/data block that has any (memoised)."""
-    cached = rg.cache.get("iac.literal_ids")
-    if isinstance(cached, dict):
-        return cached
-    out = {}
-    for r in rg.resources(block=("resource", "data")):
-        if r.format in ("terraform", "plan"):
-            ids = literal_ids(r)
-            if ids:
-                out[r.address] = ids
-    rg.cache["iac.literal_ids"] = out
-    return out
-
-
 def _state_identity(btype: str, cfg: Mapping[str, Any], base_dir: str) -> tuple[str, ...] | None:
     """A comparable identity of a state location (``None`` when not statically known)."""
-    import posixpath
-
     def lit(*keys: str) -> tuple[str, ...] | None:
         vals = [cfg.get(k) for k in keys]
         if any(not isinstance(v, str) for v in vals):
@@ -1033,7 +807,7 @@ def _state_identity(btype: str, cfg: Mapping[str, Any], base_dir: str) -> tuple[
             return None
         return ("local", posixpath.normpath(posixpath.join(base_dir, path)))
     if btype in ("remote", "cloud"):
-        ws = _first_block(cfg.get("workspaces"))
+        ws = first_block(cfg.get("workspaces"))
         org, name = cfg.get("organization"), ws.get("name")
         if isinstance(org, str) and isinstance(name, str):
             return ("remote", org, name)
@@ -1065,9 +839,7 @@ def remote_state_reads(rg: ResourceGraph) -> Iterator[tuple[Resource, str, Resou
         backend, cfg = ds.attrs.get("backend"), ds.attrs.get("config")
         if not isinstance(backend, str) or not isinstance(cfg, Mapping):
             continue
-        import posixpath
-
-        ident = _state_identity(backend, cfg, posixpath.dirname(ds.file) if ds.file else ".")
+            ident = _state_identity(backend, cfg, posixpath.dirname(ds.file) if ds.file else ".")
         producer = producers.get(ident) if ident is not None else None
         if producer is None:
             continue
@@ -1280,7 +1052,7 @@ def tags_not_propagated(rg: ResourceGraph) -> Iterator[Hit]:
             p = t.get("propagate_at_launch")
             if isinstance(p, Unresolved):
                 unknown = True
-            elif _tri(p) is False:
+            elif tri(p) is False:
                 bad.append(f"tag[{i}]")
         if bad:
             yield Hit(
@@ -1341,7 +1113,7 @@ def _ignore_changes(res: Resource) -> Any:
     lc = res.attrs.get("lifecycle")
     if isinstance(lc, Unresolved):
         return lc
-    block = _first_block(lc)
+    block = first_block(lc)
     if "ignore_changes" in block:
         return block["ignore_changes"]
     meta_lc = res.meta.get("lifecycle") if isinstance(res.meta, Mapping) else None
@@ -1364,7 +1136,6 @@ def _managed_elsewhere(rg: ResourceGraph, res: Resource, attr: str) -> bool:
     split = _S3_SPLIT.get(attr) if res.kind == "aws_s3_bucket" else None
     if split is None:
         return False
-    from infra_review.rules.red_flags import linked  # red_flags imports this module
 
     return bool(linked(rg, res, [split]))
 
@@ -1418,55 +1189,6 @@ def drift_ignored(rg: ResourceGraph) -> Iterator[Hit]:
                 "lifecycle.ignore_changes",
                 evidence={"ignored": names},
             )
-
-
-_CI_FILES = re.compile(
-    r"^(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.gitlab/.*\.ya?ml|Jenkinsfile.*|"
-    r"azure-pipelines\.ya?ml|\.circleci/config\.ya?ml|bitbucket-pipelines\.ya?ml|"
-    r"\.buildkite/.*\.ya?ml|atlantis\.ya?ml|\.spacelift/.*|env0\.ya?ml|\.drone\.ya?ml)$"
-)
-_SCHEDULE = re.compile(
-    r"(^|\s)(schedule:|cron:|- cron|triggers:\s*\n\s*cron|pipelines:\s*\n\s*custom|"
-    r"\bperiodic\b|when:\s*schedule|CI_PIPELINE_SOURCE\s*==\s*[\"']schedule)",
-    re.MULTILINE,
-)
-_DRIFT_CMD = re.compile(
-    r"terraform\s+plan\b[^\n]*(-detailed-exitcode|-refresh-only)|"
-    r"terraform\s+apply\s+-refresh-only|driftctl|terraform-drift|tfdrift|drift[-_]detect",
-    re.IGNORECASE,
-)
-
-
-def drift_detection_evidence(rg: ResourceGraph) -> dict[str, Any]:
-    """What the repository has for drift detection: CI files, scheduled drift jobs, AWS Config."""
-    loader_ci = rg.repo.get("ci_files")
-    ci = sorted(
-        {p for p in repo_paths(rg) if _CI_FILES.match(p)}
-        | set(loader_ci if isinstance(loader_ci, list) else ())
-    )
-    scheduled: list[str] = []
-    drift_jobs: list[str] = []
-    for p in ci:
-        text = read_repo_text(rg, p)
-        if text is None:
-            continue
-        has_drift = bool(_DRIFT_CMD.search(text))
-        if has_drift:
-            drift_jobs.append(p)
-            if _SCHEDULE.search(text):
-                scheduled.append(p)
-    recorders = [r.address for r in rg.resources("aws_config_configuration_recorder")]
-    enabled = []
-    for st in rg.resources("aws_config_configuration_recorder_status"):
-        if _tri(st.attrs.get("is_enabled")) is True:
-            enabled.append(st.address)
-    return {
-        "ci_files": ci,
-        "drift_jobs": drift_jobs,
-        "scheduled_drift_jobs": scheduled,
-        "config_recorders": recorders,
-        "config_recorders_enabled": enabled,
-    }
 
 
 @rule("IAC014", area=Area.IAC, severity=Severity.LOW, title="No drift detection")

@@ -29,10 +29,11 @@ from typing import Any
 
 from infra_review.analysis.coverage_monitoring import MONITORED_KINDS, alarm_coverage
 from infra_review.analysis.k8s import containers, get_path, workloads
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
-from infra_review.rules._registry import Hit, rule
+from infra_review.model.coerce import as_int, tri
+from infra_review.rules._registry import Hit, guided_evidence, rule
 
 __all__ = [
     "SLO_KINDS",
@@ -413,6 +414,7 @@ def workload_without_apm(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(w, "no OpenTelemetry/APM env, sidecar or instrumentation annotation", "spec.template")
 
 
+@guided_evidence("Q-MON-APM")
 def evidence_apm(rg: ResourceGraph) -> dict[str, Any]:
     """Application-monitoring inventory: platform collectors and per-workload signals."""
     platform = _platform_apm(rg)
@@ -876,7 +878,7 @@ def alarm_thresholds(rg: ResourceGraph) -> Iterator[Hit]:
         ev, period = at.get("evaluation_periods"), at.get("period")
         if isinstance(ev, Unresolved) or isinstance(period, Unresolved):
             yield Hit(a, "evaluation window is not known statically", "evaluation_periods", Status.UNKNOWN)
-        elif _int(ev) == 1 and period is not None and (_int(period) or 0) <= 60:
+        elif as_int(ev) == 1 and period is not None and (as_int(period) or 0) <= 60:
             yield Hit(
                 a, f"one {period}s datapoint fires the alarm: a single spike pages", "evaluation_periods"
             )
@@ -915,11 +917,6 @@ def _prometheus_alerts(pr: Resource) -> Iterator[tuple[str, Mapping[str, Any]]]:
         for ri, rl in enumerate(rules):
             if isinstance(rl, Mapping) and rl.get("alert"):
                 yield f"spec.groups[{gi}].rules[{ri}]", rl
-
-
-def _int(v: Any) -> int | None:
-    f = _float(v)
-    return None if f is None else int(f)
 
 
 def _float(v: Any) -> float | None:
@@ -1005,6 +1002,7 @@ def no_slo(rg: ResourceGraph) -> Iterator[Hit]:
         yield Hit(r, "user-facing entry point and no SLO is defined anywhere in the repository")
 
 
+@guided_evidence("Q-MON-SLO")
 def evidence_slo(rg: ResourceGraph) -> dict[str, Any]:
     """SLO objects, burn-rate rules and the entry points they should cover."""
     slos = [r.address for r in _managed(rg, *SLO_KINDS)]
@@ -1057,19 +1055,13 @@ def alert_without_runbook(rg: ResourceGraph) -> Iterator[Hit]:
                 )
 
 
-def _repo_paths(rg: ResourceGraph) -> list[str]:
-    paths = rg.repo.get("paths")
-    if isinstance(paths, list | tuple | set | frozenset):
-        return [str(p) for p in paths]
-    return [f.path for f in rg.files]
-
-
+@guided_evidence("Q-MON-RUNBOOKS")
 def evidence_runbooks(rg: ResourceGraph) -> dict[str, Any]:
     """Runbook evidence: SSM Automation documents, runbook files, alerts with/without links."""
     docs = [
         d.address for d in _managed(rg, "aws_ssm_document") if d.attrs.get("document_type") == "Automation"
     ]
-    files = [p for p in _repo_paths(rg) if re.search(r"(^|/)(runbooks?|playbooks?)(/|[-_.])", p, re.I)]
+    files = [p for p in rg.facts.paths if re.search(r"(^|/)(runbooks?|playbooks?)(/|[-_.])", p, re.I)]
     alarms = list(_managed(rg, *_ALARMS))
     linked = [
         a.address
@@ -1139,12 +1131,14 @@ def chaos_without_stop_condition(rg: ResourceGraph) -> Iterator[Hit]:
             yield Hit(t, 'experiment has no stop condition (`source = "none"`)', "stop_condition")
 
 
+@guided_evidence("Q-MON-CHAOS")
 def evidence_chaos(rg: ResourceGraph) -> dict[str, Any]:
     """Chaos-engineering inventory: FIS templates, Chaos Mesh / Litmus objects, Chaos Studio."""
     found = [r.address for r in _managed(rg, *_CHAOS_KINDS)]
     return {"summary": f"{len(found)} chaos experiment definition(s)", "experiments": found}
 
 
+@guided_evidence("Q-MON-COVERAGE")
 def evidence_alarm_coverage(rg: ResourceGraph) -> dict[str, Any]:
     """MON001's coverage table: resource → alarms → metrics, the unalarmed list, metric gaps."""
     return alarm_coverage(rg).to_dict()

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis.k8s import get_path
-from infra_review.analysis.net_attrs import attr_path, block, refs_of, resolve, tags_of, targets, tri
+from infra_review.analysis.net_attrs import attr_path, block, refs_of, resolve, tags_of, targets
 from infra_review.analysis.net_ports import ADMIN_PORTS, DATA_PORTS, PortSet
 from infra_review.analysis.network import (
     DATA_KINDS,
@@ -44,6 +44,7 @@ from infra_review.analysis.network import (
 )
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import tri
 from infra_review.rules._registry import Hit, rule
 
 __all__ = ["CRITICAL_PORTS"]
@@ -588,9 +589,7 @@ def critical_port_open(rg: ResourceGraph) -> Iterator[Hit]:
                 unknown.append(r)
         if node.kind.startswith(("azurerm_", "google_")) and hits:
             # evaluate priorities: a higher-priority deny may close the port
-            from infra_review.analysis.net_cloud import _first_match
-
-            allowed = _first_match(rules)
+            allowed = nacl_world_ports(rules, "ingress")
             hits = [
                 (r, [p for p in ports if ("tcp", p) in allowed or ("udp", p) in allowed]) for r, ports in hits
             ]

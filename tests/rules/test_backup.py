@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from infra_review.analysis.env_tier import environment_of
 from infra_review.graph import ResourceGraph
 from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Resource, Status, Unresolved
+from infra_review.model.facts import RepoFacts
 from infra_review.rules import RULES
 from infra_review.rules import backup as bak
 
@@ -150,10 +152,10 @@ def test_dr_document_or_second_region_clears_bak008():
     rg.add(Resource("provider.aws", "aws", block="provider", attrs={"region": "us-east-1"}))
     rg.add(_r("aws_db_instance.prod", "aws_db_instance", tags={"env": "prod"}))
     assert len(list(bak.no_disaster_recovery(rg))) == 1
-    rg.repo["paths"] = ["main.tf", "docs/disaster-recovery.md"]
+    rg.facts = RepoFacts(paths=("main.tf", "docs/disaster-recovery.md"))
     assert list(bak.no_disaster_recovery(rg)) == []
     assert bak.evidence_dr(rg)["docs"] == ["docs/disaster-recovery.md"]
-    rg.repo["paths"] = ["main.tf"]
+    rg.facts = RepoFacts(paths=("main.tf",))
     rg.add(Resource("provider.aws.dr", "aws", block="provider", attrs={"region": "us-west-2", "alias": "dr"}))
     assert list(bak.no_disaster_recovery(rg)) == []
 
@@ -170,9 +172,9 @@ def test_prod_and_nonprod_markers():
     )
     r = _r("aws_s3_bucket.b", "aws_s3_bucket")
     rg.add(r)
-    assert bak.is_prod(rg, r)
-    assert not bak.is_nonprod(rg, r)
-    assert bak.is_nonprod(rg, Resource("aws_s3_bucket.sandbox_x", "aws_s3_bucket"))
+    assert environment_of(rg, r).is_prod
+    assert not environment_of(rg, r).is_nonprod
+    assert environment_of(rg, Resource("aws_s3_bucket.sandbox_x", "aws_s3_bucket")).is_nonprod
 
 
 def test_evidence_functions_have_summaries():

@@ -8,6 +8,7 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileRecord, FileStatus, Resource, SourceLocation, Unresolved
+from infra_review.model.facts import RepoFacts
 from infra_review.rules import GUIDED
 from infra_review.rules.guided import QUESTIONS
 
@@ -46,6 +47,7 @@ def rg():
         "README.md", ".github/workflows/plan.yml", "docs/runbooks/db.md", "modules/vpc/main.tf",
         "docs/dr-plan.md")]
     g.files.append(FileRecord("main.tf", "terraform", FileStatus.PARSED))
+    g.facts = RepoFacts(paths=tuple(f.path for f in g.files))  # what the loader would record
     return g
 
 

@@ -1,9 +1,19 @@
 """Focused tests of IAC rules on hand-built graphs: repository-level facts and backends."""
 
+from infra_review.analysis.repo_layout import backend_of, repo_anchor
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.safety.walk import confined_reader
 from infra_review.model import Resource, Severity, SourceLocation, Status, Unresolved
+from infra_review.model.facts import RepoFacts
 from infra_review.rules import RULES
-from infra_review.rules.iac import backend_of, classify_module_source, repo_anchor
+from infra_review.rules.iac import classify_module_source
+
+
+def _facts(repo):
+    """What the loader would gather for a hand-written ``repo`` dict (paths, and files under ``root``)."""
+    root = repo.get("root", "")
+    reader = confined_reader(root, cap=1 << 20) if root else None
+    return RepoFacts(root, tuple(repo.get("paths", ())), reader=reader)
 
 
 def _rg(*res, repo=None):
@@ -11,6 +21,7 @@ def _rg(*res, repo=None):
     for r in res:
         rg.add(r)
     rg.repo.update(repo or {})
+    rg.facts = _facts(rg.repo)
     return rg
 
 

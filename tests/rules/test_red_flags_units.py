@@ -3,11 +3,20 @@
 import json
 
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.safety.walk import confined_reader
 from infra_review.model import Resource, Severity, SourceLocation, Status, Unresolved
+from infra_review.model.facts import RepoFacts
 from infra_review.review.engine import review
 from infra_review.rules import RULES
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def _facts(repo):
+    """What the loader would gather for a hand-written ``repo`` dict (paths, and files under ``root``)."""
+    root = repo.get("root", "")
+    reader = confined_reader(root, cap=1 << 20) if root else None
+    return RepoFacts(root, tuple(repo.get("paths", ())), reader=reader)
 
 
 def _rg(*res, repo=None):
@@ -15,6 +24,7 @@ def _rg(*res, repo=None):
     for r in res:
         rg.add(r)
     rg.repo.update(repo or {})
+    rg.facts = _facts(rg.repo)
     return rg
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from infra_review.cli import main
-from infra_review.report.rules_doc import SECTIONS, catalog, render_rules_md, rst_to_markdown
 from infra_review.model import Area
 from infra_review.model.persona import load_persona
+from infra_review.report.rules_doc import SECTIONS, catalog, render_rules_md, rst_to_markdown
 from infra_review.rules import GUIDED, RULES
 
 ROOT = Path(__file__).resolve().parents[2]
