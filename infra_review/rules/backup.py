@@ -34,10 +34,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.analysis.tags import effective_tags
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import tri
 from infra_review.rules._registry import Hit, rule
 
 __all__ = [

@@ -29,10 +29,11 @@ from typing import Any
 
 from infra_review.analysis.cost import estimate, is_billable
 from infra_review.analysis.k8s import effective_replicas, hpa_for, pod_spec, selected_workloads, workloads
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.analysis.tags import effective_tags, is_taggable, missing_keys
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import tri
 from infra_review.rules._registry import Hit, rule
 from infra_review.rules.backup import bucket_split_resources, is_nonprod
 from infra_review.rules.iac import repo_anchor

@@ -29,9 +29,10 @@ from typing import Any
 
 from infra_review.analysis.coverage_monitoring import MONITORED_KINDS, alarm_coverage
 from infra_review.analysis.k8s import containers, get_path, workloads
-from infra_review.analysis.net_attrs import block, refs_of, resolve, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import tri
 from infra_review.rules._registry import Hit, rule
 
 __all__ = [

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis.k8s import get_path
-from infra_review.analysis.net_attrs import attr_path, block, refs_of, resolve, tags_of, targets, tri
+from infra_review.analysis.net_attrs import attr_path, block, refs_of, resolve, tags_of, targets
 from infra_review.analysis.net_ports import ADMIN_PORTS, DATA_PORTS, PortSet
 from infra_review.analysis.network import (
     DATA_KINDS,
@@ -38,12 +38,15 @@ from infra_review.analysis.network import (
     SG_KINDS,
     NetworkModel,
     SGRule,
-    _is_bastion,
+    first_match_ports,
     nacl_world_ports,
     network_model,
+    network_raw,
 )
+from infra_review.analysis.network import is_bastion as _is_bastion
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
+from infra_review.model.coerce import tri
 from infra_review.rules._registry import Hit, rule
 
 __all__ = ["CRITICAL_PORTS"]
@@ -588,9 +591,7 @@ def critical_port_open(rg: ResourceGraph) -> Iterator[Hit]:
                 unknown.append(r)
         if node.kind.startswith(("azurerm_", "google_")) and hits:
             # evaluate priorities: a higher-priority deny may close the port
-            from infra_review.analysis.net_cloud import _first_match
-
-            allowed = _first_match(rules)
+            allowed = first_match_ports(rules)
             hits = [
                 (r, [p for p in ports if ("tcp", p) in allowed or ("udp", p) in allowed]) for r, ports in hits
             ]
@@ -748,7 +749,7 @@ def sg_hygiene(rg: ResourceGraph) -> Iterator[Hit]:
         }
     """
     m = _model(rg)
-    raw = rg.cache.get("network.raw")
+    raw = network_raw(rg)
     forms: Mapping[str, set[str]] = raw.sg_forms if raw is not None else {}
     referenced_as_source = {r.source for rules in m.sg_rules.values() for r in rules if r.source_kind == "sg"}
     for sg in rg.resources("aws_security_group", "aws_default_security_group"):
@@ -1388,7 +1389,7 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
                 f"data store shares this subnet with {', '.join(sorted(tiers - {'data'}))} resources",
                 evidence={"tiers": sorted(tiers)},
             )
-    raw = rg.cache.get("network.raw")
+    raw = network_raw(rg)
     associated = set(raw.nacl_of.values()) if raw is not None else set()
     for nacl in rg.resources("aws_network_acl"):
         rules = m.nacl_rules.get(nacl.address, [])
