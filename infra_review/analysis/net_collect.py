@@ -42,7 +42,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Unresolved
 from infra_review.model.coerce import as_int, tri
 
-__all__ = ["NetworkRaw", "collect", "network_raw"]
+__all__ = ["NetworkRaw", "collect", "keep_raw", "network_raw"]
 
 #: Resources of the graph by kind (a missing kind reads as an empty list).
 _ByKind = defaultdict[str, list[Resource]]
@@ -177,9 +177,30 @@ def collect(rg: ResourceGraph) -> NetworkRaw:
     return raw
 
 
+@dataclass
+class _RawSlot:
+    raw: NetworkRaw | None = None
+
+
+def _raw_slot(rg: ResourceGraph) -> _RawSlot:
+    return _RawSlot()
+
+
 def network_raw(rg: ResourceGraph) -> NetworkRaw:
     """The :class:`NetworkRaw` of ``rg``, collected once per graph (memoised)."""
-    return rg.memo(collect)
+    slot = rg.memo(_raw_slot)
+    if slot.raw is None:
+        slot.raw = collect(rg)
+    return slot.raw
+
+
+def keep_raw(rg: ResourceGraph, raw: NetworkRaw) -> None:
+    """Memoise ``raw`` (collected from ``rg`` before a write that cleared the memo) as its facts.
+
+    For the runtime-edge derivation: it adds edges and the ``INTERNET`` node, never attributes,
+    so the facts it collected stay valid after its writes.
+    """
+    rg.memo(_raw_slot).raw = raw
 
 
 def _collect_vpcs(rg: ResourceGraph, by_kind: _ByKind, raw: NetworkRaw) -> None:

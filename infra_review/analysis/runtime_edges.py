@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from infra_review.analysis.net_collect import NetworkRaw, collect
+from infra_review.analysis.net_collect import NetworkRaw, keep_raw, network_raw
 from infra_review.analysis.net_kinds import SUBNET_KINDS
 from infra_review.analysis.net_ports import PortSet
 from infra_review.graph import INTERNET, ResourceGraph
@@ -68,7 +68,7 @@ def derive(rg: ResourceGraph) -> None:
 
     Writes to the graph: call it before ``rg.freeze()``.
     """
-    raw = collect(rg)
+    raw = network_raw(rg)
     specs = list(_edge_specs(rg, raw))
     if (
         raw.igw_vpc
@@ -79,7 +79,9 @@ def derive(rg: ResourceGraph) -> None:
     for u, v, kind, attrs in specs:
         if u in rg and v in rg and u != v:
             rg.add_edge(u, v, kind, **attrs)
-    rg.memo(_derivation).done = True  # after the writes, which cleared the memo
+    # after the writes, which cleared the memo: the facts are unchanged (edges only were added)
+    keep_raw(rg, raw)
+    rg.memo(_derivation).done = True
 
 
 def ensure_derived(rg: ResourceGraph) -> None:
