@@ -57,6 +57,7 @@ __all__ = [
     "parse_policy_json",
     "policy_documents",
     "statements_from_document_block",
+    "wildcard_matches",
 ]
 
 #: Actions that let a principal raise its own privileges (Rhino Security Labs' list, IAM part).
