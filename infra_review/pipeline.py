@@ -12,7 +12,7 @@ Steps, in order:
    repository facts (``rg.facts``).
 2. **link** — :func:`infra_review.analysis.links.link`: edges across formats (Service →
    workload, workload → Dockerfile built here, manifests → the cluster hosting them, …).
-3. **derive** — :func:`infra_review.analysis.network.derive_runtime_edges`: the runtime edges
+3. **derive** — :func:`infra_review.analysis.runtime_edges.derive`: the runtime edges
    read from attributes (``in_subnet``, ``uses_sg``, ``sg_allows``, ``routes_via``, …).
 4. **freeze** — :meth:`ResourceGraph.freeze`: rules and analyses read a graph that no rule
    that ran before them can have changed.
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from infra_review.analysis.links import link
-from infra_review.analysis.network import derive_runtime_edges
+from infra_review.analysis import runtime_edges
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import LoadResult, read_repo
 from infra_review.model import Diagnostic, DiagnosticCode
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 
 def _derive(rg: ResourceGraph) -> list[Diagnostic]:
-    derive_runtime_edges(rg)
+    runtime_edges.derive(rg)
     return []
 
 

@@ -38,7 +38,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra_review.analysis.network import DATA_KINDS, LB_KINDS, network_model
+from infra_review.analysis.net_kinds import DATA_KINDS, LB_KINDS
+from infra_review.analysis.network import network_model
+from infra_review.analysis.spof import find_spofs
+from infra_review.analysis.tags import environment_of
 from infra_review.graph import INTERNET, RUNTIME_EDGE_KINDS, ResourceGraph
 from infra_review.model import Resource
 
@@ -48,7 +51,6 @@ __all__ = [
     "RankedSpof",
     "blast_radius",
     "impact_graph",
-    "is_prod",
     "rank_spofs",
 ]
 
@@ -73,7 +75,6 @@ _ENTRY = frozenset(
         "k8s:Ingress",
     }
 )
-_PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
 
 
 @dataclass
@@ -123,9 +124,13 @@ def impact_graph(
     rg: ResourceGraph,
 ) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, list[str]]]]:
     """``(preds, succs)``: for each node, its impact predecessors (node, kind) and successors by kind."""
-    cached = rg.cache.get("blast.impact")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    network_model(rg)  # derives the runtime edges read below (when the graph is not finished yet)
+    return rg.memo(_impact)
+
+
+def _impact(
+    rg: ResourceGraph,
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, list[str]]]]:
     m = network_model(rg)
     preds: dict[str, list[tuple[str, str]]] = {}
     succs: dict[str, dict[str, list[str]]] = {}
@@ -160,23 +165,12 @@ def impact_graph(
             if t in rg and tg != t:
                 preds.setdefault(t, []).append((tg, "serves"))
                 succs.setdefault(tg, {}).setdefault("serves", []).append(t)
-    result = (preds, succs)
-    rg.cache["blast.impact"] = result
-    return result
+    return preds, succs
 
 
-def is_prod(rg: ResourceGraph, res: Resource) -> bool:
-    """True when the resource (or its provider's default tags) says production."""
-    try:
-        from infra_review.analysis.tags import effective_tags
-
-        tags = effective_tags(rg, res).tags
-    except Exception:  # pragma: no cover - tags module missing or a malformed graph
-        tags = res.attrs.get("tags") if isinstance(res.attrs.get("tags"), dict) else {}
-    for k, v in (tags or {}).items():
-        if str(k).lower() in ("env", "environment", "stage", "tier_env") and str(v).lower() in _PROD_WORDS:
-            return True
-    return False
+def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
+    """Marked production explicitly (tags, provider default tags, name or root)."""
+    return environment_of(rg, res).tier == "prod"
 
 
 def blast_radius(rg: ResourceGraph, address: str, depth: int = 3) -> BlastRadius:
@@ -221,11 +215,11 @@ def blast_radius(rg: ResourceGraph, address: str, depth: int = 3) -> BlastRadius
     azs = sorted({z for a in [address, *down_r] for z in m.azs.get(a, ())})
     entries = tuple(a for a in down_r if rg[a].kind in _ENTRY)
     data = tuple(a for a in down_r if rg[a].kind in DATA_KINDS)
-    prod = any(is_prod(rg, rg[a]) for a in [address, *down_r])
+    prod = any(_is_prod(rg, rg[a]) for a in [address, *down_r])
     score = 0.0
     for a in down_r:
         w = TIER_WEIGHT.get(m.tiers.get(a, ""), 0.0)
-        score += w * (PROD_MULTIPLIER if is_prod(rg, rg[a]) else 1.0)
+        score += w * (PROD_MULTIPLIER if _is_prod(rg, rg[a]) else 1.0)
     for a in deg_r:
         score += 0.25 * TIER_WEIGHT.get(m.tiers.get(a, ""), 0.0)
     children: dict[str, list[str]] = defaultdict(list)
@@ -267,8 +261,6 @@ def rank_spofs(rg: ResourceGraph, spofs: Iterable[Any] | None = None) -> list[Ra
     ``rule_id``, ``address`` and ``status`` (a :class:`~infra_review.model.Finding` too) works.
     """
     if spofs is None:
-        from infra_review.analysis.spof import find_spofs
-
         spofs = find_spofs(rg)
     out: list[RankedSpof] = []
     cache: dict[str, BlastRadius] = {}
@@ -279,7 +271,7 @@ def rank_spofs(rg: ResourceGraph, spofs: Iterable[Any] | None = None) -> list[Ra
         cache[s.address] = br
         # the SPOF node itself counts too (a single-AZ database is data tier lost)
         self_w = TIER_WEIGHT.get(network_model(rg).tiers.get(s.address, ""), 0.0)
-        self_w *= PROD_MULTIPLIER if is_prod(rg, rg[s.address]) else 1.0
+        self_w *= PROD_MULTIPLIER if _is_prod(rg, rg[s.address]) else 1.0
         out.append(RankedSpof(s.rule_id, s.address, round(br.score + self_w, 2), br, s))
     out.sort(key=lambda r: (-r.score, r.rule_id, r.address))
     return out

@@ -49,6 +49,7 @@ from typing import Any
 from infra_review.analysis.tags import effective_tags, normalise_key
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Unresolved
+from infra_review.model.coerce import first_block
 
 __all__ = [
     "DEFAULT_REGION",
@@ -258,14 +259,6 @@ def _num(v: Any) -> float | None:
     return None
 
 
-def _first(v: Any) -> Mapping[str, Any]:
-    if isinstance(v, list) and v and isinstance(v[0], Mapping):
-        return v[0]
-    if isinstance(v, Mapping):
-        return v
-    return {}
-
-
 def _describe(v: Any) -> str:
     return f"${{{v.expr}}}" if isinstance(v, Unresolved) else repr(v)
 
@@ -468,7 +461,7 @@ def _fmt(n: float) -> str:
 
 def _instance(e: _Estimator, ctx: _Ctx) -> None:
     a = ctx.r.attrs
-    spot = _first(a.get("instance_market_options")).get("market_type") == "spot"
+    spot = first_block(a.get("instance_market_options")).get("market_type") == "spot"
     e.ec2(
         ctx,
         a.get("instance_type"),
@@ -476,7 +469,7 @@ def _instance(e: _Estimator, ctx: _Ctx) -> None:
         "instance",
         "spot requested: on-demand price is the upper bound" if spot else "",
     )
-    root = _first(a.get("root_block_device"))
+    root = first_block(a.get("root_block_device"))
     size = _num(root.get("volume_size"))
     vtype = root.get("volume_type") if isinstance(root.get("volume_type"), str) else None
     note = ""
@@ -492,10 +485,10 @@ def _launch_spec(e: _Estimator, r: Resource) -> tuple[Any, Resource | None, str]
     """(instance type, launch template/config, note) for an ASG."""
     a = r.attrs
     note = ""
-    mip = _first(a.get("mixed_instances_policy"))
+    mip = first_block(a.get("mixed_instances_policy"))
     overrides = []
     if mip:
-        lt = _first(mip.get("launch_template"))
+        lt = first_block(mip.get("launch_template"))
         overrides = (
             [o for o in lt.get("override", []) if isinstance(o, Mapping)]
             if isinstance(lt.get("override"), list)
@@ -541,7 +534,7 @@ def _asg(e: _Estimator, ctx: _Ctx) -> None:
         )
         return
     for m in vols:
-        ebs = _first(m.get("ebs"))
+        ebs = first_block(m.get("ebs"))
         size = _num(ebs.get("volume_size"))
         vtype = ebs.get("volume_type") if isinstance(ebs.get("volume_type"), str) else "gp2"
         if size is None:
@@ -552,7 +545,7 @@ def _asg(e: _Estimator, ctx: _Ctx) -> None:
 
 def _eks_node_group(e: _Estimator, ctx: _Ctx) -> None:
     a = ctx.r.attrs
-    sc = _first(a.get("scaling_config"))
+    sc = first_block(a.get("scaling_config"))
     n = _num(sc.get("desired_size"))
     if n is None:
         ctx.skip(f"node count unknown (scaling_config.desired_size {_describe(sc.get('desired_size'))})")
@@ -798,7 +791,7 @@ def _alarm(e: _Estimator, ctx: _Ctx) -> None:
     n = max(1, metrics)
     period = _num(a.get("period"))
     if period is None and isinstance(mq, list):
-        periods = [_num(_first(q.get("metric")).get("period")) for q in mq if isinstance(q, Mapping)]
+        periods = [_num(first_block(q.get("metric")).get("period")) for q in mq if isinstance(q, Mapping)]
         period = min((p for p in periods if p), default=None)
     sku = "alarm-high-resolution" if period is not None and period < 60 else "alarm-standard"
     ctx.add("cloudwatch", sku, n, f"{n} metric(s)" if metrics else "")

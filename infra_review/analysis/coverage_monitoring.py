@@ -272,10 +272,11 @@ class _Index:
 
 
 def alarm_coverage(rg: ResourceGraph) -> AlarmCoverage:
-    """Alarm coverage of every alarmable resource (see the module docstring).  Cached on ``rg``."""
-    cached = rg.cache.get("coverage_monitoring")
-    if isinstance(cached, AlarmCoverage):
-        return cached
+    """Alarm coverage of every alarmable resource (see the module docstring), once per graph."""
+    return rg.memo(_alarm_coverage)
+
+
+def _alarm_coverage(rg: ResourceGraph) -> AlarmCoverage:
     idx = _Index(rg)
     links: dict[str, list[AlarmLink]] = defaultdict(list)
     wildcard_dims: dict[str, str] = {}  # dimension name ("*" = any) -> alarm that may cover it
@@ -338,7 +339,7 @@ def alarm_coverage(rg: ResourceGraph) -> AlarmCoverage:
         if gaps:
             missing[addr] = gaps
 
-    result = AlarmCoverage(
+    return AlarmCoverage(
         monitored=dict(sorted(monitored.items())),
         unmonitored=tuple(sorted(unmonitored)),
         unknown=unknown,
@@ -346,5 +347,3 @@ def alarm_coverage(rg: ResourceGraph) -> AlarmCoverage:
         alarms=tuple(sorted(a.address for a in alarms)),
         considered=tuple(sorted(idx.resources)),
     )
-    rg.cache["coverage_monitoring"] = result
-    return result

@@ -57,6 +57,7 @@ __all__ = [
     "parse_policy_json",
     "policy_documents",
     "statements_from_document_block",
+    "wildcard_matches",
 ]
 
 #: Actions that let a principal raise its own privileges (Rhino Security Labs' list, IAM part).
@@ -447,14 +448,15 @@ def _policy_doc_refs(v: Unresolved, rg: ResourceGraph) -> list[str]:
 
 
 def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
-    """Every IAM policy written in the graph, normalised (memoised in ``rg.cache``).
+    """Every IAM policy written in the graph, normalised (computed once per graph).
 
     Policies that merely reference a ``data.aws_iam_policy_document`` are not repeated: the
     document is listed once, with ``used_by`` and a ``kind`` from its use.
     """
-    cached = rg.cache.get("iam.policy_documents")
-    if cached is not None:
-        return list(cached)
+    return list(rg.memo(_policy_documents))
+
+
+def _policy_documents(rg: ResourceGraph) -> tuple[PolicyDocument, ...]:
     docs: list[PolicyDocument] = []
     uses: dict[str, list[tuple[str, str, str]]] = {}
     for kind, specs in POLICY_ATTRS.items():
@@ -504,8 +506,7 @@ def policy_documents(rg: ResourceGraph) -> list[PolicyDocument]:
             )
         else:
             docs.append(PolicyDocument(res.address, "statement", pkind, tuple(parsed), "", users, res))
-    rg.cache["iam.policy_documents"] = tuple(docs)
-    return docs
+    return tuple(docs)
 
 
 # -- assessing -------------------------------------------------------------------------------

@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 
-
 def get_path(obj: Any, path: str) -> Any:
     """Follow a dotted path through dicts (``None`` when absent).
 

@@ -4,7 +4,8 @@ Loaders hand references over as :class:`~infra_review.model.Unresolved` values w
 ``refs`` hold the ultimate resource addresses (``Unresolved("aws_subnet.a.id",
 refs=("aws_subnet.a",))``).  These helpers collect those refs from any attribute value
 (scalars, lists, dicts, nested blocks), map them onto graph nodes (an un-indexed reference to
-a ``count``/``for_each`` resource means every instance) and read tri-state booleans.
+a ``count``/``for_each`` resource means every instance).  Value coercion (``tri``, ``as_int``,
+``as_list``) is :mod:`infra_review.model.coerce`.
 
 >>> from infra_review.graph import ResourceGraph
 >>> from infra_review.model import Resource, Unresolved
@@ -15,8 +16,6 @@ a ``count``/``for_each`` resource means every instance) and read tri-state boole
 ['aws_subnet.a']
 >>> resolve(rg, "aws_subnet.a")
 ['aws_subnet.a[0]', 'aws_subnet.a[1]']
->>> tri(Unresolved("var.public")), tri("true"), tri(None, default=False)
-(None, True, False)
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Unresolved
 
 __all__ = [
-    "as_int",
-    "as_list",
     "attr_path",
     "block",
     "literal_strings",
@@ -38,7 +35,6 @@ __all__ = [
     "resolve",
     "tags_of",
     "targets",
-    "tri",
 ]
 
 
@@ -66,15 +62,13 @@ def literal_strings(value: Any) -> list[str]:
     return []
 
 
-def _index(rg: ResourceGraph) -> dict[str, list[str]]:
-    idx: dict[str, list[str]] | None = rg.cache.get("net_attrs.base_index")
-    if idx is None:
-        idx = {}
-        for res in rg.all():
-            base = res.meta.get("base_address")
-            if base and base != res.address:
-                idx.setdefault(str(base), []).append(res.address)
-        rg.cache["net_attrs.base_index"] = idx
+def _instances(rg: ResourceGraph) -> dict[str, list[str]]:
+    """The instances of every expanded (``count``/``for_each``) resource, by base address."""
+    idx: dict[str, list[str]] = {}
+    for res in rg.all():
+        base = res.meta.get("base_address")
+        if base and base != res.address:
+            idx.setdefault(str(base), []).append(res.address)
     return idx
 
 
@@ -82,7 +76,7 @@ def resolve(rg: ResourceGraph, ref: str) -> list[str]:
     """Graph nodes meant by ``ref``: itself, or every instance of an expanded resource."""
     if ref in rg:
         return [ref]
-    inst = _index(rg).get(ref)
+    inst = rg.memo(_instances).get(ref)
     if inst:
         return list(inst)
     # "aws_subnet.a[0].id"-style leftovers: strip trailing attribute segments
@@ -91,7 +85,7 @@ def resolve(rg: ResourceGraph, ref: str) -> list[str]:
         head = head.rsplit(".", 1)[0]
         if head in rg:
             return [head]
-        inst = _index(rg).get(head)
+        inst = rg.memo(_instances).get(head)
         if inst:
             return list(inst)
     return []
@@ -154,50 +148,6 @@ def block(attrs: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, Mapping)]
     return []
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` as a list (``None`` → ``[]``, scalar → ``[scalar]``)."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
-def as_int(value: Any) -> int | None:
-    """An integer attribute (``3`` or ``"3"``), else ``None`` (booleans and unresolved included).
-
-    >>> as_int("3"), as_int(True), as_int("x")
-    (3, None, None)
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def tri(value: Any, default: bool | None = None) -> bool | None:
-    """A boolean attribute as True/False, ``None`` when unresolved; ``default`` when absent."""
-    if value is None:
-        return default
-    if isinstance(value, Unresolved):
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in ("true", "1", "yes"):
-            return True
-        if low in ("false", "0", "no", ""):
-            return False
-        return None
-    if isinstance(value, (int, float)):
-        return bool(value)
-    return None
 
 
 def tags_of(res: Resource) -> dict[str, str]:

@@ -5,7 +5,7 @@ the NSGs on the NIC and on its subnet (both must allow, priorities ascending, fi
 wins) admit ``*``/``Internet``/``0.0.0.0/0``.  GCP: an instance is exposed when a
 ``network_interface`` has an ``access_config`` and an enabled INGRESS firewall of its network
 with a world ``source_ranges`` targets it (by tag, by service account, or everything).
-The merged NSG / firewall rules are also returned as :class:`~infra_review.analysis.network.SGRule`
+The merged NSG / firewall rules are also returned as :class:`~infra_review.analysis.net_types.SGRule`
 for NET007.
 
 >>> from infra_review.graph import ResourceGraph
@@ -27,15 +27,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from infra_review.analysis.net_attrs import as_list, block, refs_of, resolve, tags_of, targets, tri
+from infra_review.analysis.net_attrs import block, refs_of, resolve, targets
 from infra_review.analysis.net_ports import PortSet
+from infra_review.analysis.net_types import ExposurePath, NetworkModel, SGRule, first_match_ports
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Resource, Unresolved
-
-if TYPE_CHECKING:
-    from infra_review.analysis.network import ExposurePath, NetworkModel, SGRule
+from infra_review.model.coerce import as_list, tri
 
 __all__ = ["azure_nsg_rules", "cloud_exposures", "gcp_firewall_rules"]
 
@@ -45,8 +44,6 @@ _AZ_VMS = ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "
 
 def azure_nsg_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
     """Inbound/outbound NSG rules per NSG (inline ``security_rule`` and ``azurerm_network_security_rule``)."""
-    from infra_review.analysis.network import SGRule
-
     out: dict[str, list[SGRule]] = defaultdict(list)
 
     def add(nsg: str, rule: Mapping[str, Any], origin: str, attribute: str) -> None:
@@ -103,8 +100,6 @@ def azure_nsg_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
 
 def gcp_firewall_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
     """Rules per ``google_compute_firewall`` (``allow`` and ``deny`` blocks, world sources)."""
-    from infra_review.analysis.network import SGRule
-
     out: dict[str, list[SGRule]] = {}
     for res in rg.resources("google_compute_firewall"):
         a = res.attrs
@@ -152,16 +147,8 @@ def gcp_firewall_rules(rg: ResourceGraph) -> dict[str, list[SGRule]]:
     return out
 
 
-def _first_match(rules: list[SGRule]) -> PortSet:
-    """Ports allowed from the world by rules evaluated in priority order (first match wins)."""
-    from infra_review.analysis.network import nacl_world_ports
-
-    return nacl_world_ports(rules, "ingress")
-
-
 def cloud_exposures(rg: ResourceGraph, m: NetworkModel) -> list[ExposurePath]:
     """Azure and GCP exposure paths; also stores their merged rules in ``m.sg_rules``."""
-
     paths: list[ExposurePath] = []
     nsg_rules = azure_nsg_rules(rg)
     fw_rules = gcp_firewall_rules(rg)
@@ -175,8 +162,6 @@ def cloud_exposures(rg: ResourceGraph, m: NetworkModel) -> list[ExposurePath]:
 
 
 def _azure(rg: ResourceGraph, m: NetworkModel, nsg_rules: dict[str, list[SGRule]]) -> list[ExposurePath]:
-    from infra_review.analysis.network import ExposurePath
-
     nic_nsg: dict[str, list[str]] = defaultdict(list)
     subnet_nsg: dict[str, list[str]] = defaultdict(list)
     for res in rg.resources("azurerm_network_interface_security_group_association"):
@@ -217,7 +202,7 @@ def _azure(rg: ResourceGraph, m: NetworkModel, nsg_rules: dict[str, list[SGRule]
             for lay in layers:
                 lp = PortSet.EMPTY
                 for nsg in lay:
-                    lp = lp | _first_match(nsg_rules.get(nsg, []))
+                    lp = lp | first_match_ports(nsg_rules.get(nsg, []))
                 ports = ports & lp
             if ports:
                 nodes = (INTERNET, pips[0], nic.address) + ((vm,) if vm != nic.address else ())
@@ -237,8 +222,6 @@ def _azure(rg: ResourceGraph, m: NetworkModel, nsg_rules: dict[str, list[SGRule]
 
 
 def _gcp(rg: ResourceGraph, m: NetworkModel, fw_rules: dict[str, list[SGRule]]) -> list[ExposurePath]:
-    from infra_review.analysis.network import ExposurePath
-
     by_network: dict[str, list[Resource]] = defaultdict(list)
     for fw in rg.resources("google_compute_firewall"):
         for net in targets(rg, fw, ["network"], {"google_compute_network"}):
@@ -275,7 +258,7 @@ def _gcp(rg: ResourceGraph, m: NetworkModel, fw_rules: dict[str, list[SGRule]]) 
                     applicable.extend(fw_rules.get(fw.address, []))
                     fws.append(fw.address)
                 m.sgs[vm.address] = tuple(dict.fromkeys([*m.sgs.get(vm.address, ()), *fws]))
-                ports = _first_match(applicable)
+                ports = first_match_ports(applicable)
                 if ports:
                     out.append(
                         ExposurePath(
@@ -290,5 +273,4 @@ def _gcp(rg: ResourceGraph, m: NetworkModel, fw_rules: dict[str, list[SGRule]]) 
                         )
                     )
                     break
-        _ = tags_of
     return out

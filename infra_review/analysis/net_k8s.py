@@ -32,14 +32,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from infra_review.analysis.net_ports import PortSet
+from infra_review.analysis.net_types import ExposurePath, NetworkModel
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Resource
-
-if TYPE_CHECKING:
-    from infra_review.analysis.network import ExposurePath, NetworkModel
 
 __all__ = ["endpoint_exposures", "k8s_exposures"]
 
@@ -114,8 +112,6 @@ def _ingress_backends(ing: Resource) -> list[str]:
 
 def k8s_exposures(rg: ResourceGraph) -> list[ExposurePath]:
     """Exposure paths through LoadBalancer Services and internet-facing Ingresses."""
-    from infra_review.analysis.network import ExposurePath
-
     services = {(_ns(s), s.name): s for s in rg.resources("k8s:Service")}
     out: list[ExposurePath] = []
     for svc in services.values():
@@ -171,8 +167,6 @@ def k8s_exposures(rg: ResourceGraph) -> list[ExposurePath]:
 
 def endpoint_exposures(rg: ResourceGraph, m: NetworkModel) -> list[ExposurePath]:
     """``INTERNET → resource`` on 443 for managed endpoints that listen on the internet."""
-    from infra_review.analysis.network import ExposurePath
-
     out = []
     for e in m.nonvpc:
         if e.kind in ("eks_endpoint", "lambda_url", "opensearch_public") and e.address in rg:

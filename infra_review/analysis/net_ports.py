@@ -26,6 +26,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from infra_review.model.coerce import as_int
+
 __all__ = ["ADMIN_PORTS", "DATA_PORTS", "PortSet", "normalize_protocol"]
 
 MAX_PORT = 65535
@@ -119,7 +121,7 @@ class PortSet:
             return cls.ALL
         if proto == "icmp":
             return cls.of([("icmp", 0, 0)])
-        lo, hi = _as_port(from_port), _as_port(to_port)
+        lo, hi = as_int(from_port), as_int(to_port)
         if lo is None or hi is None:
             return cls.of([(proto, 0, MAX_PORT)], uncertain=True)
         if lo == -1 or hi == -1:
@@ -150,7 +152,7 @@ class PortSet:
                 out.extend((p, 0, MAX_PORT) for p in protos)
                 continue
             lo_s, _, hi_s = text.partition("-")
-            lo, hi = _as_port(lo_s), _as_port(hi_s or lo_s)
+            lo, hi = as_int(lo_s), as_int(hi_s or lo_s)
             if lo is None or hi is None:
                 uncertain = True
                 out.extend((p, 0, MAX_PORT) for p in protos)
@@ -256,20 +258,6 @@ class PortSet:
     def to_list(self) -> list[dict[str, Any]]:
         """JSON-friendly form: ``[{"protocol": "tcp", "from": 443, "to": 443}]``."""
         return [{"protocol": p, "from": lo, "to": hi} for p, lo, hi in self.ranges]
-
-
-def _as_port(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-    return None
 
 
 PortSet.EMPTY = PortSet(())

@@ -31,19 +31,16 @@ from typing import Any
 
 import networkx as nx
 
-from infra_review.analysis.net_attrs import as_int, attr_path, block, refs_of, resolve, targets, tri
-from infra_review.analysis.net_ports import ADMIN_PORTS
-from infra_review.analysis.network import (
-    COMPUTE_KINDS,
-    DATA_KINDS,
-    LB_KINDS,
-    TG_KINDS,
-    UNKNOWN_AZ,
-    _is_bastion,
-    network_model,
-)
+from infra_review.analysis.k8s import effective_replicas, has_zone_spread
+from infra_review.analysis.net_attrs import block, refs_of, resolve, targets
+from infra_review.analysis.net_collect import network_raw
+from infra_review.analysis.net_kinds import UNKNOWN_AZ
+from infra_review.analysis.net_layout import is_bastion
+from infra_review.analysis.net_ports import ADMIN_PORTS, PortSet
+from infra_review.analysis.network import network_model
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Resource, Severity, Unresolved
+from infra_review.model.coerce import as_int, tri
 
 __all__ = [
     "SPOF_CHECKS",
@@ -99,9 +96,6 @@ class Spof:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
     attribute: str = ""
-
-
-_int = as_int
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,8 +204,7 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
     tg_targets: dict[str, set[str]] = defaultdict(set)
     for ch in m.lb_chains:
         tg_targets[ch.target_group].update(ch.targets)
-    raw = rg.cache.get("network.raw")
-    for tg, pairs in raw.tg_targets.items() if raw is not None else ():
+    for tg, pairs in network_raw(rg).tg_targets.items():
         tg_targets[tg].update(t for t, _ in pairs)
     records: dict[str, list[str]] = defaultdict(list)
     for rec in rg.resources("aws_route53_record"):
@@ -230,7 +223,7 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
                 records[t].append(r)
     for inst in rg.resources("aws_instance"):
         if (
-            _is_bastion(inst)
+            is_bastion(inst)
             or "nat" in inst.name.lower()
             or tri(inst.attrs.get("source_dest_check"), True) is False
         ):
@@ -266,9 +259,7 @@ def spof03(rg: ResourceGraph) -> Iterator[Spof]:
             )
 
 
-def _admin_set():  # type: ignore[no-untyped-def]
-    from infra_review.analysis.net_ports import PortSet
-
+def _admin_set() -> PortSet:
     out = PortSet.EMPTY
     for p in ADMIN_PORTS:
         out = out | PortSet.tcp(p)
@@ -345,7 +336,7 @@ def spof05(rg: ResourceGraph) -> Iterator[Spof]:
             "num_cache_nodes": n if not isinstance(n, Unresolved) else str(n),
             "engine": engine if isinstance(engine, str) else None,
         }
-        if isinstance(n, Unresolved) or (n is not None and _int(n) is None):
+        if isinstance(n, Unresolved) or (n is not None and as_int(n) is None):
             yield Spof(
                 "SPOF05",
                 c.address,
@@ -355,7 +346,7 @@ def spof05(rg: ResourceGraph) -> Iterator[Spof]:
                 attribute="num_cache_nodes",
             )
             continue
-        count = _int(n) if n is not None else 1
+        count = as_int(n) if n is not None else 1
         if engine == "memcached":
             az_mode = c.attrs.get("az_mode", "single-az")
             ev["az_mode"] = az_mode if isinstance(az_mode, str) else str(az_mode)
@@ -393,13 +384,13 @@ def spof05(rg: ResourceGraph) -> Iterator[Spof]:
         unknown = []
         if isinstance(n, Unresolved):
             unknown.append("num_cache_clusters")
-        elif n is not None and (_int(n) or 0) < 2 and rep is None:
+        elif n is not None and (as_int(n) or 0) < 2 and rep is None:
             why.append(f"num_cache_clusters = {n}")
         elif n is None and rep is None:
             why.append("a single cache cluster (num_cache_clusters defaults to 1)")
         if isinstance(rep, Unresolved):
             unknown.append("replicas_per_node_group")
-        elif rep is not None and _int(rep) == 0:
+        elif rep is not None and as_int(rep) == 0:
             why.append("replicas_per_node_group = 0")
         for key, val in (("automatic_failover_enabled", fo), ("multi_az_enabled", maz)):
             if val is False:
@@ -423,7 +414,7 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
             k: (v if not isinstance(v, Unresolved) else str(v))
             for k, v in (("max_size", mx), ("min_size", mn), ("desired_capacity", dc))
         }
-        if _int(mx) == 1:
+        if as_int(mx) == 1:
             yield Spof(
                 "SPOF06",
                 asg.address,
@@ -434,11 +425,11 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
                 "max_size",
             )
         elif (
-            _int(mn) == 1
-            or (_int(dc) == 1 and (mn is None or _int(mn) in (0, 1)))
-            or (_int(mn) == 0 and _int(dc) in (None, 1))
+            as_int(mn) == 1
+            or (as_int(dc) == 1 and (mn is None or as_int(mn) in (0, 1)))
+            or (as_int(mn) == 0 and as_int(dc) in (None, 1))
         ):
-            if _int(mn) == 0 and dc is None:
+            if as_int(mn) == 0 and dc is None:
                 continue
             yield Spof(
                 "SPOF06",
@@ -454,7 +445,7 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
     for ng in rg.resources("aws_eks_node_group"):
         for sc in block(ng.attrs, "scaling_config"):
             mx = sc.get("max_size")
-            if _int(mx) == 1:
+            if as_int(mx) == 1:
                 yield Spof(
                     "SPOF06",
                     ng.address,
@@ -478,12 +469,12 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
         for ref in refs_of(t.attrs.get("resource_id")):
             for addr in resolve(rg, ref):
                 if rg[addr].kind == "aws_ecs_service":
-                    scaled[addr] = _int(mn)
+                    scaled[addr] = as_int(mn)
     for svc in rg.resources("aws_ecs_service"):
         dc = svc.attrs.get("desired_count")
         if svc.attrs.get("scheduling_strategy") == "DAEMON":
             continue
-        count = _int(dc) if dc is not None else 0
+        count = as_int(dc) if dc is not None else 0
         if svc.address in scaled and (scaled[svc.address] or 0) >= 2:
             continue
         ev = {
@@ -506,8 +497,6 @@ def spof06(rg: ResourceGraph) -> Iterator[Spof]:
 
 def spof07(rg: ResourceGraph) -> Iterator[Spof]:
     """SPOF07 single-replica workload (Deployment/StatefulSet), or replicas without zone spread (low)."""
-    from infra_review.analysis.k8s import effective_replicas, has_zone_spread
-
     for w in rg.resources("k8s:Deployment", "k8s:StatefulSet", "k8s:Rollout"):
         lo, hi = effective_replicas(rg, w)
         ev = {"min_replicas": lo, "max_replicas": hi}
@@ -552,9 +541,11 @@ def runtime_topology(rg: ResourceGraph) -> nx.Graph:
     >>> sorted(runtime_topology(rg).edges())
     [('aws_instance.x', 'aws_subnet.a')]
     """
-    cached = rg.cache.get("spof.topology")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    network_model(rg)  # derives the runtime edges read below (when the graph is not finished yet)
+    return rg.memo(_topology)
+
+
+def _topology(rg: ResourceGraph) -> nx.Graph:
     m = network_model(rg)
     g = nx.Graph()
     for e in rg.edges(_TOPO_EDGES):
@@ -571,7 +562,6 @@ def runtime_topology(rg: ResourceGraph) -> nx.Graph:
         if f.source != INTERNET:
             g.add_edge(f.source, f.target, kind="flow")
     # SGs, IAM, variables never enter: only these edges were added
-    rg.cache["spof.topology"] = g
     return g
 
 
@@ -733,14 +723,12 @@ SPOF_CHECKS = {
 
 
 def find_spofs(rg: ResourceGraph, rule_ids: Iterable[str] | None = None) -> list[Spof]:
-    """Every SPOF of ``rg`` (optionally only ``rule_ids``), memoised in ``rg.cache``."""
-    key = "spof.all"
-    cached = rg.cache.get(key)
-    if cached is None:
-        cached = [s for check in SPOF_CHECKS.values() for s in check(rg)]
-        rg.cache[key] = cached
+    """Every SPOF of ``rg`` (optionally only ``rule_ids``); all checks run once per graph."""
+    network_model(rg)  # derives the runtime edges (when the graph is not finished yet)
+    found = rg.memo(_all_spofs)
     wanted = set(rule_ids) if rule_ids is not None else None
-    return [s for s in cached if wanted is None or s.rule_id in wanted]
+    return [s for s in found if wanted is None or s.rule_id in wanted]
 
 
-_ = (attr_path, COMPUTE_KINDS, DATA_KINDS, LB_KINDS, TG_KINDS)
+def _all_spofs(rg: ResourceGraph) -> tuple[Spof, ...]:
+    return tuple(s for check in SPOF_CHECKS.values() for s in check(rg))

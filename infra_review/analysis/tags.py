@@ -35,20 +35,23 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, Unresolved
+from infra_review.model.environment import Environment, classify
 
 __all__ = [
     "DEFAULT_REQUIRED_TAGS",
     "TAGGABLE_KINDS",
     "EffectiveTags",
     "effective_tags",
+    "environment_of",
     "is_taggable",
     "missing_keys",
     "normalise_key",
+    "provider_default_tags",
 ]
 
 DEFAULT_REQUIRED_TAGS = ("owner", "environment", "cost-center")
@@ -262,3 +265,49 @@ def missing_keys(
         if not names & have:
             out.append(key)
     return out
+
+
+def provider_default_tags(rg: ResourceGraph, res: Resource) -> Mapping[str, Any] | None:
+    """The tags the provider configuration of ``res`` applies to it by default, when statically known.
+
+    AWS ``default_tags { tags = {...} }`` (Google: ``default_labels``) of
+    :meth:`ResourceGraph.provider_of`; ``None`` without a provider, defaults or a known value,
+    and for ``aws_autoscaling_group``, which the provider's default tags do not reach.
+    """
+    prov = rg.provider_of(res)
+    if prov is None or res.kind in _NO_DEFAULT_TAGS:
+        return None
+    if res.kind.startswith("google_"):
+        defaults = prov.attrs.get("default_labels")
+    else:
+        defaults = _block_tags(prov.attrs.get("default_tags"))
+    return defaults if isinstance(defaults, Mapping) and defaults else None
+
+
+def environment_of(rg: ResourceGraph, res: Resource) -> Environment:
+    """The environment of ``res`` (:func:`~infra_review.model.environment.classify`), provider
+    default tags included.
+
+    >>> rg = ResourceGraph()
+    >>> rg.add(Resource("provider.aws", "aws", block="provider",
+    ...                 attrs={"default_tags": [{"tags": {"Environment": "production"}}]}))
+    >>> rg.add(Resource("aws_s3_bucket.b", "aws_s3_bucket", provider="aws"))
+    >>> environment_of(rg, rg["aws_s3_bucket.b"])
+    Environment(tier='prod', why='provider default_tag Environment=production')
+    """
+    return classify(_with_asg_tags(res), provider_default_tags(rg, res))
+
+
+def _with_asg_tags(res: Resource) -> Resource:
+    """An ASG's ``tag { key value }`` blocks as the ``tags`` map the classifier reads.
+
+    ``aws_autoscaling_group`` writes its tags as blocks (see :func:`effective_tags`); the other
+    resources are returned unchanged.
+    """
+    blocks = res.attrs.get("tag")
+    if res.kind != "aws_autoscaling_group" or "tags" in res.attrs or not isinstance(blocks, list):
+        return res
+    tags = {
+        b["key"]: b.get("value") for b in blocks if isinstance(b, Mapping) and isinstance(b.get("key"), str)
+    }
+    return replace(res, attrs={**res.attrs, "tags": tags}) if tags else res

@@ -38,9 +38,11 @@ from infra_review.analysis.network import (
     SG_KINDS,
     NetworkModel,
     SGRule,
-    _is_bastion,
+    first_match_ports,
+    is_bastion,
     nacl_world_ports,
     network_model,
+    network_raw,
 )
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
@@ -137,7 +139,7 @@ def compute_in_public_subnet(rg: ResourceGraph) -> Iterator[Hit]:
     """
     m = _model(rg)
     for res in rg.resources(*_NET001_KINDS):
-        if _is_bastion(res) or _is_nat_instance(res):
+        if is_bastion(res) or _is_nat_instance(res):
             continue
         subs = m.placement.get(res.address, ())
         if not subs:
@@ -200,7 +202,7 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
     """
     m = _model(rg)
     for res in rg.resources("aws_instance", "aws_spot_instance_request"):
-        if _is_bastion(res) or _is_nat_instance(res):
+        if is_bastion(res) or _is_nat_instance(res):
             continue
         v = res.attrs.get("associate_public_ip_address")
         if tri(v) is True:
@@ -213,7 +215,7 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
                 status=Status.UNKNOWN,
             )
     for res in rg.resources("aws_launch_template"):
-        if _is_bastion(res):
+        if is_bastion(res):
             continue
         for i, ni in enumerate(block(res.attrs, "network_interfaces")):
             v = ni.get("associate_public_ip_address")
@@ -254,7 +256,7 @@ def public_ip(rg: ResourceGraph) -> Iterator[Hit]:
         )
         for tgt in targets(rg, res, keys):
             node = rg[tgt]
-            if _is_bastion(node) or _is_nat_instance(node):
+            if is_bastion(node) or _is_nat_instance(node):
                 continue
             yield Hit(res, f"Elastic IP attached to {tgt}", attribute=keys[0], evidence={"attached_to": tgt})
 
@@ -589,7 +591,7 @@ def critical_port_open(rg: ResourceGraph) -> Iterator[Hit]:
                 unknown.append(r)
         if node.kind.startswith(("azurerm_", "google_")) and hits:
             # evaluate priorities: a higher-priority deny may close the port
-            allowed = nacl_world_ports(rules, "ingress")
+            allowed = first_match_ports(rules)
             hits = [
                 (r, [p for p in ports if ("tcp", p) in allowed or ("udp", p) in allowed]) for r, ports in hits
             ]
@@ -747,7 +749,7 @@ def sg_hygiene(rg: ResourceGraph) -> Iterator[Hit]:
         }
     """
     m = _model(rg)
-    raw = rg.cache.get("network.raw")
+    raw = network_raw(rg)
     forms: Mapping[str, set[str]] = raw.sg_forms if raw is not None else {}
     referenced_as_source = {r.source for rules in m.sg_rules.values() for r in rules if r.source_kind == "sg"}
     for sg in rg.resources("aws_security_group", "aws_default_security_group"):
@@ -1116,7 +1118,7 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
     reported: set[str] = set()
     for p in m.exposures:
         node = rg.get(p.target)
-        if node is None or _is_bastion(node):
+        if node is None or is_bastion(node):
             continue
         admin = p.ports.overlaps(ADMIN_PORTS)
         if admin:
@@ -1136,7 +1138,7 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
         sg
         for res, sgs in m.sgs.items()
         if (n := rg.get(res)) is not None
-        and (_is_bastion(n) or n.kind == "aws_ec2_instance_connect_endpoint")
+        and (is_bastion(n) or n.kind == "aws_ec2_instance_connect_endpoint")
         for sg in sgs
     }
     vpn_cidrs = {
@@ -1149,7 +1151,7 @@ def admin_port_reachable(rg: ResourceGraph) -> Iterator[Hit]:
         if (
             node is None
             or res in reported
-            or _is_bastion(node)
+            or is_bastion(node)
             or node.kind
             in ("aws_launch_template", "aws_launch_configuration", "aws_ec2_instance_connect_endpoint")
         ):
@@ -1241,7 +1243,7 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
                     status=Status.UNKNOWN,
                     attribute="vpc_config.endpoint_public_access",
                 )
-    instances = [r for r in rg.resources("aws_instance", "aws_autoscaling_group") if not _is_bastion(r)]
+    instances = [r for r in rg.resources("aws_instance", "aws_autoscaling_group") if not is_bastion(r)]
     if not instances:
         return
     paths: list[str] = [r.address for r in rg.resources(*_ACCESS_KINDS)]
@@ -1259,7 +1261,7 @@ def remote_access_inventory(rg: ResourceGraph) -> Iterator[Hit]:
         svc = r.attrs.get("service_name")
         if isinstance(svc, str) and svc.rsplit(".", 1)[-1] in ("ssm", "ssmmessages"):
             paths.append(r.address)
-    bastions = [r.address for r in rg.resources("aws_instance") if _is_bastion(r)]
+    bastions = [r.address for r in rg.resources("aws_instance") if is_bastion(r)]
     if paths or bastions:
         return
     anchor = rg.get("provider.aws") or instances[0]
@@ -1387,7 +1389,7 @@ def flat_network(rg: ResourceGraph) -> Iterator[Hit]:
                 f"data store shares this subnet with {', '.join(sorted(tiers - {'data'}))} resources",
                 evidence={"tiers": sorted(tiers)},
             )
-    raw = rg.cache.get("network.raw")
+    raw = network_raw(rg)
     associated = set(raw.nacl_of.values()) if raw is not None else set()
     for nacl in rg.resources("aws_network_acl"):
         rules = m.nacl_rules.get(nacl.address, [])

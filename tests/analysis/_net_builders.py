@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra_review.analysis.net_attrs import refs_of, resolve
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, SourceLocation, Unresolved
 
@@ -56,8 +57,6 @@ def build(
         )
     # ref edges, as the loader adds them
     for res in list(rg.resources()):
-        from infra_review.analysis.net_attrs import refs_of, resolve
-
         for ref in refs_of(dict(res.attrs)):
             for target in resolve(rg, ref):
                 rg.add_edge(res.address, target, "ref")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from _net_builders import build, three_tier
 
 from infra_review.analysis.net_ports import PortSet
-from infra_review.analysis.network import derive_runtime_edges, nacl_world_ports, network_model
+from infra_review.analysis.network import nacl_world_ports, network_model
+from infra_review.analysis.runtime_edges import derive
 from infra_review.graph import INTERNET
 
 PUB = ("INTERNET", "aws_internet_gateway.main", "aws_route_table.public")
@@ -90,9 +91,9 @@ def test_tier_violations():
 
 def test_runtime_edges_idempotent_and_typed():
     rg = three_tier()
-    derive_runtime_edges(rg)
+    derive(rg)
     n = rg.g.number_of_edges()
-    derive_runtime_edges(rg)
+    derive(rg)
     assert rg.g.number_of_edges() == n
     assert rg.has_edge("aws_autoscaling_group.web", "aws_subnet.private[1]", "in_subnet")
     assert rg.has_edge("aws_db_instance.main", "aws_db_subnet_group.main", "in_subnet")
