@@ -18,12 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra_review.model import Area
-from infra_review.model.persona import bullets_for
-from infra_review.rules import GUIDED, RULES
-from infra_review.rules._registry import GuidedQuestion, Rule
+from infra_review.model.persona import AREA_TITLES, bullets_for
+from infra_review.rules import GUIDED, RULES, GuidedQuestion, Rule
 
 __all__ = [
-    "AREA_TITLES",
     "SECTIONS",
     "catalog",
     "guided_entry",
@@ -37,19 +35,6 @@ __all__ = [
 
 #: The docstring sections every rule must have, in order.
 SECTIONS = ("Why it matters", "Remediation", "Example")
-
-#: Display titles of the areas, in the persona's order (red flags first in reports).
-AREA_TITLES: dict[Area, str] = {
-    Area.RED_FLAGS: "Red flags",
-    Area.IAC: "IaC best practices",
-    Area.CONTAINERS: "Container & orchestration",
-    Area.DEPLOYMENT: "Deployment & rollout",
-    Area.NETWORK_SECURITY: "Networking & security",
-    Area.MONITORING: "Monitoring & reliability",
-    Area.BACKUP: "Backup & recovery",
-    Area.COST: "Cost optimization",
-    Area.SPOF: "Single points of failure",
-}
 
 _CODE_BLOCK = re.compile(r"^\.\.\s+code(?:-block)?::\s*(\S*)\s*$")
 
@@ -119,8 +104,10 @@ def guided_entry(q: GuidedQuestion) -> dict[str, Any]:
     }
 
 
-def _area_key(area: Area) -> int:
-    return list(AREA_TITLES).index(area) if area in AREA_TITLES else len(AREA_TITLES)
+def _area_key(area: Area) -> tuple[bool, int]:
+    """Red flags first, then the persona's order."""
+    order = list(AREA_TITLES)
+    return area != Area.RED_FLAGS, order.index(area) if area in AREA_TITLES else len(order)
 
 
 def catalog(

@@ -37,6 +37,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from infra_review.analysis.k8s import get_path
 from infra_review.analysis.net_ports import PortSet
 from infra_review.analysis.network import (
     DATA_KINDS,
@@ -48,6 +49,7 @@ from infra_review.analysis.network import (
 )
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Finding, Resource
+from infra_review.model.kinds import POD_SPEC_PATHS
 from infra_review.views._common import (
     CLASS_FILL,
     CLASS_LINE,
@@ -90,14 +92,8 @@ _OUTSIDE_KINDS = (
     "aws_efs_mount_target",
 }
 _K8S_KINDS = ("k8s:Service", "k8s:Ingress", "k8s:NetworkPolicy")
-_K8S_WORKLOADS = (
-    "k8s:Deployment",
-    "k8s:StatefulSet",
-    "k8s:DaemonSet",
-    "k8s:CronJob",
-    "k8s:Job",
-    "k8s:Rollout",
-)
+#: Kubernetes kinds that run pods (the model's one kind table).
+_K8S_WORKLOADS = tuple(POD_SPEC_PATHS)
 
 
 @dataclass
@@ -415,8 +411,6 @@ def _unkey(k: str) -> tuple[float, float]:
 
 
 def _k8s_exposed(o: Resource) -> bool:
-    from infra_review.analysis.k8s import get_path
-
     if o.kind == "k8s:Ingress":
         return True
     return get_path(o.attrs, "spec.type") in ("LoadBalancer", "NodePort")
