@@ -9,7 +9,7 @@ Iterating a result iterates its findings (``for f in review(rg)``, ``(f,) = revi
 >>> from infra_review.graph import ResourceGraph
 >>> r = ReviewResult(ResourceGraph())
 >>> r.complete, r.seconds, list(r), r.suppressions.total
-(True, 0.0, [], 0)
+(True, 0, [], 0)
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ from infra_review.analysis.network import (
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Finding, Resource
 from infra_review.model.kinds import POD_SPEC_PATHS
-from infra_review.views._common import (
+from infra_review.views.figure_parts import (
     CLASS_FILL,
     CLASS_LINE,
     SEVERITY_COLOUR,
