@@ -22,7 +22,8 @@ What happens, in order:
 4. **Environment drop.**  A resource that
    :func:`~infra_review.model.environment.classify` calls ``nonprod`` (dev/test/sandbox; the
    provider's ``default_tags`` count, see :func:`nonprod_reason`) drops one severity level,
-   except for rules registered with ``no_env_downgrade=True`` (hardcoded secrets, public data).  The evidence says why (``severity_adjusted``).
+   except for rules registered with ``no_env_downgrade=True`` (hardcoded secrets, public data).
+   The evidence says why (``severity_adjusted``).
 5. **Suppressions.**  Inline comments in the reviewed files and a baseline
    (:mod:`infra_review.review.suppressions`, :mod:`infra_review.review.baseline`).  Suppressed
    findings stay in the list with ``suppressed=True`` and the reason; they are never dropped.

@@ -43,15 +43,19 @@ def test_review_result_of_a_load(loaded, tmp_path):
 
     result = review(loaded, select=["IAC007", "IAC008"], baseline=str(path))
     assert isinstance(result, ReviewResult)
-    assert result.load is loaded and result.graph is loaded.graph
+    assert result.load is loaded
+    assert result.graph is loaded.graph
     assert result.rule_ids == ["IAC007", "IAC008"]
     assert set(result.timings) == {"IAC007", "IAC008"}
-    assert result.complete and result.errors == []
-    assert result.baseline is not None and result.baseline.path == str(path)
+    assert result.complete
+    assert result.errors == []
+    assert result.baseline is not None
+    assert result.baseline.path == str(path)
     assert result.baseline_unmatched == []
     assert result.suppressions == Suppressions(inline=1, checkov=0, baseline=1, ignored=0)
     assert result.suppressions.total == 2
-    assert list(result) == result.findings and len(result) == len(result.findings)
+    assert list(result) == result.findings
+    assert len(result) == len(result.findings)
 
 
 def test_unusable_baseline_is_refused_before_any_rule_runs(loaded, tmp_path):
