@@ -30,7 +30,8 @@ What happens, in order:
 6. **De-duplication and order.**  Exact duplicates are dropped; the order is FAIL and UNKNOWN
    before PASS, then severity (highest first), file, line, rule id, address.
 
->>> from infra_review.graph import ResourceGraph
+>>> from infra_review.analysis.secrets import is_secret_key
+from infra_review.graph import ResourceGraph
 >>> from infra_review.model import Resource, SourceLocation
 >>> from infra_review.rules import Hit, rule
 >>> @rule("TST001", area=Area.IAC, severity=Severity.HIGH, title="Demo", register=False)
@@ -55,7 +56,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
-import functools
 import gc
 import re
 import time
@@ -63,6 +63,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
+from infra_review.analysis.secrets import is_secret_key
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import LoadResult
 from infra_review.model import Area, Finding, Resource, Severity, Status, Unresolved
@@ -89,15 +90,6 @@ __all__ = [
     "sort_findings",
 ]
 
-#: Keys whose values are never printed (evidence, JSON, SARIF, JUnit, Markdown).
-SECRET_KEY_RE = re.compile(
-    r"(secret|passw(or)?d|passphrase|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|auth[_-]?key)",
-    re.IGNORECASE,
-)
-#: Keys that look secret-like but only carry names or counts (``secret_name``, ``token_count``).
-_SAFE_KEY_RE = re.compile(
-    r"(_names?|_ids?|_arns?|_count|_keys|_refs?|_path|_env|_variable|_attributes?)$", re.IGNORECASE
-)
 REDACTED = "<redacted>"
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -193,13 +185,11 @@ environment_marker = nonprod_reason
 
 
 # -- evidence ---------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)
-def _is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY_RE.search(key)) and not _SAFE_KEY_RE.search(key)
-
-
 def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
     """A JSON-safe copy of ``value`` with values under secret-like keys redacted.
+
+    A key is secret-like when :func:`infra_review.analysis.secrets.is_secret_key` says so (the
+    same test the secret rules use: ``db_password``, not ``password_count``/``secret_arn``).
 
     >>> scrub({"db_password": "hunter2", "password_count": 2, "ports": {22, 80}})
     {'db_password': '<redacted>', 'password_count': 2, 'ports': [22, 80]}
@@ -212,7 +202,7 @@ def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
         return value.value
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    secret = bool(_key) and _is_secret_key(_key)
+    secret = bool(_key) and is_secret_key(_key)
     if isinstance(value, str):
         return REDACTED if secret and value and not value.startswith("${") else value
     if isinstance(value, Mapping):
