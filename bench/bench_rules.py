@@ -13,7 +13,7 @@ with every registered rule and prints
 * the total against the target (all rules together < 5 s on 10,000 resources), as wall time
   and as this process's CPU time (the steadier figure on a shared, loaded machine).
 
-A second review on the same graph is timed too ("warm": analyses memoised in ``rg.cache``).
+A second review on the same graph is timed too ("warm": analyses memoised on the graph, ``rg.memo``).
 Load time is printed but is not part of the target.  Not a test: numbers only.
 """
 
