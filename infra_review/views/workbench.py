@@ -55,17 +55,22 @@ def open_workspace(repo: str, *, db: str = "", reviewer: str = "") -> Workspace:
 
 
 def overview_summary(ws: Workspace) -> str:
-    """``<name>: N resources, M edges; coverage …; K findings (FAIL a, UNKNOWN b, suppressed c)``."""
+    """``<name>: N resources, M edges; coverage …; K findings (FAIL a, UNKNOWN b, suppressed c)``,
+    plus a line naming the rules that failed to run, when any did."""
     rg = ws.graph
     managed = sum(1 for _ in rg.resources())
     status = Counter(f.status.value for f in ws.findings if not f.suppressed)
     suppressed = sum(1 for f in ws.findings if f.suppressed)
-    return (
+    text = (
         f"{ws.root.resolve().name}: {managed} resources "
         f"({len(rg)} graph nodes, {rg.g.number_of_edges()} edges)\n"
         f"coverage: {ws.load.summary()}\n"
         f"findings: FAIL {status.get('FAIL', 0)}, UNKNOWN {status.get('UNKNOWN', 0)}, suppressed {suppressed}"
     )
+    if ws.errors:
+        failed = ", ".join(e.rule_id for e in ws.errors)
+        text += f"\nINCOMPLETE REVIEW: {len(ws.errors)} rule(s) failed to run ({failed})"
+    return text
 
 
 def show_coverage(ws: Workspace) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.review.workspace import Workspace
+from infra_review.views.workbench import overview_summary
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 PLANTED = {
@@ -63,6 +64,7 @@ def test_rule_errors_are_kept(tmp_path, monkeypatch):
     assert [e.rule_id for e in ws.errors] == ["IAC007"]
     assert ws.errors is ws.result.errors
     assert ws.result.rule_ids == ["IAC007", "IAC008"]
+    assert "INCOMPLETE REVIEW: 1 rule(s) failed to run (IAC007)" in overview_summary(ws)
     blind = ws.without_findings()
     assert blind.findings == []
     assert blind.errors == ws.errors
