@@ -92,8 +92,6 @@ _OUTSIDE_KINDS = (
     "aws_efs_mount_target",
 }
 _K8S_KINDS = ("k8s:Service", "k8s:Ingress", "k8s:NetworkPolicy")
-#: Kubernetes kinds that run pods (the model's one kind table).
-_K8S_WORKLOADS = tuple(POD_SPEC_PATHS)
 
 
 @dataclass
@@ -358,7 +356,7 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
                 selected[o.address].append(w_res.address)
     # every workload is drawn, so that the ones no NetworkPolicy isolates stand out (no ✚)
     workloads = sorted(
-        {w for ws in selected.values() for w in ws} | {r.address for r in rg.resources(*_K8S_WORKLOADS)}
+        {w for ws in selected.values() for w in ws} | {r.address for r in rg.resources(*POD_SPEC_PATHS)}
     )
     front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
     span = max(width - GAP - 2 * PAD, COL_W, 3.4 * max(len(front), len(workloads), 3))
@@ -609,7 +607,7 @@ def segmentation_map(
                 )
             if mk.key in lay.k8s_isolated:
                 extra.append("isolated by a NetworkPolicy")
-            elif mk.kind in _K8S_WORKLOADS:
+            elif mk.kind in POD_SPEC_PATHS:
                 extra.append("<b>no NetworkPolicy selects it</b>")
             ex = m.exposure_of(mk.members[0])
             if ex is not None:
