@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"infra-review report: {args.path}: not a directory", file=sys.stderr)
         return 2
-    # papermill/nbformat pull in Jupyter: imported only when a report is rendered, so that
+    # lazy: papermill/nbformat pull in Jupyter; imported only when a report is rendered, so that
     # ``infra-review lab`` (which imports this module for notebooks_dir) stays light
     import nbformat
     import papermill as pm
