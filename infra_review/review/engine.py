@@ -30,8 +30,7 @@ What happens, in order:
 6. **De-duplication and order.**  Exact duplicates are dropped; the order is FAIL and UNKNOWN
    before PASS, then severity (highest first), file, line, rule id, address.
 
->>> from infra_review.analysis.secrets import is_secret_key
-from infra_review.graph import ResourceGraph
+>>> from infra_review.graph import ResourceGraph
 >>> from infra_review.model import Resource, SourceLocation
 >>> from infra_review.rules import Hit, rule
 >>> @rule("TST001", area=Area.IAC, severity=Severity.HIGH, title="Demo", register=False)
