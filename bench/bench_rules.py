@@ -3,17 +3,17 @@
 Usage: ``python bench/bench_rules.py [--resources 10000] [--keep DIR] [--top 15]``
 
 Generates a repository with ``bench/gen_repo.py`` (N managed resource instances across local
-modules, ``count`` and ``for_each``), loads it, then runs :func:`infra_review.review.run_review`
+modules, ``count`` and ``for_each``), loads it, then runs :func:`infra_review.review.review`
 with every registered rule and prints
 
-* a table of the slowest rules (seconds each, from ``ReviewRun.timings``, in run order so a
+* a table of the slowest rules (seconds each, from ``ReviewResult.timings``, in run order so a
   rule that first builds a shared analysis — the network model, SPOFs — carries its cost);
 * the framework time: the whole review minus the rules (finding construction, environment
   marker, de-duplication, inline suppressions, sorting);
 * the total against the target (all rules together < 5 s on 10,000 resources), as wall time
   and as this process's CPU time (the steadier figure on a shared, loaded machine).
 
-A second review on the same graph is timed too ("warm": analyses memoised in ``rg.cache``).
+A second review on the same graph is timed too ("warm": analyses memoised on the graph, ``rg.memo``).
 Load time is printed but is not part of the target.  Not a test: numbers only.
 """
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_repo import generate
 
 from infra_review.pipeline import load_repo
-from infra_review.review.engine import run_review
+from infra_review.review.engine import review
 
 TARGET_S = 5.0
 
@@ -56,11 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         start, cpu0 = time.perf_counter(), time.process_time()
-        run = run_review(rg)
+        run = review(rg)
         total, cpu = time.perf_counter() - start, time.process_time() - cpu0
         rules_s = sum(run.timings.values())
         start = time.perf_counter()
-        run_review(rg)
+        review(rg)
         warm = time.perf_counter() - start
 
         rows = sorted(run.timings.items(), key=lambda kv: -kv[1])

@@ -26,7 +26,7 @@ from typing import Any
 
 from infra_review.model import Severity, Status, Unresolved
 from infra_review.pipeline import load_repo
-from infra_review.review import run_review
+from infra_review.review import review
 
 
 def _values(value: Any) -> Iterator[Any]:
@@ -54,7 +54,7 @@ def scan(repo: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     result = load_repo(repo, cache=False)
     t1 = time.perf_counter()
-    run = run_review(result.graph)
+    run = review(result.graph)
     t2 = time.perf_counter()
     rg = result.graph
     c = result.coverage

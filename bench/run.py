@@ -45,18 +45,14 @@ _CHILD = r"""
 import json, os, resource, sys, time
 t0 = time.perf_counter()
 from infra_review.pipeline import load_repo
-from infra_review.report.json_contract import scan_document
 t1 = time.perf_counter()
 result = load_repo(sys.argv[1])
 t2 = time.perf_counter()
-try:
-    from infra_review.review.engine import review
-except ImportError:
-    findings = []
-else:
-    findings = review(result.graph)
+from infra_review.report.json_contract import render_json  # imports the rules, as before in this step
+from infra_review.review.engine import review
+reviewed = review(result)
 t3 = time.perf_counter()
-text = json.dumps(scan_document(result, findings), indent=2)
+text = render_json(reviewed)
 with open(os.devnull, "w") as fh:
     fh.write(text)
 t4 = time.perf_counter()
@@ -70,7 +66,7 @@ print(json.dumps({
     "timings": result.timings, "stats": result.stats,
     "resources": sum(1 for _ in result.graph.resources()),
     "files": result.coverage["files_total"], "parsed_files": result.coverage["parsed"],
-    "complete": result.complete, "findings": len(findings),
+    "complete": result.complete, "findings": len(reviewed.findings),
 }))
 """
 

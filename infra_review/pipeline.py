@@ -35,8 +35,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from infra_review.analysis.links import link
 from infra_review.analysis import runtime_edges
+from infra_review.analysis.links import link
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import LoadResult, read_repo
 from infra_review.model import Diagnostic, DiagnosticCode

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from infra_review.review.baseline import Baseline, BaselineError, fingerprint
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Finding, Resource, Severity, SourceLocation, Status
+from infra_review.review.baseline import Baseline, BaselineError, fingerprint
 from infra_review.review.engine import exit_code, review
-from infra_review.rules._registry import Hit, rule
+from infra_review.rules import Hit, rule
 
 
 def _f(addr, msg="SSH open", attr="ingress[0]", status=Status.FAIL, line=3):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from infra_review.cli import main
-from infra_review.pipeline import load_repo
 from infra_review.model import Area, Finding, Severity, Status
+from infra_review.pipeline import load_repo
 from infra_review.report.json_contract import SCHEMA_VERSION, finding_to_dict, scan_document
-from infra_review.report.table import render_table
+from infra_review.report.table import load_table, render_table
+from infra_review.review.result import ReviewResult
 
 
 @pytest.fixture
@@ -159,8 +160,9 @@ def test_findings_in_the_document_and_the_table(repo: Path):
     }  # fmt: skip
     assert (item["severity"], item["status"], item["area"]) == ("high", "FAIL", "containers")
     json.dumps(doc)
-    table = render_table(result, [finding])
+    table = load_table(result, [finding])
     assert "Findings: 1 failing (1 high)" in table
+    assert render_table(ReviewResult(result.graph, [finding], load=result)) == table
     assert "CTR001" in table
 
 
@@ -168,7 +170,7 @@ def test_fail_on(repo: Path, monkeypatch, capsys):
     from infra_review.cli import scan
 
     hit = Finding("NET001", Area.NETWORK_SECURITY, Severity.MEDIUM, Status.FAIL, "aws_sg.a", "open")
-    monkeypatch.setattr(scan, "compute_findings", lambda result, args: [hit])
+    monkeypatch.setattr(scan, "run_rules", lambda loaded, args: ReviewResult(loaded.graph, [hit], load=loaded))
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "medium"]) == 1
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "high"]) == 0
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "none"]) == 0
@@ -179,7 +181,7 @@ def test_table_escapes_control_characters(tmp_path: Path):
     root = tmp_path / "r"
     root.mkdir()
     (root / "evil\x1b[2J.tf").write_bytes(b"\x00")
-    text = render_table(load_repo(root))
+    text = load_table(load_repo(root))
     assert "\x1b" not in text
     assert "\\x1b[2J" in text
 

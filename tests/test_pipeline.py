@@ -40,7 +40,7 @@ def test_every_analysis_runs_on_the_frozen_graph(loaded):
     from infra_review.analysis.blast import blast_radius
     from infra_review.analysis.network import network_model
     from infra_review.analysis.spof import find_spofs
-    from infra_review.review import run_review
+    from infra_review.review import review
 
     rg = loaded.graph
     model = network_model(rg)
@@ -48,5 +48,5 @@ def test_every_analysis_runs_on_the_frozen_graph(loaded):
     spofs = find_spofs(rg)
     assert spofs
     blast_radius(rg, spofs[0].address)
-    run = run_review(rg)
+    run = review(rg)
     assert run.findings and not run.errors

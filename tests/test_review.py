@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from infra_review.model.errors import UnknownRuleError
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.repo import LoadResult
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
+from infra_review.model.errors import UnknownRuleError
 from infra_review.review.engine import (
-    environment_marker,
     exit_code,
     finding_to_dict,
+    nonprod_reason,
     resolve_selection,
     review,
-    run_review,
     scrub,
 )
-from infra_review.rules._registry import Hit, rule
+from infra_review.rules import Hit, rule
 
 DOC = """{summary}
 
@@ -139,7 +140,7 @@ def test_environment_drop_tags_provider_default_tags_and_names(rg):
 def test_no_env_downgrade_rules_keep_severity(rg):
     (f,) = review(rg, rules=ALL, select="TST102")
     assert f.address == "aws_db_instance.test_db"
-    assert environment_marker(rg["aws_db_instance.test_db"]) == "name test_db"
+    assert nonprod_reason(rg["aws_db_instance.test_db"]) == "name test_db"
     assert f.severity is Severity.CRITICAL
 
 
@@ -164,12 +165,12 @@ def test_no_env_downgrade_rules_keep_severity(rg):
                   attrs={"metadata": {"labels": {"env": "dev"}}}), "tag env=dev"),
     ],
 )
-def test_environment_marker(res, expected):
-    assert environment_marker(res) == expected
+def test_nonprod_reason(res, expected):
+    assert nonprod_reason(res) == expected
 
 
 def test_crashing_rule_is_isolated_and_reported_without_repo_text(rg):
-    run = run_review(rg, rules=ALL)
+    run = review(rg, rules=ALL)
     assert [e.rule_id for e in run.errors] == ["TST103"]
     err = run.errors[0]
     assert err.error_type == "KeyError"
@@ -185,7 +186,7 @@ def test_rule_yielding_garbage_is_an_error(rg):
     def body(rg):
         yield "not a hit"
 
-    run = run_review(rg, rules=[_make("TST106", Area.IAC, Severity.LOW, body)])
+    run = review(rg, rules=[_make("TST106", Area.IAC, Severity.LOW, body)])
     assert run.findings == []
     assert run.errors[0].error_type == "TypeError"
 
@@ -276,7 +277,9 @@ def test_exit_code(rg):
 
 
 def test_review_accepts_a_load_result(rg):
-    class _Result:
-        graph = rg
-
-    assert review(_Result(), rules=ALL, select="TST101") == review(rg, rules=ALL, select="TST101")
+    loaded = LoadResult(rg, [], [], {}, Path("."))
+    result = review(loaded, rules=ALL, select="TST101")
+    assert result.load is loaded
+    assert result.graph is rg
+    assert result.findings == review(rg, rules=ALL, select="TST101").findings
+    assert review(rg, rules=ALL).load is None

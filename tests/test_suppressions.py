@@ -1,4 +1,4 @@
-"""Inline suppressions: infra-review:ignore and checkov:skip, reasons required, safe reading."""
+"""Inline suppressions: infra-review:ignore and checkov:skip, reasons required, read from rg.facts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import os
 import pytest
 
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.safety.walk import confined_reader
 from infra_review.model import Area, FileRecord, FileStatus, Resource, Severity, SourceLocation, Status
+from infra_review.model.facts import RepoFacts
 from infra_review.review.engine import review
-from infra_review.rules._registry import Hit, rule
 from infra_review.review.suppressions import SourceReader, directives_for, parse_directives
+from infra_review.rules import Hit, rule
 
 
 def _body(rg):
@@ -106,6 +108,10 @@ def repo(tmp_path):
     (tmp_path / "app" / "Dockerfile").write_text(DOCKERFILE)
     rg = ResourceGraph()
     rg.repo["root"] = str(tmp_path)
+    # what the loader gathered: the text of the files it parsed
+    rg.facts = RepoFacts(
+        str(tmp_path), ("main.tf", "app/Dockerfile"), {"main.tf": MAIN_TF, "app/Dockerfile": DOCKERFILE}
+    )
     for rel in ("main.tf", "app/Dockerfile"):
         data = (tmp_path / rel).read_bytes()
         rg.files.append(
@@ -190,10 +196,12 @@ def test_suppression_is_per_rule(repo):
     assert {a for a, f in other.items() if f.suppressed} == {"aws_security_group.trailing"}
 
 
-def test_changed_file_is_not_trusted(repo, tmp_path):
+def test_suppressions_read_the_facts_not_the_disk(repo, tmp_path):
     (tmp_path / "main.tf").write_text("\n\n" + MAIN_TF)  # lines shifted since the load
+    (tmp_path / "app" / "Dockerfile").unlink()
     fs = _by_addr(review(repo, rules=[NET]))
-    assert not any(f.suppressed for a, f in fs.items() if a.startswith("aws_"))
+    assert fs["aws_security_group.above"].suppression_source == "inline:main.tf:1"
+    assert fs["docker:app/Dockerfile#final"].suppressed
 
 
 def test_reader_only_reads_parsed_files_inside_root(tmp_path):
@@ -207,7 +215,7 @@ def test_reader_only_reads_parsed_files_inside_root(tmp_path):
     (root / "skipped.tf").write_text("y\n")
     os.mkfifo(root / "fifo.tf")
     rg = ResourceGraph()
-    rg.repo["root"] = str(root)
+    rg.facts = RepoFacts(str(root), reader=confined_reader(str(root), cap=1024))
     rg.files += [
         FileRecord("link.tf", "terraform", FileStatus.PARSED),
         FileRecord("ok.tf", "terraform", FileStatus.PARSED),
@@ -231,19 +239,19 @@ def test_reader_size_cap_and_encoding(tmp_path):
     (tmp_path / "latin.tf").write_bytes(b"caf\xe9 # checkov\n")
     (tmp_path / "bom.tf").write_bytes(b"\xef\xbb\xbf# checkov\r\n# b\r\n")
     rg = ResourceGraph()
-    rg.repo["root"] = str(tmp_path)
+    rg.facts = RepoFacts(str(tmp_path), reader=confined_reader(str(tmp_path), cap=50))
     (tmp_path / "u16.tf").write_bytes("#infra-review:ignore=X\n".encode("utf-16"))
     rg.files += [
         FileRecord(p, "terraform", FileStatus.PARSED) for p in ("big.tf", "latin.tf", "bom.tf", "u16.tf")
     ]
-    reader = SourceReader(rg, max_bytes=50)
+    reader = SourceReader(rg)
     assert reader.lines("big.tf") is None
     assert reader.lines("latin.tf") is None
     assert reader.lines("bom.tf") == ["# checkov", "# b", ""]
     assert reader.lines("u16.tf") == ["#infra-review:ignore=X", ""]
 
 
-def test_no_root_means_no_inline_suppressions():
+def test_no_facts_means_no_inline_suppressions():
     rg = ResourceGraph()
     rg.add(Resource("aws_security_group.x", "aws_security_group", source=SourceLocation("main.tf", 2)))
     (f,) = review(rg, rules=[NET])

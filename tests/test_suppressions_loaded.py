@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from infra_review.pipeline import load_repo
 from infra_review.model import Area, Severity
+from infra_review.pipeline import load_repo
 from infra_review.review.engine import review
-from infra_review.rules._registry import Hit, rule
+from infra_review.rules import Hit, rule
 
 
 def _every(rg):

@@ -43,7 +43,6 @@ from infra_review.analysis.network import network_model
 from infra_review.analysis.spof import find_spofs
 from infra_review.analysis.tags import environment_of
 from infra_review.graph import INTERNET, RUNTIME_EDGE_KINDS, ResourceGraph
-from infra_review.model import Resource
 
 __all__ = [
     "TIER_WEIGHT",
@@ -168,11 +167,6 @@ def _impact(
     return preds, succs
 
 
-def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
-    """Marked production explicitly (tags, provider default tags, name or root)."""
-    return environment_of(rg, res).tier == "prod"
-
-
 def blast_radius(rg: ResourceGraph, address: str, depth: int = 3) -> BlastRadius:
     """What fails with ``address`` (see the module docstring); the tree goes ``depth`` levels deep."""
     if address not in rg:
@@ -215,11 +209,11 @@ def blast_radius(rg: ResourceGraph, address: str, depth: int = 3) -> BlastRadius
     azs = sorted({z for a in [address, *down_r] for z in m.azs.get(a, ())})
     entries = tuple(a for a in down_r if rg[a].kind in _ENTRY)
     data = tuple(a for a in down_r if rg[a].kind in DATA_KINDS)
-    prod = any(_is_prod(rg, rg[a]) for a in [address, *down_r])
+    prod = any(environment_of(rg, rg[a]).is_prod for a in [address, *down_r])
     score = 0.0
     for a in down_r:
         w = TIER_WEIGHT.get(m.tiers.get(a, ""), 0.0)
-        score += w * (PROD_MULTIPLIER if _is_prod(rg, rg[a]) else 1.0)
+        score += w * (PROD_MULTIPLIER if environment_of(rg, rg[a]).is_prod else 1.0)
     for a in deg_r:
         score += 0.25 * TIER_WEIGHT.get(m.tiers.get(a, ""), 0.0)
     children: dict[str, list[str]] = defaultdict(list)
@@ -271,7 +265,7 @@ def rank_spofs(rg: ResourceGraph, spofs: Iterable[Any] | None = None) -> list[Ra
         cache[s.address] = br
         # the SPOF node itself counts too (a single-AZ database is data tier lost)
         self_w = TIER_WEIGHT.get(network_model(rg).tiers.get(s.address, ""), 0.0)
-        self_w *= PROD_MULTIPLIER if _is_prod(rg, rg[s.address]) else 1.0
+        self_w *= PROD_MULTIPLIER if environment_of(rg, rg[s.address]).is_prod else 1.0
         out.append(RankedSpof(s.rule_id, s.address, round(br.score + self_w, 2), br, s))
     out.sort(key=lambda r: (-r.score, r.rule_id, r.address))
     return out

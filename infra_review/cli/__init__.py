@@ -14,6 +14,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from infra_review import __version__
+
 __all__ = ["main"]
 
 COMMANDS: dict[str, str] = {
@@ -40,8 +42,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 2
     if args[0] == "--version":
-        from infra_review import __version__
-
         print(f"infra-review {__version__}")
         return 0
     name = args[0]

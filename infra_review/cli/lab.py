@@ -12,6 +12,8 @@ import secrets
 import sys
 from pathlib import Path
 
+from infra_review.cli.report import notebooks_dir
+
 __all__ = ["configure", "lab_command", "run"]
 
 
@@ -43,8 +45,6 @@ def lab_command(nb_dir: Path, port: int, token: str, *, open_browser: bool) -> l
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.cli.report import notebooks_dir
-
     root = Path(args.path).expanduser()
     if not root.is_dir():
         print(f"infra-review lab: {args.path}: not a directory", file=sys.stderr)

@@ -13,6 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from infra_review.report.html import render_report
+from infra_review.report.markdown import render_markdown
+from infra_review.report.options import RenderOptions
+from infra_review.review.workspace import Workspace
+
 __all__ = ["REPORT_NOTEBOOKS", "configure", "notebooks_dir", "run"]
 
 #: Notebooks of a full review, in report order (training is not part of a review).
@@ -68,11 +73,11 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"infra-review report: {args.path}: not a directory", file=sys.stderr)
         return 2
+    # lazy: papermill/nbformat pull in Jupyter; imported only when a report is rendered, so that
+    # ``infra-review lab`` (which imports this module for notebooks_dir) stays light
     import nbformat
     import papermill as pm
     from tqdm import tqdm
-
-    from infra_review.report.html import render_report
 
     nb_dir = notebooks_dir()
     names = [n.strip() for n in args.notebooks.split(",") if n.strip()] or list(REPORT_NOTEBOOKS)
@@ -132,9 +137,6 @@ def _title(nb: object, default: str) -> str:
 
 
 def _markdown_summary(root: Path, db: str) -> str:
-    from infra_review.report.markdown import render_markdown
-    from infra_review.review.workspace import Workspace
-
     ws = Workspace.open(root, db=db or None)
-    text = render_markdown(ws.load, ws.findings)
+    text = render_markdown(ws.result, RenderOptions(coverage=True))
     return text + "\n" + ws.store.export_markdown(ws.review_id)

@@ -13,6 +13,9 @@ import json
 import sys
 import textwrap
 
+from infra_review.report.rules_doc import catalog, render_rules_md
+from infra_review.rules import GUIDED, RULES
+
 __all__ = ["configure", "run"]
 
 
@@ -56,9 +59,6 @@ def _text(entries: list[dict[str, object]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.report.rules_doc import catalog, render_rules_md
-    from infra_review.rules import GUIDED, RULES
-
     rules = list(RULES.values())
     questions = list(GUIDED.values())
     if args.only:

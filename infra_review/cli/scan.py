@@ -1,8 +1,8 @@
 """``infra-review scan PATH``: load a repository, run the rules, print the findings.
 
-The steps are separate functions so that more output formats and options can be added
-without touching the others: :func:`load` → :func:`compute_findings` → :func:`render` →
-:func:`emit`.
+The steps are separate functions: :func:`load` → :func:`run_rules` (one
+:class:`~infra_review.review.result.ReviewResult`) → :func:`render` (the renderers of
+:mod:`infra_review.report.formats`) → :func:`emit`.
 
 Formats: ``table`` (default), ``json`` (the documented contract), ``sarif`` (SARIF 2.1.0 for
 GitHub code scanning), ``junit`` (one test case per rule × resource), ``markdown``.
@@ -20,86 +20,24 @@ This module (and everything it imports) must never import plotly, ipywidgets or 
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
 import os
 import stat
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from infra_review.model import Severity, Status
 from infra_review.model.errors import InfraReviewError, LoadError
+from infra_review.pipeline import LoadResult, load_repo
+from infra_review.report.formats import FORMATS
+from infra_review.report.options import RenderOptions
+from infra_review.review.baseline import Baseline
+from infra_review.review.engine import review
+from infra_review.review.result import ReviewResult
 
-__all__ = ["FORMATS", "compute_findings", "configure", "emit", "load", "render", "run"]
+__all__ = ["FORMATS", "configure", "emit", "exit_status", "load", "render", "run", "run_rules"]
 
 SEVERITIES = ("none", "info", "low", "medium", "high", "critical")
-
-
-def _render_json(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    from infra_review.report.json_contract import scan_document
-
-    doc = scan_document(result, findings)
-    run = _review_run(args)
-    if run is not None:  # additive: which rules ran, which crashed, how long they took
-        doc["review"] = {
-            "rules": run.rule_ids,
-            "errors": [e.to_dict() for e in run.errors],
-            "complete": not run.errors,
-            "baseline": getattr(args, "baseline", None),
-            "seconds": round(sum(run.timings.values()), 3),
-        }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _render_table(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    from infra_review.report.table import render_table
-
-    return render_table(result, findings)
-
-
-def _review_run(args: argparse.Namespace) -> Any:
-    return getattr(args, "review_run", None)
-
-
-def _render_sarif(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    from infra_review.report.sarif import dumps_sarif
-
-    run = _review_run(args)
-    repo = result.graph.repo
-    parsed = sorted(f.path for f in result.files if str(f.status) in {"parsed", "partial"})
-    fallback = repo.get("readme") or (parsed[0] if parsed else ".")
-    return dumps_sarif(
-        findings,
-        rules=run.rules if run else None,
-        errors=run.errors if run else (),
-        fallback_uri=fallback,
-        uri_prefix=getattr(args, "sarif_uri_prefix", "") or "",
-    )
-
-
-def _render_junit(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    from infra_review.report.junit import to_junit
-
-    run = _review_run(args)
-    return to_junit(findings, errors=run.errors if run else ())
-
-
-def _render_markdown(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    from infra_review.report.markdown import to_markdown
-
-    run = _review_run(args)
-    name = str(result.graph.repo.get("name") or Path(str(result.root)).name)
-    return to_markdown(findings, errors=run.errors if run else (), root=name)
-
-
-#: ``--format`` name → renderer(load_result, findings, args) -> text.  Extend here.
-FORMATS: dict[str, Callable[[Any, list[Any], argparse.Namespace], str]] = {
-    "json": _render_json,
-    "table": _render_table,
-    "sarif": _render_sarif,
-    "junit": _render_junit,
-    "markdown": _render_markdown,
-}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -153,65 +91,46 @@ def _error(message: str) -> int:
     return 2
 
 
-def load(args: argparse.Namespace) -> Any:
+def load(args: argparse.Namespace) -> LoadResult:
     """Load the repository (raises :class:`LoadError` for an unusable PATH)."""
-    from infra_review.pipeline import load_repo
-
     return load_repo(args.path, workers=args.workers, cache=not args.no_cache)
 
 
-def compute_findings(result: Any, args: argparse.Namespace) -> list[Any]:
-    """Run the selected rules (inline suppressions and ``--baseline`` applied).
+def run_rules(loaded: LoadResult, args: argparse.Namespace) -> ReviewResult:
+    """Run the selected rules (inline suppressions and ``--baseline`` applied, the baseline read
+    once); notes on stale baseline entries and crashed rules go to stderr.
 
-    The whole :class:`~infra_review.review.ReviewRun` (rule errors, timings) is kept on
-    ``args.review_run`` for the renderers.  Raises ``UnknownRuleError``/``BaselineError``.
+    Raises ``UnknownRuleError``/``BaselineError``.
     """
-    from infra_review.review.engine import run_review
-
-    run = run_review(
-        result.graph,
-        select=getattr(args, "select", None),
-        ignore=getattr(args, "ignore", None),
-        baseline=getattr(args, "baseline", None),
-    )
-    args.review_run = run
-    if getattr(args, "baseline", None):
-        from infra_review.review.baseline import Baseline
-
-        stale = Baseline.load(args.baseline).unmatched(run.findings)
-        if stale:
-            print(
-                f"infra-review scan: note: {len(stale)} baseline "
-                f"{'entry no longer matches' if len(stale) == 1 else 'entries no longer match'} "
-                "a finding (fixed?); re-create the baseline to drop them",
-                file=sys.stderr,
-            )
-    for e in run.errors:
+    result = review(loaded, select=args.select, ignore=args.ignore, baseline=args.baseline)
+    stale = result.baseline_unmatched
+    if stale:
+        print(
+            f"infra-review scan: note: {len(stale)} baseline "
+            f"{'entry no longer matches' if len(stale) == 1 else 'entries no longer match'} "
+            "a finding (fixed?); re-create the baseline to drop them",
+            file=sys.stderr,
+        )
+    for e in result.errors:
         print(f"infra-review scan: warning: rule {e.rule_id} failed: {e.message}", file=sys.stderr)
-    return list(run.findings)
+    return result
 
 
-def create_baseline(findings: list[Any], args: argparse.Namespace) -> None:
+def create_baseline(result: ReviewResult, path: str) -> None:
     """Write ``--create-baseline`` (findings already baselined stay in the new baseline)."""
-    import dataclasses
-
-    from infra_review.review.baseline import Baseline
-
     keep = [
         dataclasses.replace(f, suppressed=False) if f.suppression_source == "baseline" else f
-        for f in findings
+        for f in result.findings
     ]
     bl = Baseline.from_findings(keep)
-    bl.save(args.create_baseline)
-    print(
-        f"infra-review scan: wrote baseline of {len(bl)} finding(s) to {args.create_baseline}",
-        file=sys.stderr,
-    )
+    bl.save(path)
+    print(f"infra-review scan: wrote baseline of {len(bl)} finding(s) to {path}", file=sys.stderr)
 
 
-def render(result: Any, findings: list[Any], args: argparse.Namespace) -> str:
-    """The output text in the chosen format."""
-    return FORMATS[args.format](result, findings, args)
+def render(result: ReviewResult, args: argparse.Namespace) -> str:
+    """The output text in the chosen ``--format``."""
+    options = RenderOptions(uri_prefix=args.sarif_uri_prefix or "")
+    return FORMATS[args.format](result, options)
 
 
 def emit(text: str, args: argparse.Namespace) -> None:
@@ -241,14 +160,12 @@ def emit(text: str, args: argparse.Namespace) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def exit_status(result: Any, findings: list[Any], args: argparse.Namespace) -> int:
-    """0, or 1 when a finding reaches ``--fail-on``."""
-    if args.fail_on == "none":
+def exit_status(result: ReviewResult, fail_on: str) -> int:
+    """0, or 1 when an unsuppressed FAIL reaches ``fail_on`` (``none``: never)."""
+    if fail_on == "none":
         return 0
-    from infra_review.model import Severity, Status
-
-    threshold = Severity.parse(args.fail_on)
-    for f in findings:
+    threshold = Severity.parse(fail_on)
+    for f in result.findings:
         if f.status == Status.FAIL and not f.suppressed and f.severity >= threshold:
             return 1
     return 0
@@ -257,26 +174,26 @@ def exit_status(result: Any, findings: list[Any], args: argparse.Namespace) -> i
 def run(args: argparse.Namespace) -> int:
     """Run ``scan`` with parsed arguments; returns the exit code."""
     try:
-        result = load(args)
+        loaded = load(args)
     except LoadError as exc:
         return _error(f"{exc.path}: {exc.detail}")
     try:
-        findings = compute_findings(result, args)
+        result = run_rules(loaded, args)
     except InfraReviewError as exc:
         return _error(str(exc))
     try:
-        emit(render(result, findings, args), args)
+        emit(render(result, args), args)
     except OSError as exc:
         return _error(f"cannot write {args.output}: {exc.strerror or exc}")
-    if getattr(args, "create_baseline", None):
+    if args.create_baseline:
         try:
-            create_baseline(findings, args)
+            create_baseline(result, args.create_baseline)
         except OSError as exc:
             return _error(f"cannot write {args.create_baseline}: {exc.strerror or exc}")
         return 0
-    if args.strict and not result.complete:
-        return _error(f"incomplete coverage: {result.summary()}")
-    run = _review_run(args)
-    if args.strict and run is not None and run.errors:
-        return _error(f"{len(run.errors)} rule(s) failed to run: {', '.join(e.rule_id for e in run.errors)}")
-    return exit_status(result, findings, args)
+    if args.strict and not loaded.complete:
+        return _error(f"incomplete coverage: {loaded.summary()}")
+    if args.strict and result.errors:
+        failed = ", ".join(e.rule_id for e in result.errors)
+        return _error(f"{len(result.errors)} rule(s) failed to run: {failed}")
+    return exit_status(result, args.fail_on)

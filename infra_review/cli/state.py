@@ -16,6 +16,10 @@ import json
 import sys
 from pathlib import Path
 
+from infra_review.loaders.gitinfo import read_git_info
+from infra_review.model.persona import checklist, load_persona
+from infra_review.review.state import ReviewStore, dumps
+
 __all__ = ["configure", "run"]
 
 
@@ -34,8 +38,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.review.state import ReviewStore, dumps
-
     store = ReviewStore(args.db or None)
     if args.action == "list":
         rows = store.reviews()
@@ -48,9 +50,6 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
     if args.action == "export":
-        from infra_review.loaders.gitinfo import read_git_info
-        from infra_review.model.persona import checklist, load_persona
-
         root = Path(args.path).expanduser()
         if not root.is_dir():
             print(f"infra-review state: {args.path}: not a directory", file=sys.stderr)

@@ -20,7 +20,16 @@ import argparse
 import json
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from infra_review.pipeline import load_repo
+from infra_review.training import exercises as exm
+from infra_review.training.keys import AREAS, write_key
+from infra_review.training.scoring import load_submission, score
+from infra_review.training.store import TrainingStore
 
 __all__ = ["configure", "run"]
 
@@ -113,8 +122,6 @@ def feedback_text(result: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from infra_review.training import exercises as exm
-
     try:
         if args.action == "list":
             exs = exm.list_exercises()
@@ -127,12 +134,8 @@ def run(args: argparse.Namespace) -> int:
             return _results(args)
         ex = exm.find_exercise(args.exercise)
         if args.action == "show":
-            from infra_review.pipeline import load_repo
-
             choices = exm.resource_choices(load_repo(ex.repo).graph)
             data = ex.summary() | {"briefing": ex.briefing, "repo": str(ex.repo), "resources": choices}
-            from infra_review.training.keys import AREAS
-
             text = (
                 f"{ex.briefing.rstrip()}\n\nRepository: {ex.repo}\nAddresses you can name:\n"
                 + "\n".join(f"  {a}" for a in choices)
@@ -157,8 +160,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace, ex: Any) -> int:
-    from infra_review.training.scoring import load_submission, score
-
     suspicions, meta = load_submission(args.submission)
     if meta.get("exercise") and str(meta["exercise"]) != ex.name:
         return _err(f"the submission is for {meta['exercise']!r}, not {ex.name!r}")
@@ -167,8 +168,6 @@ def _score(args: argparse.Namespace, ex: Any) -> int:
     data = result.to_dict()
     note = ""
     if trainee:
-        from infra_review.training.store import TrainingStore
-
         store = TrainingStore(args.db or None)
         rec = store.record(
             trainee, ex.name, [s.to_dict() for s in suspicions], result.to_dict(feedback=False)
@@ -186,8 +185,6 @@ def _score(args: argparse.Namespace, ex: Any) -> int:
 
 
 def _results(args: argparse.Namespace) -> int:
-    from infra_review.training.store import TrainingStore
-
     store = TrainingStore(args.db or None)
     rows = store.results(trainee=args.trainee, exercise=args.exercise)
     head = (
@@ -209,12 +206,6 @@ def _results(args: argparse.Namespace) -> int:
 
 
 def _encode(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    import yaml
-
-    from infra_review.training.keys import write_key
-
     data = yaml.safe_load(Path(args.source).read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         return _err(f"{args.source}: an answer key is a mapping (exercise, level, flaws)")

@@ -96,6 +96,11 @@ class Environment:
         """Marked production explicitly (tag, name or root)."""
         return self.tier == "prod"
 
+    @property
+    def treated_as_prod(self) -> bool:
+        """Production unless marked dev/test/sandbox (the conservative reading for red flags)."""
+        return self.tier != "nonprod"
+
 
 UNKNOWN = Environment("unknown")
 

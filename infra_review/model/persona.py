@@ -16,6 +16,8 @@ visibly, in :data:`PENDING`.
 'State management (remote backend, locking)'
 >>> MAPPING["State management (remote backend, locking)"]
 ('IAC004', 'IAC005', 'IAC006')
+>>> AREA_TITLES[Area.IAC], AREA_TITLES[Area.SPOF]
+('IaC Best Practices', 'Single points of failure')
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from infra_review.model import Area, Finding
 
 __all__ = [
     "AREA_OF_SECTION",
+    "AREA_TITLES",
     "MAPPING",
     "PENDING",
     "ChecklistItem",
@@ -52,6 +55,13 @@ AREA_OF_SECTION: dict[str, Area] = {
     "Backup & Recovery": Area.BACKUP,
     "Cost Optimization": Area.COST,
     "Red Flags": Area.RED_FLAGS,
+}
+
+#: Review area → its title: the persona's section title, exactly as the persona writes it, and
+#: for SPOF the persona's red-flag bullet.  The one set of area titles (workbench, reports,
+#: ``docs/rules.md``, training), in the persona's order.
+AREA_TITLES: dict[Area, str] = {area: title for title, area in AREA_OF_SECTION.items()} | {
+    Area.SPOF: "Single points of failure"
 }
 
 #: Every persona bullet (text exactly as written) → the rule ids and guided question ids serving

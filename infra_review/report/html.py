@@ -60,6 +60,8 @@ def render_report(
     include_plotlyjs: bool = True,
 ) -> str:
     """Render executed notebooks (``(title, NotebookNode)`` pairs) as one HTML page."""
+    # lazy: nbconvert and plotly are Jupyter-side dependencies, imported here and not at module
+    # level so that importing infra_review.report never pulls them into ``infra-review scan``
     from nbconvert.filters.markdown import markdown2html_mistune
 
     head_js = ""
@@ -112,7 +114,7 @@ def _render_output(out: Mapping[str, Any], fig_no: int) -> tuple[str, int]:
     if _WIDGET in data:
         return "", fig_no  # interactive controls need a live kernel
     if _PLOTLY in data:
-        import plotly.io as pio
+        import plotly.io as pio  # lazy: Jupyter-side dependency, see render_report
 
         fig_no += 1
         div = pio.to_html(
@@ -130,7 +132,7 @@ def _render_output(out: Mapping[str, Any], fig_no: int) -> tuple[str, int]:
         base64.b64decode(b64, validate=False)
         return f'<img alt="figure" src="data:image/png;base64,{b64}">', fig_no
     if "text/markdown" in data:
-        from nbconvert.filters.markdown import markdown2html_mistune
+        from nbconvert.filters.markdown import markdown2html_mistune  # lazy: see render_report
 
         return markdown2html_mistune(_text(data["text/markdown"])), fig_no
     if "text/plain" in data:

@@ -30,6 +30,11 @@ keys may be added at any time):
     ``[{"rule_id", "area", "severity", "status", "address", "file", "line", "attribute",
     "message", "evidence", "remediation", "title", "suppressed", "suppression_reason",
     "fingerprint"}]``.
+``review``
+    ``{"rules", "errors", "complete", "baseline", "seconds"}``: the rules that ran, the ones
+    that raised (``[{"rule_id", "error_type", "message", "hits_kept"}]``), whether every rule
+    ran to the end, the baseline file applied (``null`` when none) and the rules' run time.
+    Present when the document is rendered from a review (:func:`render_json`).
 
 >>> to_jsonable({"a": (1, {2}), "b": Severity.HIGH})
 {'a': [1, [2]], 'b': 'high'}
@@ -39,17 +44,29 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from infra_review import __version__
+from infra_review.loaders.repo import LoadResult
 from infra_review.model import Finding, Severity, Unresolved
+from infra_review.report.options import RenderOptions
+from infra_review.review.engine import finding_to_dict
+from infra_review.review.result import ReviewResult
 
-if TYPE_CHECKING:
-    from infra_review.loaders.repo import LoadResult
-
-__all__ = ["SCHEMA_VERSION", "TOOL_NAME", "finding_to_dict", "scan_document", "to_jsonable"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "TOOL_NAME",
+    "finding_to_dict",
+    "render_json",
+    "review_block",
+    "review_document",
+    "scan_document",
+    "to_jsonable",
+]
 
 SCHEMA_VERSION = "1.0"
 TOOL_NAME = "infra-review"
@@ -86,42 +103,8 @@ def to_jsonable(value: Any, _depth: int = 0) -> Any:
     return str(value)
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """One finding as the contract's dictionary.
-
-    Delegates to :func:`infra_review.review.finding_to_dict` when the review layer is installed
-    (it redacts secret-looking evidence); the fallback below has the same keys.
-    """
-    try:
-        from infra_review.review.engine import finding_to_dict as _impl
-    except ImportError:
-        _impl = None
-    if _impl is not None:
-        return _impl(finding)
-    return {
-        "rule_id": finding.rule_id,
-        "area": str(finding.area),
-        "severity": finding.severity.label,
-        "status": str(finding.status),
-        "address": finding.address,
-        "file": finding.file,
-        "line": finding.line,
-        "attribute": finding.attribute,
-        "message": finding.message,
-        "evidence": to_jsonable(finding.evidence),
-        "remediation": finding.remediation,
-        "title": finding.title,
-        "suppressed": finding.suppressed,
-        "suppression_reason": finding.suppression_reason,
-        "suppression_source": finding.suppression_source,
-        "fingerprint": finding.fingerprint,
-    }
-
-
 def scan_document(load_result: LoadResult, findings: Iterable[Finding] = ()) -> dict[str, Any]:
     """The whole JSON document for one load (and its findings, when rules ran)."""
-    from infra_review import __version__
-
     rg = load_result.graph
     git = rg.repo.get("git", {}) if isinstance(rg.repo, Mapping) else {}
     coverage = dict(load_result.coverage)
@@ -158,3 +141,30 @@ def scan_document(load_result: LoadResult, findings: Iterable[Finding] = ()) -> 
         "edges": edges,
         "findings": [finding_to_dict(f) for f in findings],
     }
+
+
+def review_block(result: ReviewResult) -> dict[str, Any]:
+    """The ``review`` object: rules run, rule errors, completeness, baseline, seconds."""
+    return {
+        "rules": result.rule_ids,
+        "errors": [e.to_dict() for e in result.errors],
+        "complete": result.complete,
+        "baseline": result.baseline.path if result.baseline is not None else None,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def review_document(result: ReviewResult) -> dict[str, Any]:
+    """The whole JSON document of a review: :func:`scan_document` plus the ``review`` block."""
+    if result.load is None:
+        msg = "the JSON document needs the load result: review(load_repo(root)), not review(graph)"
+        raise ValueError(msg)
+    doc = scan_document(result.load, result.findings)
+    doc["review"] = review_block(result)
+    return doc
+
+
+def render_json(result: ReviewResult, options: RenderOptions | None = None) -> str:
+    """``infra-review scan --format json``: :func:`review_document` as indented JSON text."""
+    del options  # nothing to choose
+    return json.dumps(review_document(result), indent=2, ensure_ascii=False) + "\n"

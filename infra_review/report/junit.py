@@ -21,9 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from infra_review.model import Finding, Status
-from infra_review.review.engine import RuleError
+from infra_review.report.options import RenderOptions
+from infra_review.review.result import ReviewResult, RuleError
 
-__all__ = ["to_junit"]
+__all__ = ["render_junit", "to_junit"]
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -107,3 +108,9 @@ def to_junit(
         root.set(k, str(v))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render_junit(result: ReviewResult, options: RenderOptions | None = None) -> str:
+    """``infra-review scan --format junit``: findings and rule crashes as one JUnit document."""
+    del options  # nothing to choose
+    return to_junit(result.findings, errors=result.errors)

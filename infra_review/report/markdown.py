@@ -1,6 +1,6 @@
 """A Markdown summary of a review: totals, red flags first, then one section per area.
 
-Layout: a totals table (active FAIL per severity, UNKNOWN, suppressed); **Red flags** (every
+Layout: a totals table (active FAIL per severity, UNKNOWN, suppressed); **Red Flags** (every
 active FAIL of the red-flag area, plus the critical findings of any area); one section per
 area in the persona's order with one table per severity and the remediation of each rule once;
 then *Needs a human* (UNKNOWN), *Suppressed* (with source and reason) and *Rule errors*.
@@ -19,10 +19,15 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from infra_review.model import Area, Finding, Severity, Status
-from infra_review.review.engine import RuleError, sort_findings
+from infra_review.model.persona import AREA_TITLES
+from infra_review.report.options import RenderOptions
+from infra_review.report.rules_doc import rst_to_markdown
+from infra_review.review.engine import sort_findings
+from infra_review.review.result import ReviewResult, RuleError
 
 __all__ = ["escape_md", "render_markdown", "to_markdown"]
 
@@ -57,8 +62,6 @@ def _first_paragraph(text: str) -> str:
 
 
 def _remediation(findings: Sequence[Finding]) -> list[str]:
-    from infra_review.report.rules_doc import rst_to_markdown
-
     seen: dict[str, Finding] = {}
     for f in findings:
         seen.setdefault(f.rule_id, f)
@@ -79,8 +82,6 @@ def to_markdown(
     preamble: Sequence[str] = (),
 ) -> str:
     """The Markdown summary (see the module docstring).  ``preamble`` lines go after the title."""
-    from infra_review.report.rules_doc import AREA_TITLES
-
     ordered = sort_findings(findings)
     active = [f for f in ordered if f.status == Status.FAIL and not f.suppressed]
     unknown = [f for f in ordered if f.status == Status.UNKNOWN and not f.suppressed]
@@ -105,7 +106,7 @@ def to_markdown(
 
     red = [f for f in active if f.area == Area.RED_FLAGS or f.severity == Severity.CRITICAL]
     out += [
-        "## Red flags",
+        f"## {AREA_TITLES[Area.RED_FLAGS]}",
         "",
         "Findings of the red-flag rules and every critical finding, whatever its area.",
         "",
@@ -119,7 +120,7 @@ def to_markdown(
         by_area[f.area].append(f)
     for area, area_title in AREA_TITLES.items():
         fs = by_area.get(area)
-        if not fs or area == Area.RED_FLAGS:  # listed in full under "Red flags" above
+        if not fs or area == Area.RED_FLAGS:  # listed in full under "Red Flags" above
             continue
         out += [f"## {area_title}", ""]
         for sev in sorted(Severity, reverse=True):
@@ -146,31 +147,36 @@ def to_markdown(
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_markdown(
-    load_result: Any, findings: Sequence[Finding], *, errors: Iterable[RuleError] = ()
-) -> str:
-    """The summary of one review: repository, coverage (with a banner when files failed), findings.
+def render_markdown(result: ReviewResult, options: RenderOptions | None = None) -> str:
+    """The Markdown summary of one review (``infra-review scan --format markdown``).
 
-    ``load_result`` is what :func:`infra_review.pipeline.load_repo` returns.
+    With ``options.coverage`` it starts with the commit, the coverage line and an *incomplete
+    coverage* banner when files failed (the summary ``infra-review report`` writes).
     """
-    cov: Mapping[str, Any] = getattr(load_result, "coverage", {}) or {}
-    graph = getattr(load_result, "graph", None)
-    repo: Mapping[str, Any] = getattr(graph, "repo", {}) or {}
-    name = str(repo.get("name") or getattr(load_result, "root", "") or "")
+    opts = options or RenderOptions()
+    load = result.load
+    repo: Mapping[str, Any] = result.graph.repo
+    root = load.root if load is not None else repo.get("root", "")
+    name = str(repo.get("name") or Path(str(root)).name)
     pre: list[str] = []
-    if cov:
-        pre.append(
-            f"Coverage: {cov.get('files_total', 0)} files — {cov.get('parsed', 0)} parsed, "
-            f"{cov.get('partial', 0)} partial, {cov.get('skipped', 0)} skipped, "
-            f"{cov.get('failed', 0)} failed."
-        )
-    if getattr(load_result, "complete", True) is False:
-        pre += [
+    if opts.coverage and load is not None:
+        pre = _coverage_lines(load.coverage, load.complete)
+        git = repo.get("git") if isinstance(repo.get("git"), Mapping) else {}
+        if git and git.get("head_commit"):
+            pre.insert(0, f"Commit: {escape_md(str(git.get('head_commit'))[:12])}")
+    return to_markdown(result.findings, errors=result.errors, root=name, preamble=pre)
+
+
+def _coverage_lines(cov: Mapping[str, Any], complete: bool) -> list[str]:
+    lines = [
+        f"Coverage: {cov.get('files_total', 0)} files — {cov.get('parsed', 0)} parsed, "
+        f"{cov.get('partial', 0)} partial, {cov.get('skipped', 0)} skipped, "
+        f"{cov.get('failed', 0)} failed."
+    ]
+    if not complete:
+        lines += [
             "",
             f"> **Incomplete coverage:** {cov.get('problems', 'some')} file(s) could not be fully "
             "reviewed; findings may be missing for them.",
         ]
-    git = repo.get("git") if isinstance(repo.get("git"), Mapping) else {}
-    if git and git.get("head_commit"):
-        pre.insert(0, f"Commit: {escape_md(str(git.get('head_commit'))[:12])}")
-    return to_markdown(findings, errors=errors, root=name, preamble=pre)
+    return lines

@@ -1,4 +1,4 @@
-"""Rule documentation generated from the registry: ``python -m infra_review.report.rules_doc > docs/rules.md``.
+"""Rule documentation from the registry: ``python -m infra_review.report.rules_doc > docs/rules.md``.
 
 The docstring of each rule *is* its documentation (summary, *Why it matters*, *Remediation*,
 *Example*); this module turns the registry into the catalog (:func:`catalog`, the data behind
@@ -18,12 +18,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from infra_review.model import Area
-from infra_review.model.persona import bullets_for
-from infra_review.rules import GUIDED, RULES
-from infra_review.rules._registry import GuidedQuestion, Rule
+from infra_review.model.environment import NONPROD_WORDS, PREPROD_WORDS
+from infra_review.model.persona import AREA_TITLES, bullets_for
+from infra_review.rules import GUIDED, RULES, GuidedQuestion, Rule
 
 __all__ = [
-    "AREA_TITLES",
     "SECTIONS",
     "catalog",
     "guided_entry",
@@ -37,19 +36,6 @@ __all__ = [
 
 #: The docstring sections every rule must have, in order.
 SECTIONS = ("Why it matters", "Remediation", "Example")
-
-#: Display titles of the areas, in the persona's order (red flags first in reports).
-AREA_TITLES: dict[Area, str] = {
-    Area.RED_FLAGS: "Red flags",
-    Area.IAC: "IaC best practices",
-    Area.CONTAINERS: "Container & orchestration",
-    Area.DEPLOYMENT: "Deployment & rollout",
-    Area.NETWORK_SECURITY: "Networking & security",
-    Area.MONITORING: "Monitoring & reliability",
-    Area.BACKUP: "Backup & recovery",
-    Area.COST: "Cost optimization",
-    Area.SPOF: "Single points of failure",
-}
 
 _CODE_BLOCK = re.compile(r"^\.\.\s+code(?:-block)?::\s*(\S*)\s*$")
 
@@ -119,8 +105,10 @@ def guided_entry(q: GuidedQuestion) -> dict[str, Any]:
     }
 
 
-def _area_key(area: Area) -> int:
-    return list(AREA_TITLES).index(area) if area in AREA_TITLES else len(AREA_TITLES)
+def _area_key(area: Area) -> tuple[bool, int]:
+    """Red flags first, then the persona's order."""
+    order = list(AREA_TITLES)
+    return area != Area.RED_FLAGS, order.index(area) if area in AREA_TITLES else len(order)
 
 
 def catalog(
@@ -130,6 +118,12 @@ def catalog(
     rs = sorted(RULES.values() if rules is None else rules, key=lambda r: r.id)
     qs = sorted(GUIDED.values() if questions is None else questions, key=lambda q: q.id)
     return [rule_entry(r) for r in rs] + [guided_entry(q) for q in qs]
+
+
+def _words(words: Iterable[str]) -> str:
+    """```dev`, `test` or `qa``` for the rules page."""
+    ticked = [f"`{w}`" for w in sorted(words)]
+    return ", ".join(ticked[:-1]) + f" or {ticked[-1]}" if len(ticked) > 1 else "".join(ticked)
 
 
 def _md_cell(text: str) -> str:
@@ -176,11 +170,12 @@ def render_rules_md(
         "- **Run a subset:** `infra-review scan PATH --select network_security,RED --ignore NET009` "
         "(rule ids, areas or id prefixes).",
         "- **Severity** is a default. A finding on a resource marked as non-production drops one "
-        "level: an `environment`/`env` tag or label (any case, also the provider's `default_tags`) "
-        "whose value contains `dev`, `development`, `test`, `testing`, `sandbox` or `sbx`; or a "
-        "resource, namespace or module name, or a directory of its file, with one of those words. "
-        "`staging` and `qa` are not dropped. Rules marked *not lowered* below (hardcoded secrets, "
-        "public data) never drop.",
+        "level: an `environment`/`env`/`stage` tag or label (any case, also the provider's "
+        f"`default_tags`) whose value contains {_words(NONPROD_WORDS)} (or `non-prod`); else a "
+        "resource, namespace or module name, the directory of the root that instantiates it, or "
+        "a directory of its file, with one of those words. "
+        f"Pre-production ({_words(PREPROD_WORDS)}) is not dropped. Rules marked *not lowered* "
+        "below (hardcoded secrets, public data) never drop.",
         "- **Suppress** one finding with a reason, in the reviewed file, on the block's first line "
         "or the comment lines directly above it: `# infra-review:ignore=NET007 office VPN only` "
         "(also `//`, several ids comma-separated; for a resource inside a module, also at the "

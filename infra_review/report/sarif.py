@@ -33,10 +33,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from infra_review.model import Finding, Severity, Status
-from infra_review.review.engine import RuleError, scrub
+from infra_review import __version__
+from infra_review.model import FileStatus, Finding, Severity, Status
+from infra_review.report.options import RenderOptions
+from infra_review.report.rules_doc import SECTIONS, rule_markdown, rule_slug
+from infra_review.review.engine import scrub
+from infra_review.review.result import ReviewResult, RuleError
+from infra_review.rules import RULES, Rule
 
-__all__ = ["SARIF_SCHEMA", "SECURITY_SEVERITY", "dumps_sarif", "level_of", "to_sarif"]
+__all__ = ["SARIF_SCHEMA", "SECURITY_SEVERITY", "dumps_sarif", "level_of", "render_sarif", "to_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -60,9 +65,7 @@ def level_of(severity: Severity) -> str:
     return "note"
 
 
-def _rule_descriptor(rule: Any) -> dict[str, Any]:
-    from infra_review.report.rules_doc import SECTIONS, rule_markdown, rule_slug
-
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     text_parts = [rule.summary] + [f"{s}:\n{rule.section(s)}" for s in SECTIONS if rule.section(s)]
     area = str(rule.area)
     tags = [area, "security" if area in _SECURITY_AREAS else "reliability", "infrastructure-as-code"]
@@ -139,7 +142,7 @@ def _result(f: Finding, index: int | None, fallback_uri: str, prefix: str) -> di
 def to_sarif(
     findings: Sequence[Finding],
     *,
-    rules: Iterable[Any] | None = None,
+    rules: Iterable[Rule] | None = None,
     errors: Iterable[RuleError] = (),
     include_pass: bool = False,
     fallback_uri: str = ".",
@@ -151,9 +154,6 @@ def to_sarif(
     (``infra/``) is put before every path when the scanned directory is a sub-directory of
     the repository GitHub checks out, so that alerts land on the right files.
     """
-    from infra_review import __version__
-    from infra_review.rules import RULES
-
     prefix = uri_prefix.strip("/") + "/" if uri_prefix.strip("/") else ""
     chosen = list(rules) if rules is not None else []
     ids = {r.id for r in chosen}
@@ -198,3 +198,21 @@ def to_sarif(
 def dumps_sarif(findings: Sequence[Finding], **kwargs: Any) -> str:
     """:func:`to_sarif` as indented JSON text."""
     return json.dumps(to_sarif(findings, **kwargs), indent=2) + "\n"
+
+
+def render_sarif(result: ReviewResult, options: RenderOptions | None = None) -> str:
+    """``infra-review scan --format sarif``: the rules that ran, their findings and crashes.
+
+    A finding without a file points at the repository README, else its first parsed file.
+    """
+    opts = options or RenderOptions()
+    rg = result.graph
+    parsed = sorted(f.path for f in rg.files if f.status in (FileStatus.PARSED, FileStatus.PARTIAL))
+    fallback = rg.repo.get("readme") or (parsed[0] if parsed else ".")
+    return dumps_sarif(
+        result.findings,
+        rules=result.rules,
+        errors=result.errors,
+        fallback_uri=fallback,
+        uri_prefix=opts.uri_prefix,
+    )

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from infra_review.loaders.repo import LoadResult
 from infra_review.model import Finding, Severity, Status
+from infra_review.report.options import RenderOptions
+from infra_review.review.result import ReviewResult
 
-if TYPE_CHECKING:
-    from infra_review.loaders.repo import LoadResult
-
-__all__ = ["clean", "render_table"]
+__all__ = ["clean", "load_table", "render_table"]
 
 _CTRL = {i: f"\\x{i:02x}" for i in range(32)} | {127: "\\x7f"}
 _CTRL[ord("\n")] = "\\n"
@@ -39,8 +38,17 @@ def _rows(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     return out
 
 
-def render_table(result: LoadResult, findings: Iterable[Finding] = (), *, max_rows: int = 25) -> str:
-    """The summary as text (no colours, stable for tests and CI logs)."""
+def render_table(result: ReviewResult, options: RenderOptions | None = None) -> str:
+    """``infra-review scan --format table``: the load and the review's findings as text."""
+    del options  # nothing to choose
+    if result.load is None:
+        msg = "the table needs the load result: review(load_repo(root)), not review(graph)"
+        raise ValueError(msg)
+    return load_table(result.load, result.findings)
+
+
+def load_table(result: LoadResult, findings: Iterable[Finding] = (), *, max_rows: int = 25) -> str:
+    """The summary of a load (and findings) as text (no colours, stable for tests and CI logs)."""
     rg = result.graph
     cov = result.coverage
     git = rg.repo.get("git", {})

@@ -1,4 +1,4 @@
-"""The review layer: the engine that runs rules into findings, suppressions, baselines, and the decision store."""
+"""The review layer: the engine (rules → a :class:`ReviewResult`), suppressions, baselines, decisions."""
 
 from infra_review.review.engine import *  # noqa: F403
 from infra_review.review.engine import __all__ as _engine_all

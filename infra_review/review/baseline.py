@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra_review.model.errors import InfraReviewError
 from infra_review.model import Finding, Status
+from infra_review.model.errors import InfraReviewError
 
 __all__ = ["BASELINE_VERSION", "Baseline", "BaselineError", "fingerprint", "message_hash"]
 

@@ -1,8 +1,10 @@
 """Run the registered rules over a resource graph and turn their hits into findings.
 
-:func:`review` is the one call everything else uses (CLI, notebooks, reports)::
+:func:`review` is the one call everything else uses (CLI, notebooks, reports); it returns a
+:class:`~infra_review.review.result.ReviewResult`::
 
-    findings = review(load_repo(root).graph, select=["network_security"], ignore=["NET009"])
+    result = review(load_repo(root), select=["network_security"], ignore=["NET009"])
+    result.findings, result.errors, result.suppressions, result.timings
 
 What happens, in order:
 
@@ -11,24 +13,26 @@ What happens, in order:
    allowed.  Anything else raises :class:`~infra_review.model.errors.UnknownRuleError`.  ``ignore``
    wins over ``select``.
 2. **Isolation.**  Each rule runs on its own; a rule that raises is recorded in
-   :attr:`ReviewRun.errors` (hits it yielded before the error are kept) and the review goes on.
+   :attr:`ReviewResult.errors` (hits it yielded before the error are kept) and the review goes on.
 3. **Findings.**  Each :class:`~infra_review.rules.Hit` becomes a
    :class:`~infra_review.model.Finding`: the rule's id, area, severity (or the hit's override),
    title and the docstring's *Remediation* section; file/line from the hit's location, else
    the resource's source.  Evidence is made JSON-safe and values under secret-like keys are
    redacted (:func:`scrub`).
-4. **Environment drop.**  A resource marked as dev/test/sandbox (see :func:`environment_marker`)
-   drops one severity level, except for rules registered with ``no_env_downgrade=True``
-   (hardcoded secrets, public data).  The evidence says why (``severity_adjusted``).
+4. **Environment drop.**  A resource that
+   :func:`~infra_review.model.environment.classify` calls ``nonprod`` (dev/test/sandbox; the
+   provider's ``default_tags`` count, see :func:`nonprod_reason`) drops one severity level,
+   except for rules registered with ``no_env_downgrade=True`` (hardcoded secrets, public data).
+   The evidence says why (``severity_adjusted``).
 5. **Suppressions.**  Inline comments in the reviewed files and a baseline
-   (:mod:`infra_review.review.suppressions`, :mod:`infra_review.review.baseline`).  Suppressed findings stay
-   in the list with ``suppressed=True`` and the reason; they are never dropped.
+   (:mod:`infra_review.review.suppressions`, :mod:`infra_review.review.baseline`).  Suppressed
+   findings stay in the list with ``suppressed=True`` and the reason; they are never dropped.
 6. **De-duplication and order.**  Exact duplicates are dropped; the order is FAIL and UNKNOWN
    before PASS, then severity (highest first), file, line, rule id, address.
 
 >>> from infra_review.graph import ResourceGraph
 >>> from infra_review.model import Resource, SourceLocation
->>> from infra_review.rules._registry import Hit, rule
+>>> from infra_review.rules import Hit, rule
 >>> @rule("TST001", area=Area.IAC, severity=Severity.HIGH, title="Demo", register=False)
 ... def demo(rg):
 ...     '''Flags every instance.
@@ -51,95 +55,42 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
-import functools
 import gc
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from infra_review.model.errors import UnknownRuleError
+from infra_review.analysis.secrets import is_secret_key
+from infra_review.analysis.tags import environment_of
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.repo import LoadResult
 from infra_review.model import Area, Finding, Resource, Severity, Status, Unresolved
-
-if TYPE_CHECKING:
-    from infra_review.review.baseline import Baseline
-    from infra_review.rules._registry import Rule
+from infra_review.model.environment import classify
+from infra_review.model.errors import UnknownRuleError
+from infra_review.review.baseline import Baseline
+from infra_review.review.result import ReviewResult, RuleError, Suppressions
+from infra_review.review.suppressions import apply_inline_suppressions
+from infra_review.rules import RULES, Rule
 
 __all__ = [
-    "ReviewRun",
+    "ReviewResult",
     "RuleError",
-    "environment_marker",
+    "Suppressions",
     "exit_code",
     "finding_to_dict",
+    "nonprod_reason",
     "resolve_selection",
     "review",
-    "run_review",
     "scrub",
     "sort_findings",
 ]
 
-#: Values (of ``environment``/``env`` tags or labels) that mark a non-production resource.
-NONPROD_VALUES = frozenset({"dev", "develop", "development", "test", "testing", "sandbox", "sbx"})
-#: Tag / label keys read for the environment (compared case-insensitively).
-ENV_KEYS = frozenset({"environment", "env"})
-#: Name / directory tokens that mark a non-production resource (``dev_box``, ``envs/dev/``).
-NONPROD_TOKENS = frozenset({"dev", "development", "test", "testing", "sandbox", "sbx"})
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
-
-#: Keys whose values are never printed (evidence, JSON, SARIF, JUnit, Markdown).
-SECRET_KEY_RE = re.compile(
-    r"(secret|passw(or)?d|passphrase|token|api[_-]?key|private[_-]?key|credential|access[_-]?key|auth[_-]?key)",
-    re.IGNORECASE,
-)
-#: Keys that look secret-like but only carry names or counts (``secret_name``, ``token_count``).
-_SAFE_KEY_RE = re.compile(
-    r"(_names?|_ids?|_arns?|_count|_keys|_refs?|_path|_env|_variable|_attributes?)$", re.IGNORECASE
-)
 REDACTED = "<redacted>"
 _PLAIN = (str, int, float, bool, type(None))
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
-
-
-@dataclass(frozen=True, slots=True)
-class RuleError:
-    """A rule that raised: which one, the exception type, and where in the rule's code.
-
-    ``message`` names the exception type and the innermost frame (``func (file.py:42)``) and
-    never the exception text, which may quote repository values; that text is kept in
-    ``detail`` for a developer at a Python prompt and is never written by any report.
-    """
-
-    rule_id: str
-    error_type: str
-    message: str
-    hits_kept: int = 0
-    detail: str = field(default="", repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule_id": self.rule_id,
-            "error_type": self.error_type,
-            "message": self.message,
-            "hits_kept": self.hits_kept,
-        }
-
-
-@dataclass(slots=True)
-class ReviewRun:
-    """Everything one review produced: findings, rule errors, and per-rule timings (seconds)."""
-
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[RuleError] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    rules: list[Rule] = field(default_factory=list)
-
-    @property
-    def rule_ids(self) -> list[str]:
-        return [r.id for r in self.rules]
 
 
 # -- selection --------------------------------------------------------------------------------
@@ -182,12 +133,7 @@ def resolve_selection(
     ...
     infra_review.model.errors.UnknownRuleError: unknown rule or area 'TST'
     """
-    if rules is None:
-        from infra_review.rules import RULES
-
-        pool: list[Rule] = list(RULES.values())
-    else:
-        pool = list(rules)
+    pool: list[Rule] = list(RULES.values()) if rules is None else list(rules)
     sel = _tokens(select)
     chosen: dict[str, Rule] = {}
     if sel:
@@ -203,107 +149,30 @@ def resolve_selection(
 
 
 # -- environment ------------------------------------------------------------------------------
-def _env_from_mapping(tags: Any) -> str:
-    if isinstance(tags, list):  # Terraform 0.11 ``tags { ... }`` written as a block
-        for block in tags:
-            found = _env_from_mapping(block)
-            if found:
-                return found
-        return ""
-    if not isinstance(tags, Mapping):
-        return ""
-    for k, v in tags.items():
-        if (
-            isinstance(k, str)
-            and k.lower() in ENV_KEYS
-            and isinstance(v, str)
-            and set(_TOKEN_SPLIT.split(v.lower())) & NONPROD_VALUES
-        ):
-            return f"tag {k}={v}"
-    return ""
+def nonprod_reason(res: Resource, rg: ResourceGraph | None = None) -> str:
+    """Why ``res`` is dev/test/sandbox (``""`` when it is not).
 
+    :func:`~infra_review.analysis.tags.environment_of` says ``nonprod`` (the one classifier,
+    with the provider's default tags where they reach the resource).
 
-def _provider_default_tags(rg: ResourceGraph | None, res: Resource) -> Mapping[str, Any]:
-    if rg is None or not res.provider:
-        return {}
-    prov = rg.get("provider." + res.provider)
-    if prov is None:
-        return {}
-    blocks = prov.attrs.get("default_tags")
-    if isinstance(blocks, list):
-        for b in blocks:
-            if isinstance(b, Mapping) and isinstance(b.get("tags"), Mapping):
-                return b["tags"]
-    return {}
-
-
-def environment_marker(res: Resource, rg: ResourceGraph | None = None) -> str:
-    """Why ``res`` counts as dev/test/sandbox (empty string when it does not).
-
-    Checked, in order: the resource's ``tags``/``tags_all``/``labels`` (and Kubernetes
-    ``metadata.labels``) under ``environment``/``env`` (any case) with a value one of whose
-    words is in :data:`NONPROD_VALUES` (``dev``, ``dev-eu``, ``Sandbox``); the provider's
-    ``default_tags``; a token of the resource name,
-    Kubernetes namespace or module call name equal to ``dev``/``test``/``sandbox``/...;
-    a directory of the file path named that way or ``tests`` (``envs/dev/main.tf``).  ``staging`` and
-    ``qa`` are *not* dropped: they are meant to mirror production.
-
-    >>> environment_marker(Resource("aws_instance.x", "aws_instance", attrs={"tags": {"Environment": "Dev"}}))
+    >>> nonprod_reason(Resource("aws_instance.x", "aws_instance", attrs={"tags": {"Environment": "Dev"}}))
     'tag Environment=Dev'
-    >>> environment_marker(Resource("aws_db_instance.test_db", "aws_db_instance"))
+    >>> nonprod_reason(Resource("aws_db_instance.test_db", "aws_db_instance"))
     'name test_db'
-    >>> environment_marker(Resource("aws_instance.latest", "aws_instance"))
+    >>> nonprod_reason(Resource("aws_instance.x", "aws_instance", attrs={"tags": {"env": "staging"}}))
     ''
     """
-    attrs = res.attrs
-    for key in ("tags", "tags_all", "labels"):
-        hit = _env_from_mapping(attrs.get(key))
-        if hit:
-            return hit
-    meta = attrs.get("metadata")
-    if isinstance(meta, Mapping):
-        hit = _env_from_mapping(meta.get("labels"))
-        if hit:
-            return hit
-    hit = _env_from_mapping(_provider_default_tags(rg, res))
-    if hit:
-        return "provider default_" + hit
-    names: list[tuple[str, str]] = []
-    parts = res.address.split("/")
-    if res.block == "k8s" and len(parts) >= 4:
-        names += [("name", str(res.meta.get("name", parts[-1]))), ("namespace", parts[-2])]
-    else:
-        names.append(("name", res.name))
-    for part in res.module.split("."):
-        if part and part != "module":
-            names.append(("module", re.sub(r"\[.*$", "", part)))
-    for what, name in names:
-        if _nonprod_name(str(name)):
-            return f"{what} {name}"
-    return _path_marker(res.file) if res.file else ""
+    env = environment_of(rg, res) if rg is not None else classify(res)
+    return env.why if env.tier == "nonprod" else ""
 
-
-@functools.lru_cache(maxsize=65536)
-def _nonprod_name(name: str) -> bool:
-    return bool(set(_TOKEN_SPLIT.split(name.lower())) & NONPROD_TOKENS)
-
-
-@functools.lru_cache(maxsize=16384)
-def _path_marker(file: str) -> str:
-    for d in PurePosixPath(file).parts[:-1]:
-        if d.lower() in NONPROD_TOKENS or d.lower() == "tests":
-            return f"path {d}/"
-    return ""
 
 
 # -- evidence ---------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)
-def _is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY_RE.search(key)) and not _SAFE_KEY_RE.search(key)
-
-
 def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
     """A JSON-safe copy of ``value`` with values under secret-like keys redacted.
+
+    A key is secret-like when :func:`infra_review.analysis.secrets.is_secret_key` says so (the
+    same test the secret rules use: ``db_password``, not ``password_count``/``secret_arn``).
 
     >>> scrub({"db_password": "hunter2", "password_count": 2, "ports": {22, 80}})
     {'db_password': '<redacted>', 'password_count': 2, 'ports': [22, 80]}
@@ -316,7 +185,7 @@ def scrub(value: Any, _key: str = "", _depth: int = 0) -> Any:
         return value.value
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    secret = bool(_key) and _is_secret_key(_key)
+    secret = bool(_key) and is_secret_key(_key)
     if isinstance(value, str):
         return REDACTED if secret and value and not value.startswith("${") else value
     if isinstance(value, Mapping):
@@ -416,10 +285,10 @@ def _to_finding(
     evidence = dict(scrub(dict(hit.evidence))) if hit.evidence else {}
     if not r.no_env_downgrade and hit.status != Status.PASS and severity > Severity.INFO:
         if env is None:
-            why = environment_marker(res, rg)
+            why = nonprod_reason(res, rg)
         else:
             if res.address not in env:
-                env[res.address] = environment_marker(res, rg)
+                env[res.address] = nonprod_reason(res, rg)
             why = env[res.address]
         if why:
             evidence["severity_adjusted"] = f"lowered from {severity.label}: non-production ({why})"
@@ -468,35 +337,37 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
-def run_review(
-    rg: ResourceGraph,
+def review(
+    source: ResourceGraph | LoadResult,
     *,
     select: Iterable[str] | str | None = None,
     ignore: Iterable[str] | str | None = None,
     baseline: Baseline | str | None = None,
     rules: Iterable[Rule] | None = None,
     inline_suppressions: bool = True,
-) -> ReviewRun:
-    """Run the selected rules and return findings, rule errors and timings.
+) -> ReviewResult:
+    """Run the selected rules over a graph (or a load result) and return a :class:`ReviewResult`.
 
-    ``rg`` may also be a ``LoadResult`` (its ``graph`` is used).  ``baseline`` is a
-    :class:`~infra_review.review.baseline.Baseline` or a path to a baseline file.
+    ``source`` is a :class:`~infra_review.graph.ResourceGraph` or what
+    :func:`~infra_review.loaders.repo.load_repo` returns (kept as ``result.load``).
+    ``baseline`` is a :class:`~infra_review.review.baseline.Baseline` or the path of a baseline
+    file, read once, before any rule runs (a :class:`~infra_review.review.baseline.BaselineError`
+    when unusable).  See the module docstring for the steps.
     """
-    if not isinstance(rg, ResourceGraph) and isinstance(getattr(rg, "graph", None), ResourceGraph):
-        rg = rg.graph  # a LoadResult: review(load_repo(root)) works too
+    load = source if isinstance(source, LoadResult) else None
+    rg = source.graph if isinstance(source, LoadResult) else source
     chosen = resolve_selection(select, ignore, rules)
+    bl = Baseline.load(baseline) if isinstance(baseline, str) else baseline
+    result = ReviewResult(rg, rules=chosen, load=load, baseline=bl)
     with _gc_paused():
-        return _run_review(rg, chosen, baseline, inline_suppressions)
+        _run_review(result, inline_suppressions)
+    return result
 
 
-def _run_review(
-    rg: ResourceGraph, chosen: list[Rule], baseline: Baseline | str | None, inline_suppressions: bool
-) -> ReviewRun:
-    from infra_review.review.suppressions import apply_inline_suppressions
-
-    run = ReviewRun(rules=chosen)
+def _run_review(result: ReviewResult, inline_suppressions: bool) -> None:
+    rg, chosen = result.graph, result.rules
     raw: list[Finding] = []
-    env: dict[str, str] = {}  # address -> environment_marker(), computed once per resource
+    env: dict[str, str] = {}  # address -> nonprod_reason(), computed once per resource
     ran: dict[str, Any] = {}  # hits of aggregated rules, run once per review (rules._registry.run_rule)
     for r in chosen:
         remediation = r.section("Remediation")
@@ -510,30 +381,15 @@ def _run_review(
                 raw.append(_to_finding(r, hit, rg, remediation, env))
                 kept += 1
         except Exception as exc:  # a broken rule must never kill the review
-            run.errors.append(_rule_error(r.id, exc, kept))
-        run.timings[r.id] = time.perf_counter() - start
+            result.errors.append(_rule_error(r.id, exc, kept))
+        result.timings[r.id] = time.perf_counter() - start
     findings = _dedupe(raw)
     if inline_suppressions:
         findings = apply_inline_suppressions(findings, rg, chosen)
-    if baseline is not None:
-        from infra_review.review.baseline import Baseline as _Baseline
-
-        bl = baseline if isinstance(baseline, _Baseline) else _Baseline.load(baseline)
-        findings = bl.apply(findings)
-    run.findings = sort_findings(findings)
-    return run
-
-
-def review(
-    rg: ResourceGraph,
-    *,
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
-    baseline: Baseline | str | None = None,
-    rules: Iterable[Rule] | None = None,
-) -> list[Finding]:
-    """Run the selected rules over ``rg`` and return the findings (see the module docstring)."""
-    return run_review(rg, select=select, ignore=ignore, baseline=baseline, rules=rules).findings
+    if result.baseline is not None:
+        findings = result.baseline.apply(findings)
+    result.findings = sort_findings(findings)
+    result.suppressions = Suppressions.count(result.findings)
 
 
 def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:

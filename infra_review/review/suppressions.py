@@ -24,11 +24,10 @@ carries ``suppression_ignored`` explaining why.  Suppressed findings are never d
 come back with ``suppressed=True``, ``suppression_reason`` and ``suppression_source``
 (``inline:main.tf:12`` or ``checkov:main.tf:12``).
 
-Comment lines are read from the files the loader parsed (``rg.files``), under
-``rg.repo["root"]`` only, by :class:`SourceReader`: no path outside the root, no symlink
-leading out, regular files only, a size cap checked before reading, strict decoding, and the
-content hash compared with the one recorded at load time (a file changed since then is not
-trusted for line numbers).  Nothing is ever re-parsed.
+Comment lines come from the repository facts the loader gathered (``rg.facts``, read through
+its one confined reader: inside the root, no symlink leading out, regular files only, a size
+cap, strict decoding), and only for files the loader parsed (``rg.files``), by
+:class:`SourceReader`.  Nothing here opens a file, and nothing is ever re-parsed.
 
 >>> parse_directives("  # infra-review:ignore=NET007, NET008 -- office VPN only")
 [Directive(kind='inline', ids=('NET007', 'NET008'), reason='office VPN only', line=0)]
@@ -40,32 +39,22 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import hashlib
-import os
 import re
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import FileStatus, Finding, Status
-
-if TYPE_CHECKING:
-    from infra_review.rules._registry import Rule
+from infra_review.rules import RULES, Rule
 
 __all__ = [
-    "MAX_READ_BYTES",
     "Directive",
     "SourceReader",
     "apply_inline_suppressions",
     "directives_for",
     "parse_directives",
 ]
-
-#: Largest file read for comments (the loader's YAML/JSON cap; HCL's 1 MiB cap is lower).
-MAX_READ_BYTES = 5 * 1024 * 1024
 
 _COMMENT = r"(?:#|//|/\*|<!--)"
 _INLINE_RE = re.compile(
@@ -114,20 +103,17 @@ def parse_directives(text: str, line: int = 0) -> list[Directive]:
 
 
 class SourceReader:
-    """Reads lines of files the loader parsed, safely, once each.
+    """Lines of the files the loader parsed, from ``rg.facts``, once each.
 
-    Only paths listed in ``rg.files`` with status parsed/partial are read, only under
-    ``rg.repo["root"]``, never through a symlink that leads out of it, only regular files up
-    to ``max_bytes``, and only when the content still hashes to the recorded ``sha256``.
+    Only paths listed in ``rg.files`` with status parsed/partial are served; their text comes
+    from :class:`~infra_review.model.facts.RepoFacts` (the loader's confined reader).
     Anything else gives ``None``.
     """
 
-    def __init__(self, rg: ResourceGraph, max_bytes: int = MAX_READ_BYTES) -> None:
-        root = rg.repo.get("root") if isinstance(rg.repo, Mapping) else None
-        self.root: str | None = os.path.realpath(str(root)) if root else None
-        self.max_bytes = max_bytes
-        self._records = {
-            fr.path: fr for fr in rg.files if fr.status in (FileStatus.PARSED, FileStatus.PARTIAL)
+    def __init__(self, rg: ResourceGraph) -> None:
+        self._facts = rg.facts
+        self._parsed = {
+            fr.path for fr in rg.files if fr.status in (FileStatus.PARSED, FileStatus.PARTIAL)
         }
         self._cache: dict[str, list[str] | None] = {}
 
@@ -139,51 +125,15 @@ class SourceReader:
         return self._cache[rel]
 
     def _read(self, rel: str) -> list[str] | None:
-        if self.root is None or rel not in self._records:
+        if rel not in self._parsed:
             return None
-        p = PurePosixPath(rel)
-        if p.is_absolute() or ".." in p.parts or not p.parts:
-            return None
-        real = os.path.realpath(Path(self.root).joinpath(*p.parts))
-        if os.path.commonpath([self.root, real]) != self.root:
-            return None
-        record = self._records[rel]
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(real, flags)
-        except OSError:
-            return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > self.max_bytes:
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read(self.max_bytes + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > self.max_bytes:
-            return None
-        if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            low = data.lower()
-            if b"infra-review" not in low and b"checkov" not in low:
-                return []  # no suppression marker anywhere: nothing to look up
-        if record.sha256 and hashlib.sha256(data).hexdigest() != record.sha256:
-            return None
-        text = _decode(data)
+        text = self._facts.text(rel)
         if text is None:
             return None
+        low = text.lower()
+        if "infra-review" not in low and "checkov" not in low:
+            return []  # no suppression marker anywhere: nothing to look up
         return text.replace("\r\n", "\n").split("\n")
-
-
-def _decode(data: bytes) -> str | None:
-    try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
 
 
 def _is_comment(line: str) -> bool:
@@ -219,8 +169,6 @@ def directives_for(lines: Sequence[str], start: int, end: int = 0, finding_line:
 
 def _rule_checkov(rules: Iterable[Rule] | None) -> dict[str, tuple[str, ...]]:
     if rules is None:
-        from infra_review.rules import RULES
-
         rules = RULES.values()
     return {r.id: tuple(c.upper() for c in r.checkov) for r in rules}
 

@@ -12,17 +12,20 @@ with it.  Loading is cached (parse cache + worker pool), so re-running a noteboo
 
 from __future__ import annotations
 
-import stat
+import dataclasses
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infra_review.analysis.secrets import redact_lines
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, FileStatus, Finding, Severity, Status
+from infra_review.pipeline import LoadResult, load_repo
+from infra_review.review.engine import review
+from infra_review.review.result import ReviewResult, RuleError
 from infra_review.review.state import ReviewStore
 
 __all__ = ["SECRET_RULES", "Workspace", "repo_identity"]
@@ -41,15 +44,14 @@ def repo_identity(rg: ResourceGraph) -> tuple[str, str]:
 
 @dataclass
 class Workspace:
-    """Everything a notebook needs: the load result, graph, findings and the review store."""
+    """Everything a notebook needs: one :class:`ReviewResult` (load, graph, findings, rule
+    errors, suppressions) and the review store."""
 
     root: Path
-    load: Any  # infra_review.loaders.repo.LoadResult
-    findings: list[Finding]
+    result: ReviewResult
     store: ReviewStore
     review_id: int
     reviewer: str = ""
-    errors: list[str] = field(default_factory=list)
 
     @classmethod
     def open(
@@ -64,24 +66,38 @@ class Workspace:
 
         ``db=":memory:"`` uses a throw-away database (tests, training previews).
         """
-        from infra_review.pipeline import load_repo
-        from infra_review.review.engine import review
-
         root = Path(repo).expanduser()
-        result = load_repo(root)
-        rg = result.graph
-        findings = review(rg, select=list(select) if select else None)
+        result = review(load_repo(root), select=list(select) if select else None)
         if db == ":memory:":
             db = Path(tempfile.mkdtemp(prefix="infra-review-")) / "review.sqlite"
         store = ReviewStore(db)
-        name, revision = repo_identity(rg)
+        name, revision = repo_identity(result.graph)
         rid = store.open_review(name, revision)
-        return cls(root=root, load=result, findings=findings, store=store, review_id=rid, reviewer=reviewer)
+        return cls(root=root, result=result, store=store, review_id=rid, reviewer=reviewer)
+
+    def without_findings(self) -> Workspace:
+        """The same workspace with no findings (training: the system drawn without badges)."""
+        return dataclasses.replace(self, result=dataclasses.replace(self.result, findings=[]))
 
     # -- convenience ------------------------------------------------------------------------
     @property
+    def load(self) -> LoadResult:
+        """The load result the review ran on."""
+        assert self.result.load is not None  # Workspace.open always reviews a load result
+        return self.result.load
+
+    @property
     def graph(self) -> ResourceGraph:
-        return self.load.graph  # type: ignore[no-any-return]
+        return self.result.graph
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.result.findings
+
+    @property
+    def errors(self) -> list[RuleError]:
+        """Rules that raised during the review (their findings may be missing)."""
+        return self.result.errors
 
     @property
     def coverage(self) -> dict[str, Any]:
@@ -97,24 +113,15 @@ class Workspace:
     ) -> str:
         """Numbered source lines ``line..end_line`` of a file the loader parsed (else ``""``).
 
-        Reads only files recorded as parsed in the coverage, resolved inside the root, regular,
-        and under 5 MiB: the same rules as the loader, so a snippet never leaks anything else.
+        Lines come from the repository facts (``rg.facts``), which the loader reads through
+        its confined reader (inside the root, regular files, capped): a snippet never leaks
+        anything else, and never opens a file itself.
         """
         rec = self.load.file(file) if file else None
         if rec is None or rec.status not in (FileStatus.PARSED, FileStatus.PARTIAL) or line <= 0:
             return ""
-        root = self.root.resolve()
-        path = (root / file).resolve()
-        try:
-            path.relative_to(root)
-            st = path.lstat()
-        except (ValueError, OSError):
-            return ""
-        if not stat.S_ISREG(st.st_mode) or st.st_size > 5 * 1024 * 1024:
-            return ""
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
+        lines = self.graph.facts.lines(file)
+        if not lines:
             return ""
         first = max(1, line - context)
         last = min(len(lines), max(end_line, line) + 1, first + max_lines - 1)

@@ -34,10 +34,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra_review.analysis.env_tier import environment_of
 from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.analysis.storage import bucket_split_resources
-from infra_review.analysis.tags import effective_tags
+from infra_review.analysis.tags import effective_tags, environment_of
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
 from infra_review.model.coerce import as_int, tri

@@ -28,12 +28,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from infra_review.analysis.cost import estimate, is_billable
-from infra_review.analysis.env_tier import environment_of
 from infra_review.analysis.k8s import effective_replicas, hpa_for, pod_spec, selected_workloads, workloads
 from infra_review.analysis.net_attrs import block, refs_of, resolve
 from infra_review.analysis.repo_layout import repo_anchor
 from infra_review.analysis.storage import bucket_split_resources
-from infra_review.analysis.tags import effective_tags, is_taggable, missing_keys
+from infra_review.analysis.tags import effective_tags, environment_of, is_taggable, missing_keys
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
 from infra_review.model.coerce import as_int, tri

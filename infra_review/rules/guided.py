@@ -29,24 +29,15 @@ from typing import Any
 from infra_review.analysis.coverage_monitoring import alarm_coverage
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Unresolved
+from infra_review.model.coerce import first_block
 from infra_review.rules._registry import GUIDED, GuidedQuestion, guided, guided_evidence_for
 
-__all__ = ["QUESTIONS", "collect", "repo_paths"]
+__all__ = ["QUESTIONS", "collect"]
 
 Evidence = dict[str, Any]
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def repo_paths(rg: ResourceGraph) -> list[str]:
-    """Every path the loader saw under the root (parsed or not), relative, POSIX style."""
-    paths = {fr.path for fr in rg.files if fr.kind != "directory"}
-    return sorted(paths | set(rg.facts.paths))
-
-
-def _first(v: Any) -> Mapping[str, Any]:
-    if isinstance(v, list) and v and isinstance(v[0], Mapping):
-        return v[0]
-    return v if isinstance(v, Mapping) else {}
 
 
 def _show(v: Any) -> Any:
@@ -112,10 +103,10 @@ _CI_RE = re.compile(
 
 def _drift(rg: ResourceGraph) -> Evidence:
     recorders = list(rg.resources("aws_config_configuration_recorder"))
-    ci = [p for p in repo_paths(rg) if _CI_RE.search(p)]
+    ci = [p for p in rg.facts.paths if _CI_RE.search(p)]
     ignoring: list[Resource] = []
     for r in rg.resources():
-        lc = _first(r.attrs.get("lifecycle"))
+        lc = first_block(r.attrs.get("lifecycle"))
         if lc.get("ignore_changes") not in (None, [], ()):
             ignoring.append(r)
     items = [_item(r, what="AWS Config recorder") for r in recorders]
@@ -124,7 +115,7 @@ def _drift(rg: ResourceGraph) -> Evidence:
         _item(
             r,
             what="lifecycle.ignore_changes",
-            ignore_changes=_first(r.attrs["lifecycle"]).get("ignore_changes"),
+            ignore_changes=first_block(r.attrs["lifecycle"]).get("ignore_changes"),
         )
         for r in ignoring
     ]
@@ -157,7 +148,7 @@ def _manual(rg: ResourceGraph) -> Evidence:
 
 
 def _docs(rg: ResourceGraph) -> Evidence:
-    paths = repo_paths(rg)
+    paths = rg.facts.paths
     readmes = {
         str(PurePosixPath(p).parent) for p in paths if PurePosixPath(p).name.lower().startswith("readme")
     }
@@ -178,10 +169,10 @@ def _docs(rg: ResourceGraph) -> Evidence:
 def _rollout(rg: ResourceGraph) -> Evidence:
     items: list[dict[str, Any]] = []
     for r in rg.resources("aws_codedeploy_deployment_group"):
-        style = _first(r.attrs.get("deployment_style"))
+        style = first_block(r.attrs.get("deployment_style"))
         items.append(_item(r, strategy=style.get("deployment_type", "IN_PLACE")))
     for r in rg.resources("aws_ecs_service"):
-        ctl = _first(r.attrs.get("deployment_controller")).get("type", "ECS")
+        ctl = first_block(r.attrs.get("deployment_controller")).get("type", "ECS")
         items.append(_item(r, strategy=f"controller {_show(ctl)}"))
     for r in rg.resources("aws_lambda_alias"):
         if r.attrs.get("routing_config"):
@@ -190,7 +181,7 @@ def _rollout(rg: ResourceGraph) -> Evidence:
         if _k8s_kind(r) in {"Rollout", "Canary"}:
             items.append(_item(r, strategy=_k8s_kind(r)))
         elif _k8s_kind(r) in {"Deployment", "StatefulSet"}:
-            strat = _first(_first(r.attrs.get("spec")).get("strategy")).get("type", "RollingUpdate")
+            strat = first_block(first_block(r.attrs.get("spec")).get("strategy")).get("type", "RollingUpdate")
             items.append(_item(r, strategy=strat))
     progressive = [
         i
@@ -260,7 +251,7 @@ _APM_RE = re.compile(r"OTEL_|OPENTELEMETRY|DD_TRACE|DD_AGENT|NEW_RELIC|ELASTIC_A
 def _apm(rg: ResourceGraph) -> Evidence:
     items: list[dict[str, Any]] = []
     for r in rg.resources("aws_lambda_function"):
-        mode = _first(r.attrs.get("tracing_config")).get("mode")
+        mode = first_block(r.attrs.get("tracing_config")).get("mode")
         items.append(_item(r, tracing=mode or "PassThrough (off)"))
     for r in rg.resources("aws_api_gateway_stage"):
         items.append(_item(r, tracing=r.attrs.get("xray_tracing_enabled", False)))
@@ -329,7 +320,7 @@ def _runbooks(rg: ResourceGraph) -> Evidence:
     ]
     prom = [r for r in rg.resources() if _k8s_kind(r) == "PrometheusRule"]
     ssm = [r for r in rg.resources("aws_ssm_document") if r.attrs.get("document_type") == "Automation"]
-    docs = [p for p in repo_paths(rg) if re.search(r"(^|/)(runbooks?|playbooks?)(/|\.md$)", p, re.I)]
+    docs = [p for p in rg.facts.paths if re.search(r"(^|/)(runbooks?|playbooks?)(/|\.md$)", p, re.I)]
     items = [_item(a, what="alarm without a runbook URL in alarm_description") for a in without]
     items += [_item(r, what="PrometheusRule (check annotations.runbook_url)") for r in prom]
     items += [_item(r, what="SSM Automation document") for r in ssm]
@@ -363,7 +354,9 @@ def _chaos(rg: ResourceGraph) -> Evidence:
     items = []
     for r in hits:
         stop = [
-            _first(s).get("source") for s in r.attrs.get("stop_condition", []) or [] if isinstance(s, Mapping)
+            first_block(s).get("source")
+            for s in r.attrs.get("stop_condition", []) or []
+            if isinstance(s, Mapping)
         ]
         items.append(_item(r, stop_conditions=", ".join(str(s) for s in stop) or "-"))
     return _ev(f"{len(hits)} chaos experiment definition(s) found", [r.address for r in hits], items)
@@ -412,7 +405,7 @@ def _rpo(r: Resource) -> str:
             return "~5 min (PITR)" if ret > 0 else "none (no automated backups)"
         return "unknown"
     if r.kind == "aws_dynamodb_table":
-        pitr = _first(a.get("point_in_time_recovery")).get("enabled")
+        pitr = first_block(a.get("point_in_time_recovery")).get("enabled")
         return (
             "~5 min (PITR)"
             if pitr is True
@@ -459,7 +452,7 @@ def _dr(rg: ResourceGraph) -> Evidence:
             "aws_dynamodb_table_replica",
         )
     )
-    docs = [p for p in repo_paths(rg) if re.search(r"(^|/)(dr|disaster[-_ ]?recovery)[^/]*(\.md|/)", p, re.I)]
+    docs = [p for p in rg.facts.paths if re.search(r"(^|/)(dr|disaster[-_ ]?recovery)[^/]*(\.md|/)", p, re.I)]
     items = [{"region": k or "(no provider)", "resources": v} for k, v in sorted(regions.items())]
     items += [_item(r, what="Route 53 failover record") for r in failover]
     items += [_item(r, what="Route 53 health check") for r in checks]
@@ -507,7 +500,7 @@ def _steady(r: Resource) -> int | None:
     elif r.kind == "aws_ecs_service":
         v = a.get("desired_count", 1)
     elif r.kind == "aws_eks_node_group":
-        v = _first(a.get("scaling_config")).get("min_size")
+        v = first_block(a.get("scaling_config")).get("min_size")
     elif r.kind == "aws_elasticache_replication_group":
         v = a.get("num_cache_clusters", 1)
     elif r.kind == "aws_elasticache_cluster":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from infra_review.graph import ResourceGraph
 from infra_review.training.keys import KEY_FILE, AnswerKey, read_key
+from infra_review.training.scoring import REPOSITORY
 
 __all__ = ["Exercise", "exercises_root", "find_exercise", "list_exercises", "resource_choices"]
 
@@ -116,8 +117,6 @@ def resource_choices(graph: ResourceGraph) -> list[str]:
     """Addresses a trainee can name: every node of the exercise's graph except synthetic ones
     (``INTERNET``, ``unresolved:…``), resources first, then configuration (variables, locals,
     outputs, modules, providers, ``terraform``), then :data:`~.scoring.REPOSITORY`."""
-    from infra_review.training.scoring import REPOSITORY
-
     nodes = [r for r in graph.all() if r.block != "synthetic"]
     managed = sorted(
         r.address for r in nodes if r.block in ("resource", "data", "k8s", "dockerfile", "compose")

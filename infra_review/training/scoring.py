@@ -53,6 +53,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from infra_review.rules import RULES
 from infra_review.training.keys import AREAS, AnswerKey, KeyFlaw
 
 __all__ = [
@@ -112,8 +115,6 @@ def load_submission(path: str | Path) -> tuple[list[Suspicion], dict[str, Any]]:
     try:
         data: Any = json.loads(text)
     except ValueError:
-        import yaml
-
         data = yaml.safe_load(text)
     meta: dict[str, Any] = {}
     if isinstance(data, Mapping):
@@ -165,8 +166,6 @@ class FlawResult:
 
     def feedback(self) -> dict[str, Any]:
         """What the trainee learns about this flaw: the key, and the rule's documentation."""
-        from infra_review.rules import RULES
-
         f = self.flaw
         rule = None if f.guided else RULES.get(f.detected_by)
         out: dict[str, Any] = {

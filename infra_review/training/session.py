@@ -18,33 +18,22 @@ except scoring, since there is no key.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra_review.model.persona import AREA_TITLES
+from infra_review.review.workspace import Workspace
 from infra_review.training.exercises import Exercise, find_exercise, list_exercises, resource_choices
-from infra_review.training.keys import AREAS
 from infra_review.training.scoring import ScoreResult, Suspicion, parse_submission, score
 from infra_review.training.store import TrainingStore
 from infra_review.views.tables import SEVERITY_COLOURS, esc, findings_table_html
-from infra_review.review.workspace import Workspace
 
 __all__ = ["AREA_LABELS", "TrainingSession", "cohort_html", "feedback_html"]
 
-AREA_LABELS: dict[str, str] = {
-    "iac": "IaC practices",
-    "containers": "Containers & orchestration",
-    "deployment": "Deployment & rollout",
-    "network_security": "Networking & security",
-    "monitoring": "Monitoring & reliability",
-    "backup": "Backup & recovery",
-    "cost": "Cost",
-    "red_flags": "Red flags (secrets, public data, IAM)",
-    "spof": "Single points of failure",
-}
-assert set(AREA_LABELS) == set(AREAS)
+#: Area value → its title (the persona's, :data:`~infra_review.model.persona.AREA_TITLES`).
+AREA_LABELS: dict[str, str] = {area.value: title for area, title in AREA_TITLES.items()}
 
 
 def _exercise_for_repo(repo: str | Path) -> Exercise | None:
@@ -106,7 +95,7 @@ class TrainingSession:
         if self.revealed:
             return self.full
         if self._blind is None:
-            self._blind = dataclasses.replace(self.full, findings=[])
+            self._blind = self.full.without_findings()
         return self._blind
 
     @property

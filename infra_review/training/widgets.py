@@ -21,12 +21,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as w
+import plotly.graph_objects as go
 from IPython.display import HTML, Markdown, display
 
 from infra_review.training.scoring import ScoreResult
 from infra_review.training.session import AREA_LABELS, TrainingSession, cohort_html, feedback_html
 from infra_review.training.store import TrainingStore
+from infra_review.views.plots import topology_graph
 from infra_review.views.tables import esc
+from infra_review.views.workbench import blast_html, explorer_options
+from infra_review.views.workbench import topology_figure as workbench_topology
 
 __all__ = [
     "QuietHTML",
@@ -123,19 +127,12 @@ def redact_rule_ids(fig: Any) -> Any:
 
 def topology_figure(s: TrainingSession) -> Any:
     """The runtime topology (the top SPOF's blast radius highlighted), rule ids hidden until revealed."""
-    from infra_review.views.workbench import topology_figure as figure
-
-    fig = figure(s.workspace)
+    fig = workbench_topology(s.workspace)
     return fig if s.revealed else redact_rule_ids(fig)
 
 
 def spof_explorer(s: TrainingSession) -> w.VBox:
     """Pick any runtime resource: its blast radius on the topology (rule ids hidden until revealed)."""
-    import plotly.graph_objects as go
-
-    from infra_review.views.plots import topology_graph
-    from infra_review.views.workbench import blast_html, explorer_options
-
     ws = s.workspace
     options = explorer_options(ws)
     if not options:

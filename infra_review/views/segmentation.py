@@ -37,6 +37,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from infra_review.analysis.k8s import get_path
 from infra_review.analysis.net_ports import PortSet
 from infra_review.analysis.network import (
     DATA_KINDS,
@@ -48,7 +49,8 @@ from infra_review.analysis.network import (
 )
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Finding, Resource
-from infra_review.views._common import (
+from infra_review.model.kinds import POD_SPEC_PATHS
+from infra_review.views.figure_parts import (
     CLASS_FILL,
     CLASS_LINE,
     SEVERITY_COLOUR,
@@ -90,14 +92,6 @@ _OUTSIDE_KINDS = (
     "aws_efs_mount_target",
 }
 _K8S_KINDS = ("k8s:Service", "k8s:Ingress", "k8s:NetworkPolicy")
-_K8S_WORKLOADS = (
-    "k8s:Deployment",
-    "k8s:StatefulSet",
-    "k8s:DaemonSet",
-    "k8s:CronJob",
-    "k8s:Job",
-    "k8s:Rollout",
-)
 
 
 @dataclass
@@ -362,7 +356,7 @@ def _place_k8s(rg: ResourceGraph, m: NetworkModel, lay: _Layout, width: float) -
                 selected[o.address].append(w_res.address)
     # every workload is drawn, so that the ones no NetworkPolicy isolates stand out (no ✚)
     workloads = sorted(
-        {w for ws in selected.values() for w in ws} | {r.address for r in rg.resources(*_K8S_WORKLOADS)}
+        {w for ws in selected.values() for w in ws} | {r.address for r in rg.resources(*POD_SPEC_PATHS)}
     )
     front = sorted(objs, key=lambda o: (o.kind != "k8s:Ingress", o.kind != "k8s:Service", o.address))
     span = max(width - GAP - 2 * PAD, COL_W, 3.4 * max(len(front), len(workloads), 3))
@@ -415,8 +409,6 @@ def _unkey(k: str) -> tuple[float, float]:
 
 
 def _k8s_exposed(o: Resource) -> bool:
-    from infra_review.analysis.k8s import get_path
-
     if o.kind == "k8s:Ingress":
         return True
     return get_path(o.attrs, "spec.type") in ("LoadBalancer", "NodePort")
@@ -615,7 +607,7 @@ def segmentation_map(
                 )
             if mk.key in lay.k8s_isolated:
                 extra.append("isolated by a NetworkPolicy")
-            elif mk.kind in _K8S_WORKLOADS:
+            elif mk.kind in POD_SPEC_PATHS:
                 extra.append("<b>no NetworkPolicy selects it</b>")
             ex = m.exposure_of(mk.members[0])
             if ex is not None:

@@ -34,7 +34,7 @@ from infra_review.analysis.network import UNKNOWN_AZ, ExposurePath, network_mode
 from infra_review.analysis.spof import find_spofs, runtime_topology
 from infra_review.graph import INTERNET, ResourceGraph
 from infra_review.model import Finding
-from infra_review.views._common import (
+from infra_review.views.figure_parts import (
     SEVERITY_COLOUR,
     TIER_COLOUR,
     esc,

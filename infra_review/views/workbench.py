@@ -10,18 +10,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import plotly.graph_objects as go
 from IPython.display import HTML, display
 
+from infra_review.analysis.blast import blast_radius, rank_spofs
+from infra_review.analysis.cost import estimate
+from infra_review.analysis.network import network_model
+from infra_review.analysis.spof import runtime_topology
 from infra_review.model import Area, Finding, Status
-from infra_review.model.persona import AREA_OF_SECTION, ChecklistItem, checklist, load_persona
+from infra_review.model.persona import AREA_TITLES, ChecklistItem, checklist, load_persona
+from infra_review.review.state import dumps
+from infra_review.review.workspace import Workspace
 from infra_review.rules import GUIDED, RULES
 from infra_review.views import tables
+from infra_review.views.plots import az_spread, segmentation_map, topology_graph
+from infra_review.views.plots import exposure_path_figure as path_figure
 from infra_review.views.tables import esc
-from infra_review.views.widgets import FindingDecisionControl, VerdictControl
-from infra_review.review.workspace import Workspace
+from infra_review.views.widgets import FindingDecisionControl, VerdictControl, verdict_status_html
 
 __all__ = [
     "area_items",
@@ -37,11 +46,6 @@ __all__ = [
     "show_inventory",
 ]
 
-#: Area → the persona's section title (plus SPOF, which the persona lists as a red flag).
-AREA_TITLES: dict[Area, str] = {area: title for title, area in AREA_OF_SECTION.items()} | {
-    Area.SPOF: "Single points of failure"
-}
-
 
 def open_workspace(repo: str, *, db: str = "", reviewer: str = "") -> Workspace:
     """Load and review ``repo``; print one deterministic summary line."""
@@ -51,17 +55,22 @@ def open_workspace(repo: str, *, db: str = "", reviewer: str = "") -> Workspace:
 
 
 def overview_summary(ws: Workspace) -> str:
-    """``<name>: N resources, M edges; coverage …; K findings (FAIL a, UNKNOWN b, suppressed c)``."""
+    """``<name>: N resources, M edges; coverage …; K findings (FAIL a, UNKNOWN b, suppressed c)``,
+    plus a line naming the rules that failed to run, when any did."""
     rg = ws.graph
     managed = sum(1 for _ in rg.resources())
     status = Counter(f.status.value for f in ws.findings if not f.suppressed)
     suppressed = sum(1 for f in ws.findings if f.suppressed)
-    return (
+    text = (
         f"{ws.root.resolve().name}: {managed} resources "
         f"({len(rg)} graph nodes, {rg.g.number_of_edges()} edges)\n"
         f"coverage: {ws.load.summary()}\n"
         f"findings: FAIL {status.get('FAIL', 0)}, UNKNOWN {status.get('UNKNOWN', 0)}, suppressed {suppressed}"
     )
+    if ws.errors:
+        failed = ", ".join(e.rule_id for e in ws.errors)
+        text += f"\nINCOMPLETE REVIEW: {len(ws.errors)} rule(s) failed to run ({failed})"
+    return text
 
 
 def show_coverage(ws: Workspace) -> None:
@@ -144,8 +153,6 @@ def item_html(ws: Workspace, item: ChecklistItem, n: int) -> str:
         parts.append(_guided_html(ws, q))
     current = ws.store.verdicts(ws.review_id).get(item.key)
     if current is not None:  # live notebooks show the current verdict in the control below
-        from infra_review.views.widgets import verdict_status_html
-
         parts.append(f"<p><b>Verdict (when this ran):</b> {verdict_status_html(current)}</p>")
     return tables.left_align("\n".join(parts))
 
@@ -238,8 +245,6 @@ def top_findings(ws: Workspace, limit: int = 15) -> None:
 
 def cost_summary(ws: Workspace, top: int = 12) -> None:
     """Offline monthly estimate: totals by category and the largest lines (HTML + text)."""
-    from infra_review.analysis.cost import estimate
-
     est = estimate(ws.graph)
     rows = "".join(
         f"<tr><td><code>{esc(ln.address)}</code></td><td>{esc(ln.kind)}</td>"
@@ -305,10 +310,6 @@ def open_items(ws: Workspace) -> None:
 
 def export_review(ws: Workspace, export_dir: str) -> None:
     """Write ``review.json`` and ``review.md`` to ``export_dir`` (nothing when it is empty)."""
-    from pathlib import Path
-
-    from infra_review.review.state import dumps
-
     if not export_dir:
         print("set EXPORT_DIR to write review.json and review.md")
         return
@@ -372,15 +373,11 @@ def sign_off_view(ws: Workspace, export_dir: str = "") -> w.VBox:
 
 # -- network segmentation and SPOFs -------------------------------------------------------------
 def _paths(ws: Workspace) -> list[Any]:
-    from infra_review.analysis.network import network_model
-
     return list(network_model(ws.graph).exposures)
 
 
 def exposure_summary(ws: Workspace) -> None:
     """Every internet-exposure path (HTML table) and one text line per path (nbval checks it)."""
-    from infra_review.analysis.network import network_model
-
     m = network_model(ws.graph)
     rows = "".join(
         f"<tr><td><code>{esc(p.target)}</code></td><td>{p.hops}</td><td>{esc(p.ports.label())}</td>"
@@ -410,20 +407,16 @@ def exposure_summary(ws: Workspace) -> None:
 
 def segmentation_figure(ws: Workspace, highlight: str | None = None) -> Any:
     """The segmentation map with findings as badges."""
-    from infra_review.views.plots import segmentation_map
-
     return segmentation_map(ws.graph, ws.active(), highlight=highlight)
 
 
 def exposure_path_figure(ws: Workspace, index: int = 0) -> Any:
     """Exposure path number ``index`` (most severe first) as a hop-by-hop chain."""
-    from infra_review.views.plots import exposure_path_figure as figure
-
     paths = _paths(ws)
     if not paths:
         print("no internet-exposure path found")
         return None
-    return figure(ws.graph, paths[min(index, len(paths) - 1)], ws.active())
+    return path_figure(ws.graph, paths[min(index, len(paths) - 1)], ws.active())
 
 
 def filter_paths(
@@ -450,11 +443,6 @@ def filter_paths(
 
 def network_explorer(ws: Workspace) -> w.VBox:
     """Pick a VPC, a tier and a port: the matching exposure paths, one of them drawn on the map."""
-    import plotly.graph_objects as go
-
-    from infra_review.analysis.network import network_model
-    from infra_review.views.plots import segmentation_map
-
     m = network_model(ws.graph)
     subnet_vpc = {s.address: s.vpc for s in m.subnets.values()}
     vpc = w.Dropdown(options=[("any VPC", "")] + [(v, v) for v in sorted(m.vpcs)], description="VPC")
@@ -496,8 +484,6 @@ def network_explorer(ws: Workspace) -> w.VBox:
 
 def spof_summary(ws: Workspace) -> None:
     """SPOFs ranked by blast radius (HTML + text)."""
-    from infra_review.analysis.blast import rank_spofs
-
     ranked = rank_spofs(ws.graph)
     rows = "".join(
         f"<tr><td>{n}</td><td><code>{esc(r.rule_id)}</code></td><td><code>{esc(r.address)}</code></td>"
@@ -520,16 +506,11 @@ def spof_summary(ws: Workspace) -> None:
 
 def az_spread_figure(ws: Workspace) -> Any:
     """Resources per tier and availability zone."""
-    from infra_review.views.plots import az_spread
-
     return az_spread(ws.graph, ws.active())
 
 
 def topology_figure(ws: Workspace, blast_for: str | None = None) -> Any:
     """Runtime topology with SPOFs marked; the top SPOF's blast radius overlaid by default."""
-    from infra_review.analysis.blast import rank_spofs
-    from infra_review.views.plots import topology_graph
-
     if blast_for is None:
         ranked = rank_spofs(ws.graph)
         blast_for = ranked[0].address if ranked else None
@@ -543,8 +524,6 @@ def _counts(counts: Mapping[str, int]) -> str:
 
 def blast_html(ws: Workspace, address: str) -> str:
     """What fails with ``address``: counts by tier/type/AZ, entry points and data stores hit."""
-    from infra_review.analysis.blast import blast_radius
-
     b = blast_radius(ws.graph, address)
 
     def li(items: Sequence[str]) -> str:
@@ -562,9 +541,6 @@ def blast_html(ws: Workspace, address: str) -> str:
 
 def explorer_options(ws: Workspace) -> list[tuple[str, str]]:
     """Dropdown options of the SPOF explorer: ranked SPOFs first, then every runtime resource."""
-    from infra_review.analysis.blast import rank_spofs
-    from infra_review.analysis.spof import runtime_topology
-
     ranked = [r.address for r in rank_spofs(ws.graph)]
     nodes = [
         n for n in sorted(runtime_topology(ws.graph).nodes) if ws.graph.get(n) is not None and n not in ranked
@@ -574,10 +550,6 @@ def explorer_options(ws: Workspace) -> list[tuple[str, str]]:
 
 def spof_explorer(ws: Workspace) -> w.VBox:
     """Pick any runtime resource: its blast radius on the topology, and what it takes down."""
-    import plotly.graph_objects as go
-
-    from infra_review.views.plots import topology_graph
-
     options = explorer_options(ws)
     if not options:
         print("no runtime topology to explore")

@@ -85,11 +85,11 @@ def test_hardened_has_no_spof():
 
 
 def _review(name: str, prefix: tuple[str, ...]):
-    from infra_review.review.engine import run_review
+    from infra_review.review import review
     from infra_review.rules import RULES
 
     rg = graph(name)
-    run = run_review(rg, select=[r for r in RULES if r.startswith(prefix)])
+    run = review(rg, select=[r for r in RULES if r.startswith(prefix)])
     assert not run.errors
     return {(f.rule_id, f.address) for f in run.findings if f.status == "FAIL" and not f.suppressed}
 
@@ -107,9 +107,9 @@ def test_hardened_has_no_net_or_spof_finding():
 def test_net014_flags_missing_access_path_on_the_provider():
     from _net_builders import build
 
-    from infra_review.review.engine import run_review
+    from infra_review.review import review
 
     rg = build({"aws_instance.app": ("aws_instance", {"ami": "ami-1"})})
-    run = run_review(rg, select=["NET014"])
+    run = review(rg, select=["NET014"])
     failed = [(f.address, f.severity.label) for f in run.findings if f.status == "FAIL"]
     assert failed == [("provider.aws", "low")]

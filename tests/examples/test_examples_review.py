@@ -20,7 +20,7 @@ review_mod = pytest.importorskip("infra_review.review.engine")
 pytest.importorskip("infra_review.rules")
 
 from infra_review.model import Severity, Status  # noqa: E402
-from infra_review.rules._registry import RULES  # noqa: E402
+from infra_review.rules import RULES  # noqa: E402
 
 EXPECTED_FILES = sorted(EXAMPLES.glob("*/EXPECTED.md"))
 
@@ -33,7 +33,7 @@ _RUNS: dict[str, dict[tuple[str, str], object]] = {}
 def _fails(root: Path) -> dict[tuple[str, str], object]:
     if root.name not in _RUNS:
         res = repo_loader.load_repo(root, cache=False)
-        run = review_mod.run_review(res.graph)
+        run = review_mod.review(res)
         _RUNS[root.name] = {(f.rule_id, f.address): f for f in run.findings if f.status == Status.FAIL}
     return _RUNS[root.name]
 

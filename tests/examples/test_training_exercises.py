@@ -113,7 +113,7 @@ def _fails(ex: Path) -> dict[tuple[str, str], object]:
 
     if ex.name not in _RUNS:
         res = repo_loader.load_repo(ex / "repo", cache=False)
-        run = review_mod.run_review(res.graph)
+        run = review_mod.review(res)
         _RUNS[ex.name] = {(f.rule_id, f.address): f for f in run.findings if f.status == Status.FAIL}
     return _RUNS[ex.name]
 

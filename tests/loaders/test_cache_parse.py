@@ -13,8 +13,8 @@ import pytest
 from infra_review.loaders import formats
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.safety.cache import ParseCache, default_cache_dir
-from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus
+from infra_review.pipeline import load_repo
 
 FORMAT = textwrap.dedent(
     """

@@ -5,8 +5,8 @@ from __future__ import annotations
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import dockerfile
 from infra_review.loaders.dockerfile import parse_dockerfile, parse_image_ref
-from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus
+from infra_review.pipeline import load_repo
 
 FULL = """\
 # syntax=docker/dockerfile:1.7

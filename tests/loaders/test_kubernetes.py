@@ -6,8 +6,8 @@ import pickle
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import kubernetes
-from infra_review.pipeline import load_repo
 from infra_review.model import DiagnosticCode, FileStatus
+from infra_review.pipeline import load_repo
 
 MANIFEST = """\
 apiVersion: v1

@@ -7,19 +7,18 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import types
 import uuid
 from pathlib import Path
 
 import pytest
 
+from infra_review import pipeline
 from infra_review.graph import ResourceGraph
 from infra_review.loaders import formats
 from infra_review.loaders.gitinfo import read_git_info, read_index_paths
-from infra_review import pipeline
-from infra_review.pipeline import LoadResult, load_repo
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource
 from infra_review.model.errors import LoadError
+from infra_review.pipeline import LoadResult, load_repo
 
 FORMAT = textwrap.dedent(
     """

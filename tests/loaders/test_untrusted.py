@@ -20,9 +20,9 @@ import pytest
 
 from infra_review.loaders import formats
 from infra_review.loaders.repo import Limits
-from infra_review.pipeline import load_repo
 from infra_review.model import DiagnosticCode, FileStatus
 from infra_review.model.errors import IncompleteLoadError
+from infra_review.pipeline import load_repo
 from infra_review.report.json_contract import scan_document
 
 FAKE_FORMAT = textwrap.dedent(

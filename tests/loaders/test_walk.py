@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from infra_review.loaders.formats import SNIFF, Limits, detect_by_name, size_cap, sniff_kind
-from infra_review.pipeline import load_repo
 from infra_review.loaders.safety.walk import display_path, is_within, safe_read, walk_repo
 from infra_review.model import DiagnosticCode, FileStatus
+from infra_review.pipeline import load_repo
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra_review.pipeline import load_repo
-from infra_review.review.engine import run_review
+from infra_review.review import review
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,7 +20,7 @@ def scanned():
     def _scan(name: str):
         if name not in cache:
             loaded = load_repo(FIXTURES / name)
-            cache[name] = (loaded, run_review(loaded.graph))
+            cache[name] = (loaded, review(loaded.graph))
         return cache[name]
 
     return _scan

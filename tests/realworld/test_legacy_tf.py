@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra_review.pipeline import load_repo
 from infra_review.model import Unresolved
+from infra_review.pipeline import load_repo
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,11 +20,11 @@ def test_legacy_map_function_is_evaluated():
     }
 
 
-def test_environment_marker_reads_tags_blocks():
-    from infra_review.review.engine import environment_marker
+def test_nonprod_reason_reads_tags_blocks():
+    from infra_review.review.engine import nonprod_reason
 
     rg = load_repo(FIXTURES / "tags-block-environment").graph
-    assert environment_marker(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
+    assert nonprod_reason(rg.get("aws_instance.sandbox_box"), rg) == "tag Environment=dev"
 
 
 def test_tfjson_required_providers_are_kept():

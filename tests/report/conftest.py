@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
-from infra_review.review.baseline import Baseline
 from infra_review.graph import ResourceGraph
+from infra_review.loaders.repo import LoadResult
 from infra_review.model import Area, FileRecord, FileStatus, Resource, Severity, SourceLocation, Status
-from infra_review.review.engine import run_review
-from infra_review.rules._registry import Hit, rule
+from infra_review.model.facts import RepoFacts
+from infra_review.review.baseline import Baseline
+from infra_review.review.engine import review
+from infra_review.rules import Hit, rule
 
 DOC = """{summary}
 
@@ -133,7 +136,8 @@ def review_run(tmp_path):
     ):
         line = next(i for i, text in enumerate(lines, 1) if f'"{name}"' in text)
         rg.add(Resource(f"{kind}.{name}", kind, source=SourceLocation("net work/main.tf", line, line + 2)))
-    first = run_review(rg, rules=RULES)
+    rg.facts = RepoFacts(str(root), ("net work/main.tf",), {"net work/main.tf": TF})
+    first = review(rg, rules=RULES)
     legacy = [f for f in first.findings if f.address == "aws_security_group.legacy"]
-    run = run_review(rg, rules=RULES, baseline=Baseline.from_findings(legacy))
-    return run
+    loaded = LoadResult(rg, rg.files, [], {}, Path(root))
+    return review(loaded, rules=RULES, baseline=Baseline.from_findings(legacy))

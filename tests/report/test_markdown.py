@@ -10,13 +10,13 @@ def test_sections_in_order(review_run):
     md = to_markdown(review_run.findings, errors=review_run.errors, root="repo")
     heads = [line for line in md.splitlines() if line.startswith("## ")]
     assert heads == [
-        "## Red flags",
-        "## Networking & security",
+        "## Red Flags",
+        "## Networking & Security",
         "## Needs a human (UNKNOWN)",
         "## Suppressed",
         "## Rule errors",
     ]
-    red = md.split("## Red flags")[1].split("## Networking")[0]
+    red = md.split("## Red Flags")[1].split("## Networking")[0]
     assert "TST403" in red  # red-flag area
     assert "TST401" in red  # critical in any area
     assert "### Critical (1)" in md
@@ -56,6 +56,7 @@ def test_env_downgraded_and_pass_findings():
 def test_render_markdown_with_a_load_result(tmp_path, monkeypatch):
     from infra_review.pipeline import load_repo
     from infra_review.report.markdown import render_markdown
+    from infra_review.report.options import RenderOptions
     from infra_review.review.engine import review
 
     monkeypatch.setenv("INFRA_REVIEW_CACHE", str(tmp_path / "cache"))
@@ -63,7 +64,7 @@ def test_render_markdown_with_a_load_result(tmp_path, monkeypatch):
     (tmp_path / "r" / "main.tf").write_text('variable "x" {}\n')
     (tmp_path / "r" / "bad.tf").write_bytes(b"\xff\xfe\x00garbage{{{")
     result = load_repo(tmp_path / "r", cache=False, isolate=False)
-    md = render_markdown(result, review(result.graph))
+    md = render_markdown(review(result), RenderOptions(coverage=True))
     assert md.startswith("# infra-review findings\n\nRepository: r\n\nCoverage: 2 files")
     assert "Incomplete coverage" in md
-    assert "## Red flags" in md
+    assert "## Red Flags" in md

@@ -72,8 +72,8 @@ def test_junit_and_markdown(repo, capsys):
     assert cases["var.old"].find("skipped") is not None
     rc, out, _ = _scan(capsys, repo, "--format", "markdown", "--select", "iac", "--fail-on", "none")
     assert out.startswith("# infra-review findings")
-    assert "## Red flags" in out
-    assert "## IaC best practices" in out
+    assert "## Red Flags" in out
+    assert "## IaC Best Practices" in out
     assert "legacy input kept for old callers" in out
 
 
@@ -203,8 +203,7 @@ def test_sarif_uri_prefix_option(repo, capsys):
 
 def test_crashing_rule_is_reported_and_strict_fails(repo, capsys, monkeypatch):
     from infra_review.model import Area, Severity
-    from infra_review.rules import RULES
-    from infra_review.rules._registry import rule
+    from infra_review.rules import RULES, rule
 
     def crash(rg):
         raise ValueError("secret-ish value from the repo")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from infra_review.review.workspace import Workspace
+from infra_review.views.workbench import overview_summary
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 PLANTED = {
@@ -35,3 +37,35 @@ def test_snippet_only_reads_parsed_files_inside_the_root(tmp_path):
     assert "bucket" in ws.snippet("main.tf", 1, 3)
     assert ws.snippet("notes.txt", 1) == ""  # skipped, not parsed
     assert ws.snippet("../outside.tf", 1) == ""
+
+
+def test_snippet_reads_the_facts_not_the_disk(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
+    ws = Workspace.open(root, db=tmp_path / "r.sqlite")
+    first = ws.snippet("main.tf", 1, 3)
+    (root / "main.tf").unlink()  # the repository changes after the load
+    assert ws.snippet("main.tf", 1, 3) == first
+    assert "bucket" in first
+
+
+def test_rule_errors_are_kept(tmp_path, monkeypatch):
+    from infra_review.rules import RULES
+
+    def broken(rg):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(RULES, "IAC007", dataclasses.replace(RULES["IAC007"], func=broken))
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text('variable "x" {}\n')
+    ws = Workspace.open(root, db=tmp_path / "r.sqlite", select=["IAC007", "IAC008"])
+    assert [e.rule_id for e in ws.errors] == ["IAC007"]
+    assert ws.errors is ws.result.errors
+    assert ws.result.rule_ids == ["IAC007", "IAC008"]
+    assert "INCOMPLETE REVIEW: 1 rule(s) failed to run (IAC007)" in overview_summary(ws)
+    blind = ws.without_findings()
+    assert blind.findings == []
+    assert blind.errors == ws.errors
+    assert blind.graph is ws.graph

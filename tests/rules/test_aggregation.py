@@ -10,7 +10,7 @@ import pytest
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status
-from infra_review.review.engine import run_review
+from infra_review.review import review
 from infra_review.rules import RULES, Hit, Rule
 from infra_review.rules._registry import UpstreamRuleError
 
@@ -51,7 +51,7 @@ def rules(monkeypatch):
 
 def test_aggregate_gets_upstream_hits_when_upstream_is_not_selected(rules):
     _up, agg, calls, _ = rules
-    run = run_review(_graph(), rules=[agg])
+    run = review(_graph(), rules=[agg])
     assert [(f.rule_id, f.address, f.message) for f in run.findings] == [
         ("TST002", "aws_instance.a", "1 upstream failure(s)")
     ]
@@ -61,7 +61,7 @@ def test_aggregate_gets_upstream_hits_when_upstream_is_not_selected(rules):
 
 def test_upstream_runs_once_when_selected_too(rules):
     up, agg, calls, _ = rules
-    run = run_review(_graph(), rules=[up, agg])
+    run = review(_graph(), rules=[up, agg])
     assert sorted(f.rule_id for f in run.findings if f.status is Status.FAIL) == ["TST001", "TST002"]
     assert calls == ["TST001"]
 
@@ -69,7 +69,7 @@ def test_upstream_runs_once_when_selected_too(rules):
 def test_crashing_upstream_makes_the_aggregate_fail_loudly(rules):
     up, agg, calls, state = rules
     state["crash"] = True
-    run = run_review(_graph(), rules=[up, agg])
+    run = review(_graph(), rules=[up, agg])
     errors = {e.rule_id: e for e in run.errors}
     assert set(errors) == {"TST001", "TST002"}
     assert errors["TST001"].error_type == "ValueError"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.analysis.env_tier import environment_of
+from infra_review.analysis.tags import environment_of
 from infra_review.graph import ResourceGraph
-from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Resource, Status, Unresolved
 from infra_review.model.facts import RepoFacts
+from infra_review.pipeline import load_repo
 from infra_review.rules import RULES
 from infra_review.rules import backup as bak
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infra_review.pipeline import load_repo
 from infra_review.model import Severity, Status
+from infra_review.pipeline import load_repo
 from infra_review.review.engine import review
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.pipeline import load_repo
 from infra_review.model import Severity, Status
-from infra_review.review.engine import ReviewRun, run_review
+from infra_review.pipeline import load_repo
+from infra_review.review import ReviewResult, review
 from infra_review.rules import RULES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
@@ -49,9 +49,9 @@ EXPECTED = _expected()
 
 
 @cache
-def _review(example: str) -> ReviewRun:
+def _review(example: str) -> ReviewResult:
     result = load_repo(EXAMPLES / example, cache=False, isolate=False)
-    return run_review(result.graph)
+    return review(result.graph)
 
 
 @pytest.mark.parametrize(

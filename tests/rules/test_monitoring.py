@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from infra_review.graph import ResourceGraph
-from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Resource, Severity, Status, Unresolved
+from infra_review.pipeline import load_repo
 from infra_review.rules import RULES
 from infra_review.rules import monitoring as mon
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from infra_review.pipeline import load_repo
 from infra_review.model import FileStatus, Status
-from infra_review.review.engine import run_review
+from infra_review.pipeline import load_repo
+from infra_review.review import review
 from infra_review.rules import RULES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -61,7 +61,7 @@ def test_rule_fixture(rule_id):
     assert not broken, f"{rule_id}: fixture files did not load cleanly: {broken}"
     rg = result.graph
 
-    run = run_review(rg, select=[rule_id])
+    run = review(rg, select=[rule_id])
     assert not run.errors, f"{rule_id} raised: {[e.message for e in run.errors]}"
 
     names = dict(_names(rg))

@@ -34,7 +34,7 @@ def test_training_notebook_form_in_jupyterlab(browser, lab_server, shots) -> Non
     form = page.locator(".widget-vbox", has_text="Mark a suspected flaw").last
     form.locator("input[list]").fill("aws_s3_bucket_acl.media")
     form.locator("input[list]").press("Enter")
-    form.locator("select").first.select_option(label="Red flags (secrets, public data, IAM)")
+    form.locator("select").first.select_option(label="Red Flags")
     form.locator("input[placeholder^='why it matters']").fill("public-read-write ACL")
     form.locator("input[placeholder^='why it matters']").press("Enter")
     form.locator("button", has_text="Add").click()

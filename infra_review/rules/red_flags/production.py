@@ -1,7 +1,7 @@
 """Red flags of production without a safety net: no monitoring (RED004), no backups (RED005).
 
 "Production" is every resource not marked dev/test/sandbox
-(:func:`infra_review.analysis.env_tier.environment_of` tier ``!= "nonprod"``).
+(:func:`infra_review.analysis.tags.environment_of` tier ``!= "nonprod"``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from infra_review.analysis.coverage_monitoring import MONITORED_KINDS, alarm_coverage
-from infra_review.analysis.env_tier import environment_of
 from infra_review.analysis.storage import addresses_of
+from infra_review.analysis.tags import environment_of
 from infra_review.graph import ResourceGraph
 from infra_review.model import Area, Resource, Severity, Status, Unresolved
 from infra_review.rules._registry import Hit, rule
@@ -41,11 +41,6 @@ _COMPUTE_DATA = frozenset(
         "aws_efs_file_system",
     }
 )
-
-
-def _is_prod(rg: ResourceGraph, res: Resource) -> bool:
-    """Treated as production unless marked dev/test/sandbox."""
-    return environment_of(rg, res).tier != "nonprod"
 
 
 @rule(
@@ -107,7 +102,7 @@ def missing_monitoring(rg: ResourceGraph, upstream: Mapping[str, Sequence[Hit]])
     unknown = dict(cov.unknown)
     ev = {"reasons": reasons, "coverage": cov.ratio, "alarms": n_alarms, "silent_alarms": sorted(silent)}
     for r in candidates:
-        if r.address in cov.monitored or not _is_prod(rg, r):
+        if r.address in cov.monitored or not environment_of(rg, r).treated_as_prod:
             continue
         if r.address in unknown:
             yield Hit(
@@ -202,7 +197,7 @@ def no_backups(rg: ResourceGraph, upstream: Mapping[str, Sequence[Hit]]) -> Iter
     seen: set[str] = set()
     for h in hits:
         r = h.resource
-        if r.address in seen or h.status is not Status.FAIL or not _is_prod(rg, r):
+        if r.address in seen or h.status is not Status.FAIL or not environment_of(rg, r).treated_as_prod:
             continue
         seen.add(r.address)
         covered = _backup_plan_covers(rg, r)
