@@ -94,8 +94,6 @@ class ResourceGraph:
         #: Analyses memoised by :meth:`memo`, keyed by (function, arguments).
         self._memo: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = {}
         self._frozen = False
-        #: Transitional string-keyed memo (being replaced by :meth:`memo`; do not add keys).
-        self.cache: dict[str, Any] = {}
 
     # -- building ---------------------------------------------------------------------------
     @property
@@ -140,7 +138,6 @@ class ResourceGraph:
             self._by_kind[resource.kind].append(resource.address)
         self.g.add_node(resource.address, resource=resource)
         self._memo.clear()
-        self.cache.clear()
 
     def add_edge(self, source: str, target: str, kind: str, **attrs: Any) -> None:
         """Add ``source → target`` (source depends on target).  Both nodes must exist."""
@@ -158,9 +155,8 @@ class ResourceGraph:
         else:
             key = f"{kind}|{sorted(attrs.items())!r}"
         self.g.add_edge(source, target, key=key, kind=kind, **attrs)
-        if self._memo or self.cache:
+        if self._memo:
             self._memo.clear()
-            self.cache.clear()
 
     def has_edge(self, source: str, target: str, kind: str | None = None) -> bool:
         """True when ``source → target`` exists (of ``kind`` when given)."""

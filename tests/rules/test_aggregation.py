@@ -113,10 +113,10 @@ def test_red_flags_declare_what_they_aggregate():
     assert all(u in RULES for ups in agg.values() for u in ups)
 
 
-#: Private names still imported from modules owned elsewhere (to become public there).
-_KNOWN_PRIVATE = {"infra_review.analysis.network": {"_is_bastion"}}
-#: ``rg.cache["network.raw"]`` until analysis.network offers a public accessor for the raw network facts.
-_KNOWN_CACHE = {"network_security.py"}
+#: Private names still imported from modules owned elsewhere (none left).
+_KNOWN_PRIVATE: dict[str, set[str]] = {}
+#: Rule modules still reading the string-keyed ``rg.cache`` (none left; it is gone).
+_KNOWN_CACHE: set[str] = set()
 
 
 def _rule_modules() -> list[Path]:
