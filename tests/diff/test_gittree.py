@@ -1,0 +1,106 @@
+"""Reading a commit's tree from the object store (dulwich), with the loaders' safety rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra_review.loaders.formats import Limits
+from infra_review.loaders.gittree import GitTreeError, materialise
+from infra_review.model import DiagnosticCode
+
+
+def _codes(tree):
+    return {(d.code, d.file) for d in tree.diagnostics}
+
+
+def test_refs_branches_tags_and_short_shas_resolve(make_repo, example_files):
+    g = make_repo()
+    first = g.commit(example_files, "base")
+    g.tag("v1", first)
+    second = g.commit({**example_files, "extra.tf": b'variable "x" {}\n'}, "head")
+    for ref, want in (("main", second), ("HEAD", second), ("refs/heads/main", second),
+                      ("v1", first), (first[:7], first), (first, first)):
+        with materialise(g.path, ref) as tree:
+            assert tree.commit == want, ref
+            assert (tree.root / "main.tf").read_bytes() == example_files["main.tf"]
+            assert (tree.root / "extra.tf").exists() == (want == second)
+            assert not tree.diagnostics
+    assert not tree.root.exists()  # cleaned up
+
+
+@pytest.mark.parametrize("ref", ["nope", "deadbeef", "v9"])
+def test_unknown_ref_is_a_coded_diagnostic(make_repo, example_files, ref):
+    g = make_repo()
+    g.commit(example_files)
+    with pytest.raises(GitTreeError) as err:
+        materialise(g.path, ref)
+    assert err.value.diagnostic.code == DiagnosticCode.UNREADABLE
+    assert "unknown ref" in err.value.diagnostic.message
+
+
+def test_not_a_repository(tmp_path):
+    with pytest.raises(GitTreeError, match="not a git repository"):
+        materialise(tmp_path, "HEAD")
+
+
+def test_hostile_entries_are_recorded_never_written(make_repo, tmp_path):
+    g = make_repo()
+    outside = tmp_path / "secret.txt"
+    outside.write_text("TOP SECRET")
+    g.commit({
+        "main.tf": b'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+        "link.tf": (g.LINK, str(outside).encode()),
+        "up.tf": (g.LINK, b"../../../etc/passwd"),
+        "vendor/mod": (g.GITLINK, b"a" * 40),
+        "../escape.tf": b"x",
+        ".git/config": b"[core]\n\tfsmonitor = evil\n",
+    })
+    with materialise(g.path, "HEAD") as tree:
+        codes = _codes(tree)
+        assert (DiagnosticCode.SYMLINK_SKIPPED, "link.tf") in codes
+        assert (DiagnosticCode.SYMLINK_SKIPPED, "up.tf") in codes
+        assert (DiagnosticCode.UNSUPPORTED, "vendor/mod") in codes
+        assert (DiagnosticCode.UNREADABLE, "..") in codes
+        assert (DiagnosticCode.UNREADABLE, ".git") in codes
+        written = sorted(p.relative_to(tree.root).as_posix() for p in tree.root.rglob("*"))
+        assert written == ["main.tf"]
+        assert not any(p.is_symlink() for p in tree.root.rglob("*"))
+        assert not (tmp_path / "escape.tf").exists()
+
+
+def test_size_caps_and_budget(make_repo):
+    g = make_repo()
+    g.commit({
+        "big.tf": b"#" * (Limits().hcl_bytes + 1),
+        "a.tf": b"# a\n" * 10,
+        "b.tf": b"# b\n" * 10,
+    })
+    with materialise(g.path, "HEAD") as tree:
+        assert (DiagnosticCode.TOO_LARGE, "big.tf") in _codes(tree)
+        assert not (tree.root / "big.tf").exists()
+    with materialise(g.path, "HEAD", limits=Limits(repo_budget_bytes=50)) as tree:
+        assert tree.files == 1
+        assert any(d.code == DiagnosticCode.BUDGET_EXCEEDED for d in tree.diagnostics)
+
+
+def test_missing_object_in_a_shallow_clone(make_repo, example_files):
+    g = make_repo()
+    g.commit(example_files)
+    head = g.commit({**example_files, "more.tf": b"# more\n"})
+    blob = g.repo[g.repo[head.encode()].tree][b"more.tf"][1]
+    (g.path / ".git" / "objects" / blob[:2].decode() / blob[2:].decode()).unlink()
+    (g.path / ".git" / "shallow").write_text(head + "\n")
+    with materialise(g.path, "HEAD") as tree:
+        assert tree.shallow
+        assert (DiagnosticCode.UNREADABLE, "more.tf") in _codes(tree)
+        assert any(d.code == DiagnosticCode.PARTIAL for d in tree.diagnostics)
+    with pytest.raises(GitTreeError, match="shallow clone"):
+        materialise(g.path, "0123456789abcdef0123456789abcdef01234567")
+
+
+def test_many_files(make_repo):
+    g = make_repo()
+    g.commit({f"d{i // 100}/f{i}.tf": b"# x\n" for i in range(10_000)})
+    with materialise(g.path, "HEAD") as tree:
+        assert tree.files == 10_000
+        assert not tree.diagnostics
