@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from infra_review.analysis.secrets import is_secret_key, redact, scan_value
@@ -26,6 +27,7 @@ __all__ = ["MAX_CHANGES", "AttrChange", "attr_changes", "display_value", "flatte
 MAX_CHANGES = 50
 _MAX_TEXT = 200
 _MAX_LEAVES = 5_000
+_MAX_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +90,61 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def attr_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[AttrChange]:
-    """Every leaf that differs between ``old`` and ``new`` attributes, in path order.
+def _leaves(path: str, value: Any, side: str, out: list[tuple[str, Any, Any]]) -> None:
+    for leaf, v in flatten(value, path).items():
+        out.append((leaf, v, None) if side == "old" else (leaf, None, v))
 
-    Reports keep the first :data:`MAX_CHANGES` of a resource and count the rest.
+
+def _diff(path: str, a: Any, b: Any, out: list[tuple[str, Any, Any]], depth: int = 0) -> None:
+    """Append ``(path, old, new)`` for every differing leaf; list items are aligned by content."""
+    if _same(a, b):
+        return
+    if depth < _MAX_DEPTH and isinstance(a, Mapping) and isinstance(b, Mapping):
+        for k in sorted(a.keys() | b.keys(), key=str):
+            sub = f"{path}.{k}" if path else str(k)
+            if k not in a:
+                _leaves(sub, b[k], "new", out)
+            elif k not in b:
+                _leaves(sub, a[k], "old", out)
+            else:
+                _diff(sub, a[k], b[k], out, depth + 1)
+        return
+    if depth < _MAX_DEPTH and isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        matcher = SequenceMatcher(None, [repr(x) for x in a], [repr(x) for x in b], autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            pairs = min(i2 - i1, j2 - j1)
+            for k in range(pairs):
+                _diff(f"{path}[{j1 + k}]", a[i1 + k], b[j1 + k], out, depth + 1)
+            for i in range(i1 + pairs, i2):
+                _leaves(f"{path}[{i}]", a[i], "old", out)
+            for j in range(j1 + pairs, j2):
+                _leaves(f"{path}[{j}]", b[j], "new", out)
+        return
+    if isinstance(a, Mapping | list | tuple) or isinstance(b, Mapping | list | tuple):
+        if a is not None:
+            _leaves(path, a, "old", out)
+        if b is not None:
+            _leaves(path, b, "new", out)
+        return
+    out.append((path, a, b))
+
+
+def attr_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[AttrChange]:
+    """Every leaf that differs between ``old`` and ``new`` attributes.
+
+    Items of lists (blocks such as ``ingress``) are aligned by content, so inserting a block
+    reports that block (at its new index) rather than every block after it:
+
+    >>> a = {"ingress": [{"from_port": 22}]}
+    >>> b = {"ingress": [{"from_port": 3389}, {"from_port": 22}]}
+    >>> [(c.path, c.old, c.new) for c in attr_changes(a, b)]
+    [('ingress[0].from_port', None, 3389)]
+
+    Removed leaves are shown at their old index.  Reports keep the first
+    :data:`MAX_CHANGES` of a resource and count the rest.
     """
-    a, b = flatten(dict(old)), flatten(dict(new))
-    out: list[AttrChange] = []
-    for path in sorted(a.keys() | b.keys()):
-        va, vb = a.get(path), b.get(path)
-        if path in a and path in b and _same(va, vb):
-            continue
-        out.append(AttrChange(path, display_value(path, va), display_value(path, vb)))
-    return out
+    raw: list[tuple[str, Any, Any]] = []
+    _diff("", dict(old), dict(new), raw)
+    return [AttrChange(p, display_value(p, va), display_value(p, vb)) for p, va, vb in raw]
