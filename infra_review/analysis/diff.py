@@ -8,9 +8,9 @@
   moving a module or an un-indexed address also moves its instances) or, failing that, by
   identity (same kind, same attributes, one candidate only) — never reported as remove + add;
 * **exposure** paths from ``INTERNET`` (keyed by target + entry, the first internet-facing
-  hop) opened, closed, widened or narrowed (port sets compared), each with the changed
-  resources on or guarding the path that caused it; non-VPC exposure (bucket policies,
-  function URLs, …) opened and closed;
+  hop) opened, closed, widened or narrowed (port sets compared) or rerouted (same ports, other
+  hops), each with the changed resources on or guarding the path that caused it; non-VPC
+  exposure (bucket policies, function URLs, …) opened and closed;
 * **single points of failure** introduced and removed (rule id + address);
 * **blast radius** before and after of every changed, moved, added or removed resource;
 * **findings** new, fixed and unchanged by fingerprint (base fingerprints are carried through
@@ -37,6 +37,7 @@ group does not open and close the same path.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -70,6 +71,11 @@ MAX_BLAST = 200
 _SKIP_BLOCKS = frozenset({"synthetic", "moved", "import", "terraform"})
 #: Blocks that exist at run time (their blast radius means something).
 _RUNTIME_BLOCKS = frozenset({"resource", "k8s", "compose", "dockerfile"})
+#: Kinds that decide where traffic can go (a path's cause is looked for among them).
+_NETWORK_KIND = re.compile(
+    r"subnet|security_group|route|network_acl|network_interface|_lb|_elb|listener|target_group|"
+    r"nat_gateway|internet_gateway|eip|firewall|network_policy|Service|Ingress"
+)
 
 
 # -- result types -------------------------------------------------------------------------------
@@ -103,13 +109,15 @@ class ResourceChange:
 
 @dataclass(frozen=True, slots=True)
 class ExposureChange:
-    """An internet-exposure path ``opened``, ``closed``, ``widened`` or ``narrowed``.
+    """An internet-exposure path ``opened``, ``closed``, ``widened``, ``narrowed`` or ``rerouted``.
+
+    ``rerouted``: same target, entry and ports, different hops (another subnet or route table).
 
     ``ports_added``/``ports_removed`` are the port-set differences (labels); ``cause`` lists
     the changed resources (``address`` and attribute paths) on or guarding the path.
     """
 
-    change: str  # opened | closed | widened | narrowed
+    change: str  # opened | closed | widened | narrowed | rerouted
     target: str
     entry: str
     kind: str  # direct | lb | lateral | cdn | azure | gcp | nonvpc:<kind>
@@ -259,14 +267,16 @@ class ChangeReview:
         return [e for e in self.exposures if e.more_exposed]
 
     def counts(self) -> dict[str, int]:
-        """How many of each kind of change (for summaries)."""
-        out: dict[str, int] = {}
+        """How many of each kind of change (every key always present, for summaries)."""
+        out = {f"resources_{k}": 0 for k in ("added", "removed", "changed", "moved")}
+        out |= {f"exposure_{k}": 0 for k in ("opened", "widened", "rerouted", "narrowed", "closed")}
+        out |= {"spof_introduced": 0, "spof_removed": 0}
         for c in self.resources:
-            out[f"resources_{c.change}"] = out.get(f"resources_{c.change}", 0) + 1
+            out[f"resources_{c.change}"] += 1
         for e in self.exposures:
-            out[f"exposure_{e.change}"] = out.get(f"exposure_{e.change}", 0) + 1
+            out[f"exposure_{e.change}"] += 1
         for s in self.spofs:
-            out[f"spof_{s.change}"] = out.get(f"spof_{s.change}", 0) + 1
+            out[f"spof_{s.change}"] += 1
         out["findings_new"] = len(self.findings.new)
         out["findings_fixed"] = len(self.findings.fixed)
         out["findings_unchanged"] = len(self.findings.unchanged)
@@ -387,8 +397,10 @@ def _entry(p: ExposurePath) -> str:
     return p.nodes[1] if len(p.nodes) > 1 else p.target
 
 
-def _guards(m: NetworkModel, path: ExposurePath) -> set[str]:
-    """The nodes of ``path`` plus the security groups, their rule resources and route tables."""
+def _guards(rg: ResourceGraph, m: NetworkModel, path: ExposurePath) -> set[str]:
+    """The nodes of ``path`` and what decides it: security groups and their rule resources,
+    route tables, NACLs, and the network resources the path's nodes reference directly
+    (a database's subnet group, an instance's network interface, …)."""
     related = set(path.nodes)
     for node in path.nodes:
         for sg in m.sgs.get(node, ()):
@@ -397,6 +409,8 @@ def _guards(m: NetworkModel, path: ExposurePath) -> set[str]:
         sub = m.subnets.get(node)
         if sub is not None:
             related.update(x for x in (sub.route_table, sub.route_table_via, sub.nacl) if x)
+        if node in rg:
+            related.update(r.address for r, _ in rg.dependencies(node) if _NETWORK_KIND.search(r.kind))
     return related
 
 
@@ -412,8 +426,10 @@ def _causes(
 
 
 def _exposure_changes(
-    bm: NetworkModel, hm: NetworkModel, rename: Mapping[str, str], changes: Mapping[str, ResourceChange]
+    base: ResourceGraph, head: ResourceGraph, rename: Mapping[str, str], changes: Mapping[str, ResourceChange]
 ) -> list[ExposureChange]:
+    bm, hm = network_model(base), network_model(head)
+
     def key(p: ExposurePath, mapped: bool) -> tuple[str, str]:
         t, e = p.target, _entry(p)
         return (rename.get(t, t), rename.get(e, e)) if mapped else (t, e)
@@ -424,20 +440,44 @@ def _exposure_changes(
     for k in sorted(before.keys() | after.keys()):
         old, new = before.get(k), after.get(k)
         if new is not None and old is None:
-            cause = _causes(_guards(hm, new), changes)
-            out.append(ExposureChange("opened", k[0], k[1], new.kind, new_ports=new.ports.label(),
-                                      ports_added=new.ports.label(), new_path=new.text(), cause=cause))
+            cause = _causes(_guards(head, hm, new), changes)
+            out.append(
+                ExposureChange(
+                    "opened",
+                    k[0],
+                    k[1],
+                    new.kind,
+                    new_ports=new.ports.label(),
+                    ports_added=new.ports.label(),
+                    new_path=new.text(),
+                    cause=cause,
+                )
+            )
         elif old is not None and new is None:
-            cause = _causes({rename.get(a, a) for a in _guards(bm, old)}, changes)
-            out.append(ExposureChange("closed", k[0], k[1], old.kind, old_ports=old.ports.label(),
-                                      ports_removed=old.ports.label(), old_path=old.text(), cause=cause))
+            cause = _causes({rename.get(a, a) for a in _guards(base, bm, old)}, changes)
+            out.append(
+                ExposureChange(
+                    "closed",
+                    k[0],
+                    k[1],
+                    old.kind,
+                    old_ports=old.ports.label(),
+                    ports_removed=old.ports.label(),
+                    old_path=old.text(),
+                    cause=cause,
+                )
+            )
         elif old is not None and new is not None:
             added, removed = new.ports - old.ports, old.ports - new.ports
-            if not added and not removed:
+            same_route = (
+                tuple(rename.get(n, n) for n in old.nodes) == new.nodes and old.node_ports == new.node_ports
+            )
+            if not added and not removed and same_route:
                 continue
-            related = _guards(hm, new) | {rename.get(a, a) for a in _guards(bm, old)}
+            related = _guards(head, hm, new) | {rename.get(a, a) for a in _guards(base, bm, old)}
+            what = "widened" if added else "narrowed" if removed else "rerouted"
             out.append(ExposureChange(
-                "widened" if added else "narrowed", k[0], k[1], new.kind, old.ports.label(),
+                what, k[0], k[1], new.kind, old.ports.label(),
                 new.ports.label(), added.label() if added else "", removed.label() if removed else "",
                 old.text(), new.text(), _causes(related, changes),
             ))  # fmt: skip
@@ -449,7 +489,7 @@ def _exposure_changes(
         out.append(ExposureChange("opened" if opened else "closed", k[0], x.kind, f"nonvpc:{x.kind}",
                                   new_path=x.reason if opened else "", old_path="" if opened else x.reason,
                                   cause=_causes({k[0]}, changes)))  # fmt: skip
-    rank = {"opened": 0, "widened": 1, "narrowed": 2, "closed": 3}
+    rank = {"opened": 0, "widened": 1, "rerouted": 2, "narrowed": 3, "closed": 4}
     return sorted(out, key=lambda e: (rank[e.change], e.target, e.entry))
 
 
@@ -485,8 +525,16 @@ def _blast_changes(
         after = a.down if a is not None else None
         if not before and not after:
             continue
-        out.append(BlastChange(c.address, old_addr, before, after,
-                               b.score if b is not None else None, a.score if a is not None else None))
+        out.append(
+            BlastChange(
+                c.address,
+                old_addr,
+                before,
+                after,
+                b.score if b is not None else None,
+                a.score if a is not None else None,
+            )
+        )
     return out
 
 
@@ -501,12 +549,12 @@ def _findings_delta(
             return replace(f, address=rename[f.address]).fingerprint
         return f.fingerprint
 
-    old = {fp(f, True): f for f in base}
-    new = {fp(f, False): f for f in head}
+    old = {fp(f, True) for f in base}
+    new = {fp(f, False) for f in head}
     return FindingsDelta(
-        new=tuple(f for k, f in new.items() if k not in old),
-        fixed=tuple(f for k, f in old.items() if k not in new),
-        unchanged=tuple(f for k, f in new.items() if k in old),
+        new=tuple(f for f in head if fp(f, False) not in old),
+        fixed=tuple(f for f in base if fp(f, True) not in new),
+        unchanged=tuple(f for f in head if fp(f, False) in old),
         compared=True,
     )
 
@@ -571,7 +619,7 @@ def diff_graphs(
     review = ChangeReview(moves=rename)
     review.resources = _resource_changes(b, h, moves)
     by_addr = {c.address: c for c in review.resources}
-    review.exposures = _exposure_changes(network_model(base), network_model(head), rename, by_addr)
+    review.exposures = _exposure_changes(base, head, rename, by_addr)
     review.spofs = _spof_changes(base, head, rename)
     review.blast = _blast_changes(base, head, review.resources, rename)
     review.findings = _findings_delta(base_findings, head_findings, rename)

@@ -101,13 +101,13 @@ def _sections(run: ChangeReviewRun) -> list[Section]:
     fixed = sorted(r.findings.fixed, key=lambda f: (-int(f.severity), f.rule_id, f.address))
     out.append(("Findings fixed", _FINDING_HEAD, _finding_rows(fixed)))
     less = [
-        f"| {e.change} | {_e(e.target)} | {_e(e.ports_removed or e.kind)} | {_e(e.old_path, 300)} |"
+        f"| {e.change} | {_e(e.target)} | {_e(e.ports_removed or '—')} | {_e(e.old_path, 300)} "
+        f"| {_e(e.new_path, 300)} | {_cause(e)} |"
         for e in r.exposures
         if not e.more_exposed
     ]
-    out.append(
-        ("Internet exposure closed or narrowed", _head("Change", "Target", "Ports removed", "Old path"), less)
-    )
+    cols = _head("Change", "Target", "Ports removed", "Old path", "New path", "Caused by")
+    out.append(("Internet exposure closed, narrowed or rerouted", cols, less))
     gone = [
         f"| {s.rule_id} | {_e(s.address)} | {_e(s.message, 240)} |" for s in r.spofs if s.change == "removed"
     ]

@@ -56,8 +56,9 @@ class GitRepo:
         self.repo.object_store.add_object(tree)
         return tree.id
 
-    def commit(self, files: Mapping[str, bytes | tuple[int, bytes]], message: str = "change",
-               branch: str = "main") -> str:
+    def commit(
+        self, files: Mapping[str, bytes | tuple[int, bytes]], message: str = "change", branch: str = "main"
+    ) -> str:
         entries = {k.encode(): (v if isinstance(v, tuple) else (REG, v)) for k, v in files.items()}
         c = Commit()
         c.tree = self._tree(entries)

@@ -18,8 +18,14 @@ def test_refs_branches_tags_and_short_shas_resolve(make_repo, example_files):
     first = g.commit(example_files, "base")
     g.tag("v1", first)
     second = g.commit({**example_files, "extra.tf": b'variable "x" {}\n'}, "head")
-    for ref, want in (("main", second), ("HEAD", second), ("refs/heads/main", second),
-                      ("v1", first), (first[:7], first), (first, first)):
+    for ref, want in (
+        ("main", second),
+        ("HEAD", second),
+        ("refs/heads/main", second),
+        ("v1", first),
+        (first[:7], first),
+        (first, first),
+    ):
         with materialise(g.path, ref) as tree:
             assert tree.commit == want, ref
             assert (tree.root / "main.tf").read_bytes() == example_files["main.tf"]
@@ -47,14 +53,16 @@ def test_hostile_entries_are_recorded_never_written(make_repo, tmp_path):
     g = make_repo()
     outside = tmp_path / "secret.txt"
     outside.write_text("TOP SECRET")
-    g.commit({
-        "main.tf": b'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
-        "link.tf": (g.LINK, str(outside).encode()),
-        "up.tf": (g.LINK, b"../../../etc/passwd"),
-        "vendor/mod": (g.GITLINK, b"a" * 40),
-        "../escape.tf": b"x",
-        ".git/config": b"[core]\n\tfsmonitor = evil\n",
-    })
+    g.commit(
+        {
+            "main.tf": b'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+            "link.tf": (g.LINK, str(outside).encode()),
+            "up.tf": (g.LINK, b"../../../etc/passwd"),
+            "vendor/mod": (g.GITLINK, b"a" * 40),
+            "../escape.tf": b"x",
+            ".git/config": b"[core]\n\tfsmonitor = evil\n",
+        }
+    )
     with materialise(g.path, "HEAD") as tree:
         codes = _codes(tree)
         assert (DiagnosticCode.SYMLINK_SKIPPED, "link.tf") in codes
@@ -70,11 +78,13 @@ def test_hostile_entries_are_recorded_never_written(make_repo, tmp_path):
 
 def test_size_caps_and_budget(make_repo):
     g = make_repo()
-    g.commit({
-        "big.tf": b"#" * (Limits().hcl_bytes + 1),
-        "a.tf": b"# a\n" * 10,
-        "b.tf": b"# b\n" * 10,
-    })
+    g.commit(
+        {
+            "big.tf": b"#" * (Limits().hcl_bytes + 1),
+            "a.tf": b"# a\n" * 10,
+            "b.tf": b"# b\n" * 10,
+        }
+    )
     with materialise(g.path, "HEAD") as tree:
         assert (DiagnosticCode.TOO_LARGE, "big.tf") in _codes(tree)
         assert not (tree.root / "big.tf").exists()
