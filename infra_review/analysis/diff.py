@@ -128,6 +128,8 @@ class ExposureChange:
     old_path: str = ""
     new_path: str = ""
     cause: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    old_nodes: tuple[str, ...] = ()  # the base path's graph addresses (to draw it)
+    new_nodes: tuple[str, ...] = ()
 
     @property
     def more_exposed(self) -> bool:
@@ -147,6 +149,8 @@ class ExposureChange:
             "old_path": self.old_path or None,
             "new_path": self.new_path or None,
             "cause": [{"address": a, "attributes": list(p)} for a, p in self.cause],
+            "old_nodes": list(self.old_nodes),
+            "new_nodes": list(self.new_nodes),
         }
 
 
@@ -254,6 +258,11 @@ class ChangeReview:
     questions: list[str] = field(default_factory=list)
     moves: dict[str, str] = field(default_factory=dict)  # base address → head address
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def areas(self) -> list[str]:
+        """Review areas (persona sections) of the new and fixed findings, sorted."""
+        return sorted({str(f.area) for f in (*self.findings.new, *self.findings.fixed)})
 
     @property
     def cost_delta(self) -> float | None:
@@ -451,6 +460,7 @@ def _exposure_changes(
                     ports_added=new.ports.label(),
                     new_path=new.text(),
                     cause=cause,
+                    new_nodes=new.nodes,
                 )
             )
         elif old is not None and new is None:
@@ -465,6 +475,7 @@ def _exposure_changes(
                     ports_removed=old.ports.label(),
                     old_path=old.text(),
                     cause=cause,
+                    old_nodes=old.nodes,
                 )
             )
         elif old is not None and new is not None:
@@ -479,7 +490,7 @@ def _exposure_changes(
             out.append(ExposureChange(
                 what, k[0], k[1], new.kind, old.ports.label(),
                 new.ports.label(), added.label() if added else "", removed.label() if removed else "",
-                old.text(), new.text(), _causes(related, changes),
+                old.text(), new.text(), _causes(related, changes), old.nodes, new.nodes,
             ))  # fmt: skip
     nb = {(rename.get(x.address, x.address), x.kind): x for x in bm.nonvpc}
     na = {(x.address, x.kind): x for x in hm.nonvpc}

@@ -31,6 +31,7 @@ def summary(review: ChangeReview) -> dict[str, Any]:
         "new_exposure": len(review.new_exposure),
         "new_failing_findings": len(new),
         "worst_new_severity": worst.label if worst is not None else None,
+        "areas_touched": review.areas,
         "cost_before_usd": review.cost_before,
         "cost_after_usd": review.cost_after,
         "cost_delta_usd": review.cost_delta,

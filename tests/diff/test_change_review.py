@@ -213,6 +213,9 @@ def test_two_directories_and_the_cli_contract(tmp_path, example_files, capsys):
     assert doc["kind"] == "change_review"
     assert doc["summary"]["new_exposure"] == 1
     assert doc["exposure"][0]["change"] == "opened"
+    assert doc["exposure"][0]["new_nodes"][0] == "INTERNET"
+    assert doc["exposure"][0]["new_nodes"][-1] == "aws_instance.bastion"
+    assert "network_security" in doc["summary"]["areas_touched"]
     assert {"new", "fixed", "unchanged", "compared"} <= doc["findings"].keys()
     assert all("fingerprint" in f for f in doc["findings"]["new"])
     assert main(["diff", str(old), str(new), "--format", "sarif", "--no-cache", "--fail-on", "none"]) == 0
