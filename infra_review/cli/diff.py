@@ -96,6 +96,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", action="append", metavar="IDS", help="run only these rules / areas")
     parser.add_argument("--ignore", action="append", metavar="IDS", help="skip these rules / areas")
     parser.add_argument("--no-cost", action="store_true", help="skip the cost delta")
+    parser.add_argument(
+        "--trust-gitdir",
+        action="store_true",
+        help="read objects through a .git file, commondir or alternates (a linked worktree you trust)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     parser.add_argument(
         "--workers", type=int, default=None, metavar="N", help="parser processes (default: 2)"
@@ -127,7 +132,14 @@ def compute(args: argparse.Namespace) -> ChangeReviewRun:
     if len(args.paths) == 2:
         return review_dirs(*args.paths, select=select, ignore=ignore, cost=not args.no_cost, **options)
     return review_change(
-        args.paths[0], args.base, args.head, select=select, ignore=ignore, cost=not args.no_cost, **options
+        args.paths[0],
+        args.base,
+        args.head,
+        select=select,
+        ignore=ignore,
+        cost=not args.no_cost,
+        follow_gitdir=args.trust_gitdir,
+        **options,
     )
 
 

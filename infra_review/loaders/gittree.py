@@ -16,6 +16,9 @@ pointed.  The loaders' safety rules apply to blobs read from the object store:
 * **Paths** with an empty, ``.``, ``..`` or ``.git`` component, a NUL or a backslash are
   refused (``UNREADABLE``); directories the walker ignores anyway (``.terraform``,
   ``node_modules``, …) are not written.
+* Objects come from the repository's own ``.git`` only: a ``.git`` file or link, a
+  ``commondir`` or ``alternates`` pointing at another object store is refused unless the
+  caller trusts the repository (``follow_gitdir``).
 * An unknown ref, a missing object (often a shallow clone) or a path that is not a repository
   raise :class:`GitTreeError`, which carries a coded :class:`~infra_review.model.Diagnostic`.
 
@@ -123,7 +126,29 @@ def safe_rel_path(raw: bytes) -> str | None:
     return text
 
 
-def _open_repo(repo_path: str | os.PathLike[str]) -> Repo:
+def _external_gitdir(repo_path: str | os.PathLike[str]) -> str | None:
+    """Why the repository's objects would be read from outside ``repo_path``, or ``None``."""
+    root = Path(repo_path)
+    dotgit = root / ".git"
+    if dotgit.is_symlink():
+        return ".git is a symbolic link"
+    gitdir = dotgit if dotgit.is_dir() else root if is_git_repo(root) else None
+    if dotgit.exists() and not dotgit.is_dir():
+        return ".git is a file (linked worktree or submodule) pointing elsewhere"
+    if gitdir is None:
+        return None
+    for name in ("commondir", "objects/info/alternates"):
+        if (gitdir / name).exists():
+            return f"{name} points at another object store"
+    return None
+
+
+def _open_repo(repo_path: str | os.PathLike[str], follow_gitdir: bool) -> Repo:
+    if not follow_gitdir:
+        why = _external_gitdir(repo_path)
+        if why is not None:
+            msg = f"not followed: {why} (pass follow_gitdir / --trust-gitdir for a repository you trust)"
+            raise _fail(msg, str(repo_path))
     try:
         return Repo(str(repo_path))
     except NotGitRepository:
@@ -270,6 +295,7 @@ def materialise(
     *,
     dest: str | os.PathLike[str] | None = None,
     limits: Limits | None = None,
+    follow_gitdir: bool = False,
 ) -> CommitTree:
     """Write the tree of commit ``ref`` of the repository at ``repo_path`` into a new directory.
 
@@ -278,9 +304,14 @@ def materialise(
     private temporary directory) must not exist or be empty.  Raises :class:`GitTreeError`
     when the repository or commit cannot be read; entries that cannot be written become
     diagnostics of the returned :class:`CommitTree`.
+
+    Objects are read from ``repo_path/.git`` (or ``repo_path`` itself when bare) only: a
+    ``.git`` file or symbolic link, a ``commondir`` or an ``objects/info/alternates`` would
+    read another repository's objects, and is refused unless ``follow_gitdir`` (a repository
+    you trust, such as a linked worktree of your own).
     """
     limits = limits or Limits()
-    repo = _open_repo(repo_path)
+    repo = _open_repo(repo_path, follow_gitdir)
     try:
         commit = _resolve(repo, ref)
         root = Path(dest) if dest is not None else Path(tempfile.mkdtemp(prefix="infra-review-tree-"))

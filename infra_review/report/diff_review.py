@@ -94,8 +94,13 @@ def _review(side: Side, select: Iterable[str] | str | None, ignore: Iterable[str
     side.rules = list(getattr(run, "rules", []))
 
 
-def load_side(repo: str | os.PathLike[str], ref: str | None, **load_options: Any) -> Side:
+def load_side(
+    repo: str | os.PathLike[str], ref: str | None, *, follow_gitdir: bool = False, **load_options: Any
+) -> Side:
     """Load ``ref`` of the repository at ``repo`` (``None``: the directory itself).
+
+    ``follow_gitdir``: read objects through a ``.git`` file, ``commondir`` or alternates
+    (see :func:`~infra_review.loaders.gittree.materialise`).
 
     Raises :class:`~infra_review.loaders.gittree.GitTreeError` when the commit cannot be read
     and :class:`~infra_review.model.errors.LoadError` when the directory is unusable.
@@ -105,7 +110,8 @@ def load_side(repo: str | os.PathLike[str], ref: str | None, **load_options: Any
         return Side(str(path), str(path), load=load_repo(path, **load_options))
     holder = Path(tempfile.mkdtemp(prefix="infra-review-diff-"))
     try:
-        tree = materialise(path, ref, dest=holder / (path.resolve().name or "repo"))
+        dest = holder / (path.resolve().name or "repo")
+        tree = materialise(path, ref, dest=dest, follow_gitdir=follow_gitdir)
         side = Side(ref, str(path), tree.commit, tree_diagnostics=list(tree.diagnostics))
         side.load = load_repo(tree.root, **load_options)
         return side
@@ -138,15 +144,17 @@ def review_change(
     select: Iterable[str] | str | None = None,
     ignore: Iterable[str] | str | None = None,
     cost: bool = True,
+    follow_gitdir: bool = False,
     **load_options: Any,
 ) -> ChangeReviewRun:
     """Review what commit ``head`` (default: the working tree) changes against ``base``.
 
     ``load_options`` go to :func:`~infra_review.pipeline.load_repo` (``cache``, ``workers``,
-    ``isolate``, ``limits``); ``select``/``ignore`` to the rule selection.
+    ``isolate``, ``limits``); ``select``/``ignore`` to the rule selection; ``follow_gitdir``
+    to :func:`~infra_review.loaders.gittree.materialise`.
     """
-    b = load_side(repo, base, **load_options)
-    h = load_side(repo, head, **load_options)
+    b = load_side(repo, base, follow_gitdir=follow_gitdir, **load_options)
+    h = load_side(repo, head, follow_gitdir=follow_gitdir, **load_options)
     return _finish(b, h, select, ignore, cost)
 
 

@@ -114,3 +114,22 @@ def test_many_files(make_repo):
     with materialise(g.path, "HEAD") as tree:
         assert tree.files == 10_000
         assert not tree.diagnostics
+
+
+def test_objects_from_outside_the_repository_are_not_followed(make_repo, example_files, tmp_path):
+    other = make_repo("other")
+    sha = other.commit(example_files)
+    pointer = tmp_path / "pointer"
+    pointer.mkdir()
+    (pointer / ".git").write_text(f"gitdir: {other.path / '.git'}\n")
+    with pytest.raises(GitTreeError, match=r"\.git is a file"):
+        materialise(pointer, sha)
+    with materialise(pointer, sha, follow_gitdir=True) as tree:  # a worktree you trust
+        assert tree.commit == sha
+    borrower = make_repo("borrower")
+    borrower.commit({"a.tf": b"# a\n"})
+    alt = borrower.path / ".git" / "objects" / "info" / "alternates"
+    alt.parent.mkdir(parents=True, exist_ok=True)
+    alt.write_text(str(other.path / ".git" / "objects") + "\n")
+    with pytest.raises(GitTreeError, match="alternates"):
+        materialise(borrower.path, sha)
