@@ -103,9 +103,11 @@ def _diff(path: str, a: Any, b: Any, out: list[tuple[str, Any, Any]], depth: int
         for k in sorted(a.keys() | b.keys(), key=str):
             sub = f"{path}.{k}" if path else str(k)
             if k not in a:
-                _leaves(sub, b[k], "new", out)
+                if b[k] is not None:  # an attribute set to null is an attribute left out
+                    _leaves(sub, b[k], "new", out)
             elif k not in b:
-                _leaves(sub, a[k], "old", out)
+                if a[k] is not None:
+                    _leaves(sub, a[k], "old", out)
             else:
                 _diff(sub, a[k], b[k], out, depth + 1)
         return

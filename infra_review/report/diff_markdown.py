@@ -119,10 +119,9 @@ def _sections(run: ChangeReviewRun) -> list[Section]:
     out.append(("Questions this change raises", [], [f"- {_e(q, 400)}" for q in r.questions]))
     diags = [
         f"| {_e(side.label, 60)} | {d.code} | {_e(d.file)} | {_e(d.message, 200)} |"
-        for side in (run.base, run.head)
-        for d in side.diagnostics
+        for side, d in run.diagnostics_changed()
     ]
-    out.append(("Coverage problems", _head("Side", "Code", "File", "Message"), diags))
+    out.append(("Coverage problems on one side only", _head("Side", "Code", "File", "Message"), diags))
     return out
 
 
@@ -167,7 +166,7 @@ def _headline(run: ChangeReviewRun) -> list[str]:
     )
     lines = [f"## infra-review change review: {base} → {head}", "", verdict]
     if not (run.base.complete and run.head.complete):
-        lines += ["", "> ⚠ Coverage is incomplete on at least one side: see *Coverage problems*."]
+        lines += ["", "> ⚠ Coverage is incomplete on at least one side: what was not read is not reviewed."]
     if r.empty:
         lines += ["", "No change to resources, exposure, single points of failure or findings."]
     return lines

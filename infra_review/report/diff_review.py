@@ -85,6 +85,18 @@ class ChangeReviewRun:
         """The rules that ran (the head's)."""
         return self.head.rules
 
+    def diagnostics_changed(self) -> list[tuple[Side, Diagnostic]]:
+        """Diagnostics found on one side only (a problem both sides share is not the change's)."""
+
+        def key(d: Diagnostic) -> tuple[str, str, str]:
+            return (str(d.code), d.file, d.message)
+
+        base = {key(d) for d in self.base.diagnostics}
+        head = {key(d) for d in self.head.diagnostics}
+        return [(self.base, d) for d in self.base.diagnostics if key(d) not in head] + [
+            (self.head, d) for d in self.head.diagnostics if key(d) not in base
+        ]
+
 
 def _review(side: Side, select: Iterable[str] | str | None, ignore: Iterable[str] | str | None) -> None:
     assert side.load is not None

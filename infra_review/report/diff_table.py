@@ -80,8 +80,8 @@ def render_diff_table(run: ChangeReviewRun, *, max_rows: int = 25) -> str:
         [f"{f.severity.label:<8} {f.rule_id:<8} {clean(f.address, 70)}" for f in r.findings.fixed],
     )
     section("questions", [clean(q, 300) for q in r.questions])
-    section("diagnostics", [
+    section("diagnostics on one side only", [
         f"{clean(side.label, 30)}: {d.code} {clean(d.file, 60)} {clean(d.message, 120)}"
-        for side in (run.base, run.head) for d in side.diagnostics
+        for side, d in run.diagnostics_changed()
     ])  # fmt: skip
     return "\n".join(lines) + "\n"
