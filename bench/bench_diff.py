@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             run = review_change(repo, base, head)
             total = time.perf_counter() - t0
             lb, lh = run.base.load, run.head.load
-            load = sum(sum(x.timings.values()) for x in (lb, lh) if x is not None)
+            load = sum(x.timings.get("total", 0.0) for x in (lb, lh) if x is not None)
             c = run.review.counts()
             print(
                 f"{label}: {total:.2f} s (load both ≈ {load:.2f} s); resources +{c['resources_added']} "
