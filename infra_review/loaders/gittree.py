@@ -19,6 +19,9 @@ pointed.  The loaders' safety rules apply to blobs read from the object store:
 * Objects come from the repository's own ``.git`` only: a ``.git`` file or link, a
   ``commondir`` or ``alternates`` pointing at another object store is refused unless the
   caller trusts the repository (``follow_gitdir``).
+* The tree gets a ``.git`` of its own with ``HEAD`` (the commit) and an ``index`` naming the
+  commit's files, so that the loader's git facts (tracked files, head commit) describe the
+  commit as a checkout would.
 * An unknown ref, a missing object (often a shallow clone) or a path that is not a repository
   raise :class:`GitTreeError`, which carries a coded :class:`~infra_review.model.Diagnostic`.
 
@@ -32,9 +35,12 @@ pointed.  The loaders' safety rules apply to blobs read from the object store:
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import stat
+import struct
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -82,6 +88,8 @@ class CommitTree:
     files: int = 0
     bytes: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Paths of the commit's files and links (what git tracks), written or not, with blob ids.
+    tracked: dict[str, tuple[int, bytes]] = field(default_factory=dict)
 
     def cleanup(self) -> None:
         """Delete the materialised tree."""
@@ -159,14 +167,29 @@ def _open_repo(repo_path: str | os.PathLike[str], follow_gitdir: bool) -> Repo:
         raise _fail(msg, str(repo_path)) from None
 
 
+_ANCESTRY = re.compile(r"(?:~\d*|\^1?)+$")
+
+
 def _resolve(repo: Repo, ref: str) -> Commit:
+    """The commit ``ref`` names; ``~N`` and ``^`` suffixes follow first parents (``HEAD~2``)."""
     shallow = bool(_shallow(repo))
     hint = " (shallow clone: fetch more history)" if shallow else ""
+    m = _ANCESTRY.search(ref) if len(ref) < 200 else None
+    name, steps = (ref[: m.start()], m.group(0)) if m and m.start() > 0 else (ref, "")
+    generations = sum(int(x[1:] or 1) if x.startswith("~") else 1 for x in re.findall(r"~\d*|\^1?", steps))
     try:
-        return parse_commit(repo, ref.encode("utf-8"))
+        commit = parse_commit(repo, name.encode("utf-8"))
+        for _ in range(min(generations, 100_000)):
+            if not commit.parents:
+                msg = f"{ref[:80]!r} goes back further than the first commit{hint}"
+                raise _fail(msg)
+            commit = parse_commit(repo, commit.parents[0])
+        return commit
     except KeyError:
         msg = f"unknown ref {ref[:80]!r}{hint}"
         raise _fail(msg) from None
+    except GitTreeError:
+        raise
     except Exception as exc:  # AmbiguousShortId, ValueError (a tree or blob), corrupt objects
         msg = f"ref {ref[:80]!r} is not a readable commit: {type(exc).__name__}{hint}"
         raise _fail(msg) from None
@@ -252,6 +275,8 @@ def _entry(repo: Repo, out: CommitTree, rel: str, mode: int, sha: bytes, limits:
         out.diagnostics.append(Diagnostic(code, rel[:300], message=message))
 
     safe = safe_rel_path(rel.encode("utf-8", "surrogateescape"))
+    if safe is not None and (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        out.tracked[safe] = (mode, sha)
     if safe is None:
         note(DiagnosticCode.UNREADABLE, "path refused (empty, '.', '..' or '.git' component, or not UTF-8)")
     elif stat.S_ISLNK(mode):
@@ -289,6 +314,28 @@ def _entry(repo: Repo, out: CommitTree, rel: str, mode: int, sha: bytes, limits:
             out.bytes += len(data)
 
 
+def _index_v2(tracked: dict[str, tuple[int, bytes]]) -> bytes:
+    """A git index (version 2) naming ``tracked`` paths: zeroed stat data, the blob ids."""
+    entries = []
+    for path in sorted(tracked, key=lambda p: p.encode("utf-8", "surrogateescape")):
+        mode, sha = tracked[path]
+        name = path.encode("utf-8", "surrogateescape")
+        head = struct.pack(">10I", 0, 0, 0, 0, 0, 0, mode, 0, 0, 0) + bytes.fromhex(sha.decode("ascii"))
+        entry = head + struct.pack(">H", min(len(name), 0xFFF)) + name + b"\0"
+        entries.append(entry + b"\0" * (-len(entry) % 8))
+    body = b"DIRC" + struct.pack(">II", 2, len(entries)) + b"".join(entries)
+    return body + hashlib.sha1(body, usedforsecurity=False).digest()
+
+
+def _write_git_facts(out: CommitTree) -> None:
+    """``.git/HEAD`` (the commit, detached) and ``.git/index`` (the tracked paths), so that the
+    loader's git facts (:mod:`~infra_review.loaders.gitinfo`) describe the commit as a checkout."""
+    gitdir = out.root / ".git"
+    gitdir.mkdir(mode=0o700)
+    _write(out.root, ".git/HEAD", out.commit.encode("ascii") + b"\n")
+    _write(out.root, ".git/index", _index_v2(out.tracked))
+
+
 def materialise(
     repo_path: str | os.PathLike[str],
     ref: str,
@@ -299,8 +346,8 @@ def materialise(
 ) -> CommitTree:
     """Write the tree of commit ``ref`` of the repository at ``repo_path`` into a new directory.
 
-    ``ref`` is anything ``git rev-parse`` would take for a single commit without a suffix
-    (``HEAD``, a branch, a tag, ``refs/…``, a full or short SHA).  ``dest`` (default: a new
+    ``ref`` is ``HEAD``, a branch, a tag, ``refs/…`` or a full or short SHA, optionally
+    followed by ``~N`` / ``^`` (first parents: ``HEAD~1``, ``main^^``).  ``dest`` (default: a new
     private temporary directory) must not exist or be empty.  Raises :class:`GitTreeError`
     when the repository or commit cannot be read; entries that cannot be written become
     diagnostics of the returned :class:`CommitTree`.
@@ -324,6 +371,7 @@ def materialise(
         try:
             for rel, mode, sha in _walk(repo, commit.tree, out):
                 _entry(repo, out, rel, mode, sha, limits)
+            _write_git_facts(out)
         except BaseException:
             out.cleanup()
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra_review.loaders.formats import Limits
+from infra_review.loaders.gitinfo import read_git_info
 from infra_review.loaders.gittree import GitTreeError, materialise
 from infra_review.model import DiagnosticCode
 
@@ -32,6 +33,23 @@ def test_refs_branches_tags_and_short_shas_resolve(make_repo, example_files):
             assert (tree.root / "extra.tf").exists() == (want == second)
             assert not tree.diagnostics
     assert not tree.root.exists()  # cleaned up
+
+
+def test_first_parent_suffixes(make_repo, example_files):
+    g = make_repo()
+    shas = [g.commit({**example_files, "n.tf": f"# {i}\n".encode()}, f"c{i}") for i in range(4)]
+    for ref, want in (
+        ("HEAD~1", shas[2]),
+        ("main^^", shas[1]),
+        ("HEAD~3", shas[0]),
+        ("HEAD~", shas[2]),
+        (f"{shas[3][:8]}~2", shas[1]),
+        ("HEAD^1~1", shas[1]),
+    ):
+        with materialise(g.path, ref) as tree:
+            assert tree.commit == want, ref
+    with pytest.raises(GitTreeError, match="further than the first commit"):
+        materialise(g.path, "HEAD~4")
 
 
 @pytest.mark.parametrize("ref", ["nope", "deadbeef", "v9"])
@@ -71,7 +89,7 @@ def test_hostile_entries_are_recorded_never_written(make_repo, tmp_path):
         assert (DiagnosticCode.UNREADABLE, "..") in codes
         assert (DiagnosticCode.UNREADABLE, ".git") in codes
         written = sorted(p.relative_to(tree.root).as_posix() for p in tree.root.rglob("*"))
-        assert written == ["main.tf"]
+        assert written == [".git", ".git/HEAD", ".git/index", "main.tf"]  # .git: our own, see below
         assert not any(p.is_symlink() for p in tree.root.rglob("*"))
         assert not (tmp_path / "escape.tf").exists()
 
@@ -133,3 +151,16 @@ def test_objects_from_outside_the_repository_are_not_followed(make_repo, example
     alt.write_text(str(other.path / ".git" / "objects") + "\n")
     with pytest.raises(GitTreeError, match="alternates"):
         materialise(borrower.path, sha)
+
+
+def test_the_tree_carries_git_facts_of_its_commit(make_repo, example_files):
+    g = make_repo()
+    sha = g.commit(
+        {**example_files, "big.tfstate": b"{" + b" " * (6 * 1024 * 1024) + b"}", "ln": (g.LINK, b"main.tf")}
+    )
+    with materialise(g.path, sha) as tree:
+        info = read_git_info(str(tree.root))
+        assert info["is_repo"]
+        assert info["head_commit"] == sha
+        assert info["tracked"] == sorted([*example_files, "big.tfstate", "ln"])
+        assert not (tree.root / "big.tfstate").exists()  # tracked, but over the cap: not written
