@@ -172,7 +172,10 @@ def run(args: argparse.Namespace) -> int:
     except InfraReviewError as exc:
         print(f"infra-review diff: {exc}", file=sys.stderr)
         return 2
-    text = render(result, args)
+    try:
+        text = render(result, args)
+    finally:
+        result.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

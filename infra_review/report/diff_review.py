@@ -11,7 +11,8 @@ Both return a :class:`ChangeReviewRun`: the :class:`~infra_review.analysis.diff.
 plus, for each side, what was read (ref, commit, coverage, diagnostics, findings, rule
 errors).  A commit's tree is written to a private temporary directory named like the
 repository (so that path-based environment classification sees the same name on both
-sides) and deleted once loaded.
+sides); it is kept while the run is in use (the graph's facts read some files on demand) and
+deleted by ``run.close()``, ``with review_change(...) as run:``, or when the run is collected.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,9 @@ class Side:
     rule_errors: list[Any] = field(default_factory=list)
     tree_diagnostics: list[Diagnostic] = field(default_factory=list)
     rules: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Delete the commit's materialised tree (if any); also done when the side is collected."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -84,6 +89,17 @@ class ChangeReviewRun:
     def rules(self) -> list[Any]:
         """The rules that ran (the head's)."""
         return self.head.rules
+
+    def close(self) -> None:
+        """Delete the materialised commit trees (the graphs' facts can no longer read files)."""
+        self.base.close()
+        self.head.close()
+
+    def __enter__(self) -> ChangeReviewRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def diagnostics_changed(self) -> list[tuple[Side, Diagnostic]]:
         """Diagnostics found on one side only (a problem both sides share is not the change's)."""
@@ -126,9 +142,12 @@ def load_side(
         tree = materialise(path, ref, dest=dest, follow_gitdir=follow_gitdir)
         side = Side(ref, str(path), tree.commit, tree_diagnostics=list(tree.diagnostics))
         side.load = load_repo(tree.root, **load_options)
-        return side
-    finally:
+    except BaseException:
         shutil.rmtree(holder, ignore_errors=True)
+        raise
+    # The tree stays until the side is closed: rg.facts reads files other than IaC on demand.
+    side.close = weakref.finalize(side, shutil.rmtree, str(holder), True)  # type: ignore[method-assign]
+    return side
 
 
 def _finish(
@@ -166,7 +185,11 @@ def review_change(
     to :func:`~infra_review.loaders.gittree.materialise`.
     """
     b = load_side(repo, base, follow_gitdir=follow_gitdir, **load_options)
-    h = load_side(repo, head, follow_gitdir=follow_gitdir, **load_options)
+    try:
+        h = load_side(repo, head, follow_gitdir=follow_gitdir, **load_options)
+    except BaseException:
+        b.close()
+        raise
     return _finish(b, h, select, ignore, cost)
 
 

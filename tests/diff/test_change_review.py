@@ -197,6 +197,12 @@ def test_head_defaults_to_the_working_tree(make_repo, example_files):
     run = review_change(g.path, first, **FAST)
     assert run.head.commit == ""
     assert any(e.target == "aws_instance.bastion" for e in run.review.new_exposure)
+    base_tree = run.base.load.root
+    assert (base_tree / "README.md").is_file()  # kept while the run is in use (facts read lazily)
+    assert run.base.load.graph.facts.text("README.md") == example_files["README.md"].decode()
+    run.close()
+    assert not base_tree.exists()
+    assert g.path.exists()  # the working tree is never deleted
 
 
 def test_two_directories_and_the_cli_contract(tmp_path, example_files, capsys):
