@@ -2,7 +2,8 @@
 
 :func:`diff_graphs` compares a *base* and a *head* graph of one repository:
 
-* **resources** added, removed, changed (attribute paths old → new, secrets redacted, file:line
+* **resources** (and settings: variables, outputs, module inputs, ``terraform`` blocks, listed
+  after them) added, removed, changed (attribute paths old → new, secrets redacted, file:line
   on both sides) and **moved**: an address change matched by a Terraform ``moved`` block
   (the loader keeps each as a node ``moved.<from>`` with ``from``/``to`` attributes; a block
   moving a module or an un-indexed address also moves its instances) or, failing that, by
@@ -68,7 +69,9 @@ log = logging.getLogger(__name__)
 #: Most changed resources whose blast radius is computed on both sides.
 MAX_BLAST = 200
 #: Blocks that are not compared (bookkeeping, not infrastructure).
-_SKIP_BLOCKS = frozenset({"synthetic", "moved", "import", "terraform"})
+_SKIP_BLOCKS = frozenset({"synthetic", "moved", "import"})
+#: Blocks that configure rather than create (listed after the infrastructure they configure).
+_SETTING_BLOCKS = frozenset({"variable", "output", "local", "locals", "terraform", "provider", "module"})
 #: Blocks that exist at run time (their blast radius means something).
 _RUNTIME_BLOCKS = frozenset({"resource", "k8s", "compose", "dockerfile"})
 #: Kinds that decide where traffic can go (a path's cause is looked for among them).
@@ -92,11 +95,18 @@ class ResourceChange:
     more_attrs: int = 0  # changes beyond MAX_CHANGES, not listed
     old_location: str = ""
     new_location: str = ""
+    block: str = "resource"  # resource | data | module | variable | output | terraform | k8s | ...
+
+    @property
+    def is_setting(self) -> bool:
+        """True for configuration rather than infrastructure (variables, outputs, settings)."""
+        return self.block in _SETTING_BLOCKS
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "change": self.change,
             "address": self.address,
+            "block": self.block,
             "kind": self.kind,
             "old_address": self.old_address or None,
             "matched_by": self.matched_by or None,
@@ -379,7 +389,7 @@ def _resource_changes(
             ResourceChange(
                 kind, new_addr, r.kind, attrs=tuple(diffs[:MAX_CHANGES]),
                 more_attrs=max(0, len(diffs) - MAX_CHANGES), old_location=_loc(old),
-                new_location=_loc(new), **kw,
+                new_location=_loc(new), block=r.block, **kw,
             )
         )  # fmt: skip
 
@@ -395,7 +405,7 @@ def _resource_changes(
         if addr not in base and addr not in moved_to:
             change("added", addr, None, new)
     order = {"removed": 0, "added": 1, "moved": 2, "changed": 3}
-    return sorted(out, key=lambda c: (order[c.change], c.address))
+    return sorted(out, key=lambda c: (c.is_setting, order[c.change], c.address))
 
 
 # -- exposure -------------------------------------------------------------------------------
