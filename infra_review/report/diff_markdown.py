@@ -134,7 +134,7 @@ def _resources_section(r: ChangeReview) -> Section:
     for c in r.resources:
         where = c.new_location or c.old_location
         name = f"{c.old_address} → {c.address}" if c.old_address else c.address
-        detail = "; ".join(f"{a.path}: {_value(a.old)} → {_value(a.new)}" for a in c.attrs[:6])
+        detail = "; ".join(f"{_e(a.path, 120)}: {_value(a.old)} → {_value(a.new)}" for a in c.attrs[:6])
         extra = len(c.attrs) - 6 + c.more_attrs
         if extra > 0:
             detail += f"; … {extra} more"
