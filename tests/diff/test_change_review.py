@@ -230,6 +230,13 @@ def test_two_directories_and_the_cli_contract(tmp_path, example_files, capsys):
     assert len(results) == len([f for f in doc["findings"]["new"] if f["status"] != "PASS"])
     assert main(["diff", str(old), str(old), "--no-cache"]) == 0  # no change
     assert "resources: added: 0" in capsys.readouterr().out
+    out = tmp_path / "comment.md"
+    assert main(["diff", str(old), str(new), "--format", "markdown", "-o", str(out), "--no-cache"]) == 1
+    assert out.read_text(encoding="utf-8").startswith("## infra-review change review")
+    # new exposure fails the check even when no new finding reaches --fail-on
+    assert main(["diff", str(old), str(new), "--no-cache", "--fail-on", "critical"]) == 1
+    assert main(["--help"]) == 0
+    assert "diff" in capsys.readouterr().out
 
 
 def test_markdown_fits_a_pull_request_comment(make_repo, example_files):
