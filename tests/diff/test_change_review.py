@@ -12,6 +12,7 @@ import json
 import pytest
 
 from infra_review.cli import main
+from infra_review.model import Severity
 from infra_review.report.diff_json import diff_document
 from infra_review.report.diff_markdown import MAX_CHARS, to_diff_markdown
 from infra_review.report.diff_review import review_change, review_dirs
@@ -90,10 +91,16 @@ def test_widening_an_existing_path(make_repo, example_files):
         '    cidr_blocks = ["0.0.0.0/0"]\n  }\n\n  ingress {\n' + marker
     )
     head = _edit(example_files, "compute.tf", marker, rdp)
-    r = _review(make_repo, example_files, head).review
+    run = _review(make_repo, example_files, head)
+    r = run.review
     assert [(e.change, e.target, e.ports_added) for e in r.exposures] == [
         ("widened", "aws_instance.admin", "3389")
     ]
+    # new exposure fails the check even when no new finding reaches --fail-on
+    assert not r.findings.new_failing(Severity.CRITICAL)
+    argv = ["diff", run.base.path, "--base", run.base.commit, "--head", run.head.commit, "--no-cache"]
+    assert main([*argv, "--fail-on", "critical"]) == 1
+    assert main([*argv, "--fail-on", "none"]) == 0
     (sg,) = [c for c in r.resources if c.address == "aws_security_group.admin"]
     assert sg.change == "changed"
     assert {a.path for a in sg.attrs} >= {"ingress[1].from_port", "ingress[1].to_port"}
@@ -233,8 +240,6 @@ def test_two_directories_and_the_cli_contract(tmp_path, example_files, capsys):
     out = tmp_path / "comment.md"
     assert main(["diff", str(old), str(new), "--format", "markdown", "-o", str(out), "--no-cache"]) == 1
     assert out.read_text(encoding="utf-8").startswith("## infra-review change review")
-    # new exposure fails the check even when no new finding reaches --fail-on
-    assert main(["diff", str(old), str(new), "--no-cache", "--fail-on", "critical"]) == 1
     assert main(["--help"]) == 0
     assert "diff" in capsys.readouterr().out
 
