@@ -9,8 +9,9 @@ pointed.  The loaders' safety rules apply to blobs read from the object store:
 * **Size caps**: a blob larger than its kind's cap (:func:`~.formats.size_cap`; files of no IaC
   kind use the data cap) is not written (``TOO_LARGE``); once the tree's budget
   (:attr:`~.formats.Limits.repo_budget_bytes`) is spent, the rest are not written
-  (``BUDGET_EXCEEDED``).  A loose object's declared size is read from its header before it is
-  inflated.  At most :data:`MAX_ENTRIES` entries are written.
+  (``BUDGET_EXCEEDED``).  A blob's size is read from its loose-object or pack-entry header
+  (a delta's from the first bytes of the delta) before it is inflated, so a compressed
+  bomb is never expanded.  At most :data:`MAX_ENTRIES` entries are written.
 * **Symlinks are never written** (``SYMLINK_SKIPPED``); **submodules** (gitlinks) are not
   followed (``UNSUPPORTED``).
 * **Paths** with an empty, ``.``, ``..`` or ``.git`` component, a NUL or a backslash are
@@ -220,6 +221,56 @@ def _loose_size(repo: Repo, sha: bytes) -> int | None:
         return None
 
 
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    """A little-endian base-128 integer at ``data[i:]`` (git's delta header): value, next index."""
+    value = shift = 0
+    while True:
+        c = data[i]
+        i += 1
+        value |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            return value, i
+
+
+def _packed_size(repo: Repo, sha: bytes) -> int | None:
+    """The size of a packed object (a delta's result size), from headers only.
+
+    The pack entry header holds the size of a whole object; for a delta, the first bytes of
+    the inflated delta hold the result size, so at most 32 bytes are inflated.
+    """
+    for pack in getattr(repo.object_store, "packs", ()):
+        try:
+            offset = pack.index.object_offset(sha)
+            with open(pack.data.path, "rb") as fh:
+                fh.seek(offset)
+                head = fh.read(1024)
+        except (KeyError, OSError, ValueError):
+            continue
+        try:
+            c = head[0]
+            kind, size, shift, i = (c >> 4) & 7, c & 15, 4, 1
+            while c & 0x80:
+                c = head[i]
+                i += 1
+                size |= (c & 0x7F) << shift
+                shift += 7
+            if kind in (1, 2, 3, 4):
+                return size
+            if kind == 6:  # OFS_DELTA: a base offset (big-endian base-128) before the data
+                while head[i] & 0x80:
+                    i += 1
+                i += 1
+            elif kind == 7:  # REF_DELTA: the base's 20-byte id before the data
+                i += 20
+            delta = zlib.decompressobj().decompress(head[i:], 32)
+            _, j = _varint(delta, 0)
+            return _varint(delta, j)[0]
+        except (IndexError, zlib.error):
+            return None
+    return None
+
+
 def _walk(repo: Repo, tree_sha: bytes, out: CommitTree) -> Iterator[tuple[str, int, bytes]]:
     """Yield ``(path, mode, sha)`` for every non-tree entry, iteratively, missing trees diagnosed."""
     stack: list[tuple[bytes, bytes, int]] = [(b"", tree_sha, 0)]
@@ -290,6 +341,8 @@ def _entry(repo: Repo, out: CommitTree, rel: str, mode: int, sha: bytes, limits:
     else:
         cap = _cap_for(safe, limits)
         declared = _loose_size(repo, sha)
+        if declared is None:
+            declared = _packed_size(repo, sha)
         if declared is not None and declared > cap:
             note(DiagnosticCode.TOO_LARGE, f"blob of {declared} bytes over the {cap}-byte cap: not read")
             return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from dulwich.objects import Blob
+from dulwich.pack import write_pack
 
 from infra_review.loaders.formats import Limits
 from infra_review.loaders.gitinfo import read_git_info
@@ -164,3 +166,21 @@ def test_the_tree_carries_git_facts_of_its_commit(make_repo, example_files):
         assert info["head_commit"] == sha
         assert info["tracked"] == sorted([*example_files, "big.tfstate", "ln"])
         assert not (tree.root / "big.tfstate").exists()  # tracked, but over the cap: not written
+
+
+def test_packed_and_deltified_blobs_are_measured_before_inflating(make_repo):
+    g = make_repo()
+    small = b"# x\n" * 300_000  # 1.2 MB, over the 1 MiB cap for .tf, compresses to a few KB
+    g.commit({"a.tf": small, "b.tf": small + b"# y\n", "ok.tf": b"# ok\n"})
+    objects = g.path / ".git" / "objects"
+    blobs = [Blob.from_string(small), Blob.from_string(small + b"# y\n")]
+    (objects / "pack").mkdir(parents=True, exist_ok=True)
+    pack = str(objects / "pack" / "pack-test")
+    write_pack(pack, [(b, None) for b in blobs], g.repo.object_format, deltify=True)  # one is a delta
+    for b in blobs:
+        (objects / b.id[:2].decode() / b.id[2:].decode()).unlink()
+    with materialise(g.path, "HEAD") as tree:
+        messages = {d.file: d.message for d in tree.diagnostics}
+        assert set(messages) == {"a.tf", "b.tf"}
+        assert all(m.endswith("not read") for m in messages.values()), messages
+        assert (tree.root / "ok.tf").exists()
