@@ -58,7 +58,15 @@ from infra_review.loaders.formats import IGNORED_DIRS, SNIFF, Limits, detect_by_
 from infra_review.model import Diagnostic, DiagnosticCode
 from infra_review.model.errors import InfraReviewError
 
-__all__ = ["MAX_ENTRIES", "CommitTree", "GitTreeError", "is_git_repo", "materialise", "safe_rel_path"]
+__all__ = [
+    "MAX_ENTRIES",
+    "CommitTree",
+    "GitTreeError",
+    "find_repo_root",
+    "is_git_repo",
+    "materialise",
+    "safe_rel_path",
+]
 
 #: Most tree entries (files, links, submodules) materialised from one commit.
 MAX_ENTRIES = 50_000
@@ -389,6 +397,36 @@ def _write_git_facts(out: CommitTree) -> None:
     _write(out.root, ".git/index", _index_v2(out.tracked))
 
 
+def find_repo_root(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """The repository enclosing ``path`` (itself or a parent with a ``.git``) and ``path``
+    relative to it (``""`` at the top), as git finds it; ``(path, "")`` when there is none.
+
+    >>> find_repo_root("/nonexistent/infra")
+    (PosixPath('/nonexistent/infra'), '')
+    """
+    start = Path(os.path.abspath(path))  # noqa: PTH100 (no symlink resolution: the path as given)
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists() or (candidate / ".git").is_symlink():
+            rel = start.relative_to(candidate).as_posix()
+            return candidate, "" if rel == "." else rel
+    return start, ""
+
+
+def _subtree(repo: Repo, tree_sha: bytes, subdir: str, out: CommitTree) -> bytes | None:
+    """The id of directory ``subdir`` of the tree, or ``None`` (diagnosed) when it is absent."""
+    for part in [p for p in subdir.split("/") if p]:
+        try:
+            tree = repo.object_store[tree_sha]
+            mode, tree_sha = tree[part.encode("utf-8")]
+        except KeyError:
+            mode = 0
+        if not stat.S_ISDIR(mode):
+            msg = f"{subdir[:100]} is not a directory in this commit: nothing to review on this side"
+            out.diagnostics.append(Diagnostic(DiagnosticCode.PARTIAL, "", message=msg))
+            return None
+    return tree_sha
+
+
 def materialise(
     repo_path: str | os.PathLike[str],
     ref: str,
@@ -396,6 +434,7 @@ def materialise(
     dest: str | os.PathLike[str] | None = None,
     limits: Limits | None = None,
     follow_gitdir: bool = False,
+    subdir: str = "",
 ) -> CommitTree:
     """Write the tree of commit ``ref`` of the repository at ``repo_path`` into a new directory.
 
@@ -409,6 +448,9 @@ def materialise(
     ``.git`` file or symbolic link, a ``commondir`` or an ``objects/info/alternates`` would
     read another repository's objects, and is refused unless ``follow_gitdir`` (a repository
     you trust, such as a linked worktree of your own).
+
+    ``subdir`` (``"infra/prod"``) writes only that directory of the commit, as the root; when
+    the commit has no such directory the tree is empty and a ``PARTIAL`` diagnostic says so.
     """
     limits = limits or Limits()
     repo = _open_repo(repo_path, follow_gitdir)
@@ -422,7 +464,8 @@ def materialise(
         shallow = _shallow(repo)
         out = CommitTree(root, ref, commit.id.decode("ascii"), shallow=bool(shallow))
         try:
-            for rel, mode, sha in _walk(repo, commit.tree, out):
+            tree_sha = _subtree(repo, commit.tree, subdir, out)
+            for rel, mode, sha in _walk(repo, tree_sha, out) if tree_sha else ():
                 _entry(repo, out, rel, mode, sha, limits)
             _write_git_facts(out)
         except BaseException:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from infra_review.analysis.diff import ChangeReview, diff_graphs
-from infra_review.loaders.gittree import materialise
+from infra_review.loaders.gittree import find_repo_root, materialise
 from infra_review.model import Diagnostic, Finding
 from infra_review.pipeline import LoadResult, load_repo
 from infra_review.review import run_review
@@ -139,7 +139,8 @@ def load_side(
     holder = Path(tempfile.mkdtemp(prefix="infra-review-diff-"))
     try:
         dest = holder / (path.resolve().name or "repo")
-        tree = materialise(path, ref, dest=dest, follow_gitdir=follow_gitdir)
+        top, subdir = find_repo_root(path)  # PATH may be a directory inside the repository
+        tree = materialise(top, ref, dest=dest, follow_gitdir=follow_gitdir, subdir=subdir)
         side = Side(ref, str(path), tree.commit, tree_diagnostics=list(tree.diagnostics))
         side.load = load_repo(tree.root, **load_options)
     except BaseException:

@@ -300,3 +300,14 @@ def test_hostile_commit_gives_diagnostics_not_a_crash(make_repo, example_files, 
     assert ("UNSUPPORTED", "vendor/sub") in codes
     assert doc["head"]["complete"] is False
     assert not any(c["address"] == "aws_instance.stolen" for c in doc["resources"])
+
+
+def test_a_directory_inside_a_repository(make_repo, example_files):
+    g = make_repo()
+    inside = {f"infra/{k}": v for k, v in example_files.items()}
+    first = g.commit({"app/main.py": b"print('hi')\n", **inside})
+    second = g.commit({"app/main.py": b"print('hi')\n", **inside, "infra/bastion.tf": BASTION.encode()})
+    (g.path / "infra").mkdir()
+    with review_change(g.path / "infra", first, second, **FAST) as run:
+        assert [e.target for e in run.review.new_exposure] == ["aws_instance.bastion"]
+        assert run.base.complete

@@ -8,7 +8,7 @@ from dulwich.pack import write_pack
 
 from infra_review.loaders.formats import Limits
 from infra_review.loaders.gitinfo import read_git_info
-from infra_review.loaders.gittree import GitTreeError, materialise
+from infra_review.loaders.gittree import GitTreeError, find_repo_root, materialise
 from infra_review.model import DiagnosticCode
 
 
@@ -184,3 +184,19 @@ def test_packed_and_deltified_blobs_are_measured_before_inflating(make_repo):
         assert set(messages) == {"a.tf", "b.tf"}
         assert all(m.endswith("not read") for m in messages.values()), messages
         assert (tree.root / "ok.tf").exists()
+
+
+def test_a_directory_inside_the_repository(make_repo, example_files, tmp_path):
+    g = make_repo()
+    first = g.commit({"README.md": b"# mono\n"})
+    second = g.commit({"README.md": b"# mono\n", **{f"infra/.prod/{k}": v for k, v in example_files.items()}})
+    (g.path / "infra" / ".prod").mkdir(parents=True)
+    assert find_repo_root(g.path / "infra" / ".prod") == (g.path, "infra/.prod")
+    assert find_repo_root(g.path) == (g.path, "")
+    with materialise(g.path, second, subdir="infra/.prod") as tree:
+        assert (tree.root / "main.tf").read_bytes() == example_files["main.tf"]
+        assert (tree.root / "README.md").read_bytes() == example_files["README.md"]  # not the top one
+        assert read_git_info(str(tree.root))["tracked"] == sorted(example_files)
+    with materialise(g.path, first, subdir="infra/.prod") as tree:  # not there yet: empty side
+        assert [d.code for d in tree.diagnostics] == [DiagnosticCode.PARTIAL]
+        assert tree.files == 0
