@@ -1,4 +1,4 @@
-"""``infra-review`` command line: ``scan``, ``rules``, ``report``, ``lab``, ``train``.
+"""``infra-review`` command line: ``scan``, ``diff``, ``rules``, ``report``, ``lab``, ``train``.
 
 Each subcommand lives in its own module (``infra_review.cli.<name>``) exposing
 ``configure(parser)`` and ``run(args) -> int`` and is imported only when invoked, so that
@@ -20,6 +20,7 @@ __all__ = ["main"]
 
 COMMANDS: dict[str, str] = {
     "scan": "load a repository, run the rules, print JSON/SARIF/JUnit/table/Markdown",
+    "diff": "what a change does: exposure, SPOFs, blast radius, findings, cost (two commits or dirs)",
     "rules": "list every rule and guided question with its documentation",
     "report": "run the review notebooks headless and write one HTML report",
     "lab": "start JupyterLab on 127.0.0.1 with the notebooks pointed at a repository",
