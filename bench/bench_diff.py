@@ -5,7 +5,7 @@ Usage: ``python bench/bench_diff.py [--resources 1000] [--keep DIR]``
 Generates a repository with ``bench/gen_repo.py``, commits it with dulwich (no ``git``), commits
 a change on top (one service's security group opened to the world on 22, one service module
 removed, one resource renamed with a ``moved`` block), then runs
-:func:`infra_review.report.diff_review.review_change` twice against a private parse cache:
+:func:`infra_review.review.change.review_change` twice against a private parse cache:
 **cold** (nothing cached) and **warm** (both trees' files already parsed: the "cached base"
 case of a pull request, whose base was reviewed before).  Prints seconds per phase.  Not a
 test: numbers only.
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["INFRA_REVIEW_CACHE"] = str(Path(tmp) / "cache")
-        from infra_review.report.diff_review import review_change  # after the cache is pointed away
+        from infra_review.review.change import review_change  # after the cache is pointed away
 
         repo = args.keep or Path(tmp) / "repo"
         info = generate(repo, args.resources)

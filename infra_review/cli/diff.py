@@ -28,7 +28,7 @@ from pathlib import Path
 from infra_review.loaders.gittree import GitTreeError
 from infra_review.model import Severity
 from infra_review.model.errors import InfraReviewError
-from infra_review.report.diff_review import ChangeReviewRun, review_change, review_dirs
+from infra_review.review.change import ChangeReviewRun, review_change, review_dirs
 
 __all__ = ["FORMATS", "configure", "exit_code", "render", "run"]
 

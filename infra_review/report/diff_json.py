@@ -14,8 +14,8 @@ from typing import Any
 from infra_review import __version__
 from infra_review.analysis.diff import ChangeReview
 from infra_review.model import Severity
-from infra_review.report.diff_review import ChangeReviewRun
 from infra_review.report.json_contract import TOOL_NAME, finding_to_dict, to_jsonable
+from infra_review.review.change import ChangeReviewRun
 
 __all__ = ["DIFF_SCHEMA_VERSION", "diff_document", "summary"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from infra_review.analysis.diff import ChangeReview, ExposureChange
 from infra_review.model import Finding, Severity, Status
-from infra_review.report.diff_review import ChangeReviewRun
 from infra_review.report.markdown import escape_md
+from infra_review.review.change import ChangeReviewRun
 
 __all__ = ["MAX_CHARS", "to_diff_markdown"]
 

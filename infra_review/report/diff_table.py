@@ -5,8 +5,8 @@ from __future__ import annotations
 from infra_review.analysis.diff import ResourceChange
 from infra_review.model import Status
 from infra_review.report.diff_json import summary
-from infra_review.report.diff_review import ChangeReviewRun
 from infra_review.report.table import clean
+from infra_review.review.change import ChangeReviewRun
 
 __all__ = ["render_diff_table"]
 

@@ -2,7 +2,7 @@
 
 Each test commits the example (possibly adjusted into a clean base), commits one change on
 top, and reviews ``base → head`` through the public entry point
-(:func:`infra_review.report.diff_review.review_change`).
+(:func:`infra_review.review.change.review_change`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from infra_review.cli import main
 from infra_review.model import Severity
 from infra_review.report.diff_json import diff_document
 from infra_review.report.diff_markdown import MAX_CHARS, to_diff_markdown
-from infra_review.report.diff_review import review_change, review_dirs
 from infra_review.report.diff_table import render_diff_table
+from infra_review.review.change import review_change, review_dirs
 
 FAST = {"cache": False, "isolate": False}
 

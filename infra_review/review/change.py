@@ -30,7 +30,7 @@ from infra_review.analysis.diff import ChangeReview, diff_graphs
 from infra_review.loaders.gittree import find_repo_root, materialise
 from infra_review.model import Diagnostic, Finding
 from infra_review.pipeline import LoadResult, load_repo
-from infra_review.review import run_review
+from infra_review.review.engine import review
 
 __all__ = ["ChangeReviewRun", "Side", "load_side", "review_change", "review_dirs"]
 
@@ -116,7 +116,7 @@ class ChangeReviewRun:
 
 def _review(side: Side, select: Iterable[str] | str | None, ignore: Iterable[str] | str | None) -> None:
     assert side.load is not None
-    run = run_review(side.load.graph, select=select, ignore=ignore)
+    run = review(side.load.graph, select=select, ignore=ignore)
     side.findings = list(run.findings)
     side.rule_errors = list(getattr(run, "errors", []))
     side.rules = list(getattr(run, "rules", []))
