@@ -839,7 +839,7 @@ def remote_state_reads(rg: ResourceGraph) -> Iterator[tuple[Resource, str, Resou
         backend, cfg = ds.attrs.get("backend"), ds.attrs.get("config")
         if not isinstance(backend, str) or not isinstance(cfg, Mapping):
             continue
-            ident = _state_identity(backend, cfg, posixpath.dirname(ds.file) if ds.file else ".")
+        ident = _state_identity(backend, cfg, posixpath.dirname(ds.file) if ds.file else ".")
         producer = producers.get(ident) if ident is not None else None
         if producer is None:
             continue
