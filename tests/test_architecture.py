@@ -81,7 +81,10 @@ def test_rules_never_open_files():
 @pytest.mark.parametrize(
     ("names", "home"),
     [
-        ({"tri", "_tri", "is_true", "as_int", "_int", "_as_int", "first_block", "_first_block"}, "model/coerce.py"),
+        (
+            {"tri", "_tri", "is_true", "as_int", "_int", "_as_int", "first_block", "_first_block"},
+            "model/coerce.py",
+        ),
         ({"environment_marker", "is_prod", "_is_prod", "is_nonprod", "_env_value"}, "model/environment.py"),
         ({"read_repo_text", "repo_paths"}, "model/facts.py"),
     ],
@@ -114,8 +117,10 @@ def test_kubernetes_kind_tables_live_in_the_model():
 def test_readme_architecture_is_drawn_from_the_contract():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("architecture_tool", PKG.parent / "tools" / "architecture.py")
-    assert spec is not None and spec.loader is not None
+    tool_path = PKG.parent / "tools" / "architecture.py"
+    spec = importlib.util.spec_from_file_location("architecture_tool", tool_path)
+    assert spec is not None
+    assert spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     text = tool.README.read_text(encoding="utf-8")

@@ -170,7 +170,9 @@ def test_fail_on(repo: Path, monkeypatch, capsys):
     from infra_review.cli import scan
 
     hit = Finding("NET001", Area.NETWORK_SECURITY, Severity.MEDIUM, Status.FAIL, "aws_sg.a", "open")
-    monkeypatch.setattr(scan, "run_rules", lambda loaded, args: ReviewResult(loaded.graph, [hit], load=loaded))
+    monkeypatch.setattr(
+        scan, "run_rules", lambda loaded, args: ReviewResult(loaded.graph, [hit], load=loaded)
+    )
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "medium"]) == 1
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "high"]) == 0
     assert main(["scan", str(repo), "--format", "json", "--fail-on", "none"]) == 0

@@ -49,4 +49,5 @@ def test_every_analysis_runs_on_the_frozen_graph(loaded):
     assert spofs
     blast_radius(rg, spofs[0].address)
     run = review(rg)
-    assert run.findings and not run.errors
+    assert run.findings
+    assert not run.errors

@@ -11,10 +11,18 @@ from infra_review.model.environment import classify
 
 
 def test_coercion_answers_once_for_everyone():
-    assert tri("yes") is True and tri("no") is False and tri("maybe") is None
-    assert as_int("3.0") == 3 and as_int("3") == 3 and as_int(3.0) == 3
-    assert as_int("3.5") is None and as_int(True) is None and as_int("") is None
-    assert is_true("yes") and not is_true(None) and not is_true(Unresolved("var.x"))
+    assert tri("yes") is True
+    assert tri("no") is False
+    assert tri("maybe") is None
+    assert as_int("3.0") == 3
+    assert as_int("3") == 3
+    assert as_int(3.0) == 3
+    assert as_int("3.5") is None
+    assert as_int(True) is None
+    assert as_int("") is None
+    assert is_true("yes")
+    assert not is_true(None)
+    assert not is_true(Unresolved("var.x"))
 
 
 unknowns = st.builds(Unresolved, st.text(min_size=1, max_size=20))
@@ -58,4 +66,4 @@ def test_area_titles_come_from_the_persona():
     from infra_review.model import Area
     from infra_review.model.persona import AREA_OF_SECTION
 
-    assert {a for a in AREA_OF_SECTION.values()} == {a for a in Area if a is not Area.SPOF}
+    assert set(AREA_OF_SECTION.values()) == {a for a in Area if a is not Area.SPOF}

@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("notebooks_tool", ROOT / "tools" / "notebooks.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
 
@@ -32,4 +33,5 @@ def test_every_area_has_one_notebook_from_the_template() -> None:
     for name, area, *_ in tool.AREA_NOTEBOOKS:
         text = (ROOT / "notebooks" / f"{name}.py").read_text(encoding="utf-8")
         assert f'AREA = "{area}"' in text
-        assert "wb.area_summary(ws, AREA)" in text and "wb.checklist_view(ws, AREA)" in text
+        assert "wb.area_summary(ws, AREA)" in text
+        assert "wb.checklist_view(ws, AREA)" in text
