@@ -1,0 +1,257 @@
+"""CloudFormation (and SAM, and CDK ``cdk.out``) templates into the resource graph.
+
+Parse phase (:func:`parse_file`, in a worker): :func:`~.decode.decode` the YAML/JSON text
+(short-form tags, safe-loader limits) and keep the template with a trimmed path → line map.
+
+Build phase (:func:`build`): per template, expand SAM resources (:mod:`.sam`), read a parameters
+file beside it (:data:`PARAMETER_FILES`), evaluate every resource's properties
+(:class:`~.evaluate.Evaluator`) and map them into the rules' vocabulary (:mod:`.mapping`).
+
+Addresses: ``cfn:<template path>#<LogicalId>`` (``cfn:stack/network.yaml#PublicSubnet1``): unique
+across templates, stable while the logical id is, and never confused with a Terraform address.
+``kind`` is the mapped type (``aws_security_group``) or, for unmapped types, the CloudFormation
+type itself (``AWS::SSM::Document``); ``format`` is ``cloudformation``; ``meta`` holds
+``name``/``logical_id``, ``cfn_type``, ``template``, ``lines`` (property → line), ``condition``
+and ``condition_value``, ``sam_origin``/``sam_type`` for resources SAM would create, and
+``cdk_path`` (``aws:cdk:path`` metadata).  A resource whose ``Condition`` is false is kept with
+``block="disabled"``.  Edges: ``ref`` (``Ref``, ``Fn::GetAtt``, ``${…}`` in ``Fn::Sub``; edge attr =
+the attribute it came from) and ``depends_on`` (``DependsOn``).
+
+>>> pf = parse_file("t.yaml", "Resources:\\n  Vpc:\\n    Type: AWS::EC2::VPC\\n    Properties:\\n"
+...                 "      CidrBlock: 10.0.0.0/16\\n  Sn:\\n    Type: AWS::EC2::Subnet\\n"
+...                 "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}\\n")
+>>> rg = ResourceGraph(); _ = build([pf], rg)
+>>> sn = rg["cfn:t.yaml#Sn"]
+>>> sn.kind, sn.line, sn.meta["cfn_type"], rg.has_edge("cfn:t.yaml#Sn", "cfn:t.yaml#Vpc", "ref")
+('aws_subnet', 6, 'AWS::EC2::Subnet', True)
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from infra_review.graph import ResourceGraph
+from infra_review.loaders.base import ParsedFile
+from infra_review.loaders.cloudformation.decode import decode
+from infra_review.loaders.cloudformation.evaluate import Evaluator, parse_parameter_file
+from infra_review.loaders.cloudformation.mapping import to_attrs
+from infra_review.loaders.cloudformation.sam import SAM_TRANSFORM, expand
+from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
+
+__all__ = ["PARAMETER_FILES", "PARSER_VERSION", "address_for", "build", "parse_file"]
+
+PARSER_VERSION = "1"
+
+#: Parameter files looked for beside ``<dir>/<stem>.<ext>``, first found wins.
+PARAMETER_FILES: tuple[str, ...] = (
+    "{stem}.parameters.json",
+    "{stem}-parameters.json",
+    "{stem}.params.json",
+    "parameters/{stem}.json",
+    "params/{stem}.json",
+    "parameters.json",
+    "params.json",
+)
+_LINE_SECTIONS = ("Resources.", "Parameters.", "Conditions.", "Outputs.")
+
+
+def address_for(template: str, logical_id: str) -> str:
+    """``cfn:<template path>#<LogicalId>``.
+
+    >>> address_for("stacks/app.yaml", "WebSG")
+    'cfn:stacks/app.yaml#WebSG'
+    """
+    return f"cfn:{template}#{logical_id}"
+
+
+def _trim_lines(lines: Mapping[str, int]) -> dict[str, int]:
+    """Lines of sections, resources and their top-level properties only (paths of ≤ 4 parts)."""
+    out: dict[str, int] = {}
+    for path, line in lines.items():
+        if path.startswith(_LINE_SECTIONS) and path.count(".") <= 3 and "[" not in path:
+            out[path] = line
+    return out
+
+
+def parse_file(rel_path: str, text: str, kind: str = "cloudformation") -> ParsedFile:
+    """Decode one template; never raises."""
+    pf = ParsedFile(rel_path, kind)
+    dec = decode(text, rel_path)
+    pf.diagnostics.extend(dec.diagnostics)
+    if dec.template is None:
+        pf.status = FileStatus.FAILED
+        return pf
+    resources = dec.template.get("Resources")
+    if not isinstance(resources, dict):
+        pf.diagnostics.append(
+            Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, 1, 0, "template without a Resources mapping")
+        )
+        pf.status = FileStatus.PARTIAL
+    pf.data = {"template": dec.template, "lines": _trim_lines(dec.lines)}
+    return pf
+
+
+def _parameter_values(path: str, read_text: Callable[[str], str | None] | None) -> tuple[dict[str, Any], str]:
+    if read_text is None:
+        return {}, ""
+    folder, name = posixpath.split(path)
+    stem = name.rsplit(".", 1)[0]
+    for pattern in PARAMETER_FILES:
+        cand = posixpath.join(folder, pattern.format(stem=stem))
+        if cand == path:
+            continue
+        text = read_text(cand)
+        if text:
+            values = parse_parameter_file(text)
+            if values:
+                return values, cand
+    return {}, ""
+
+
+def _refs(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unresolved):
+            yield from item.refs
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+
+
+def _end_line(lines: Mapping[str, int], prefix: str, start: int) -> int:
+    return max([start, *(ln for p, ln in lines.items() if p.startswith(prefix + "."))])
+
+
+def _resource(
+    path: str,
+    logical: str,
+    entry: Mapping[str, Any],
+    ev: Evaluator,
+    lines: Mapping[str, int],
+    extra_meta: Mapping[str, Any],
+) -> Resource:
+    cfn_type = str(entry.get("Type", ""))
+    sam = entry.get("__sam__") if isinstance(entry.get("__sam__"), dict) else None
+    located = str(sam["origin"]) if sam else logical
+    key = f"Resources.{located}"
+    line = lines.get(key, 0)
+    props_raw = entry.get("Properties")
+    props = ev.value(props_raw) if isinstance(props_raw, dict) else {}
+    kind, attrs = to_attrs(cfn_type, props if isinstance(props, dict) else {}, entry)
+    condition = entry.get("Condition")
+    cond_value = ev.condition(condition) if isinstance(condition, str) else None
+    prop_lines = {
+        p[len(key) + len(".Properties.") :]: ln
+        for p, ln in lines.items()
+        if p.startswith(key + ".Properties.")
+    }
+    meta: dict[str, Any] = {
+        "name": logical,
+        "logical_id": logical,
+        "cfn_type": cfn_type,
+        "template": path,
+        "lines": prop_lines,
+        **extra_meta,
+    }
+    if isinstance(condition, str):
+        meta["condition"], meta["condition_value"] = condition, cond_value
+    if sam:
+        meta["sam_origin"], meta["sam_type"] = sam["origin"], sam["type"]
+    metadata = entry.get("Metadata")
+    if isinstance(metadata, dict):
+        if isinstance(metadata.get("aws:cdk:path"), str):
+            meta["cdk_path"] = metadata["aws:cdk:path"]
+        meta["metadata"] = {k: v for k, v in metadata.items() if k in ("checkov", "cfn_nag", "infra_review")}
+    for attr in ("DeletionPolicy", "UpdateReplacePolicy"):
+        if isinstance(entry.get(attr), str):
+            meta[attr[0].lower() + attr[1:]] = entry[attr]
+    return Resource(
+        address=address_for(path, logical),
+        kind=kind,
+        block="disabled" if cond_value is False else "resource",
+        attrs=attrs,
+        source=SourceLocation(path, line, _end_line(lines, key, line)),
+        provider="aws",
+        format="cloudformation",
+        meta=meta,
+    )
+
+
+def _depends_on(entry: Mapping[str, Any]) -> list[str]:
+    dep = entry.get("DependsOn")
+    if isinstance(dep, str):
+        return [dep]
+    return [d for d in dep if isinstance(d, str)] if isinstance(dep, list) else []
+
+
+def _build_one(
+    pf: ParsedFile, rg: ResourceGraph, read_text: Callable[[str], str | None] | None
+) -> list[Diagnostic]:
+    data = pf.data or {}
+    template = data.get("template") or {}
+    lines = data.get("lines") or {}
+    resources = template.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    diags: list[Diagnostic] = []
+    transform = template.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if SAM_TRANSFORM in transforms:
+        resources, sam_diags = expand(resources, template.get("Globals"), pf.path)
+        diags.extend(sam_diags)
+    given, params_file = _parameter_values(pf.path, read_text)
+    entries = {
+        str(k): v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)
+    }
+    for k in resources:
+        if k not in entries:
+            diags.append(
+                Diagnostic(
+                    DiagnosticCode.EVAL_WARNING,
+                    pf.path,
+                    lines.get(f"Resources.{k}", 0),
+                    0,
+                    f"resource {str(k)[:80]!r} has no Type; skipped",
+                )
+            )
+    addresses = {k: address_for(pf.path, k) for k in entries}
+    ev = Evaluator(template, addresses=addresses, given=given, file=pf.path)
+    extra = {"parameters_file": params_file} if params_file else {}
+    for logical, entry in entries.items():
+        rg.add(_resource(pf.path, logical, entry, ev, lines, extra))
+    for logical, entry in entries.items():
+        src = addresses[logical]
+        res = rg[src]
+        for attr, value in res.attrs.items():
+            for target in _refs(value):
+                if target != src and target in rg:
+                    rg.add_edge(src, target, "ref", attr=attr)
+        for dep in _depends_on(entry):
+            if dep in addresses:
+                rg.add_edge(src, addresses[dep], "depends_on", attr="depends_on")
+            else:
+                diags.append(
+                    Diagnostic(
+                        DiagnosticCode.EVAL_WARNING,
+                        pf.path,
+                        res.line,
+                        0,
+                        f"DependsOn names an undeclared resource {dep[:80]!r}",
+                    )
+                )
+    diags.extend(ev.diagnostics)
+    return diags
+
+
+def build(
+    files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None = None
+) -> list[Diagnostic]:
+    """Add every template's resources and their ``ref``/``depends_on`` edges."""
+    diags: list[Diagnostic] = []
+    for pf in sorted(files, key=lambda f: f.path):
+        diags.extend(_build_one(pf, rg, read_text))
+    return diags
