@@ -35,8 +35,8 @@ from typing import Any
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.cloudformation.decode import decode
-from infra_review.loaders.cloudformation.evaluate import Evaluator, parse_parameter_file
-from infra_review.loaders.cloudformation.mapping import to_attrs
+from infra_review.loaders.cloudformation.evaluate import Evaluator, parse_parameter_file, parse_stack_tags
+from infra_review.loaders.cloudformation.mapping import companions, to_attrs
 from infra_review.loaders.cloudformation.sam import SAM_TRANSFORM, expand
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
 
@@ -93,9 +93,12 @@ def parse_file(rel_path: str, text: str, kind: str = "cloudformation") -> Parsed
     return pf
 
 
-def _parameter_values(path: str, read_text: Callable[[str], str | None] | None) -> tuple[dict[str, Any], str]:
+def _parameter_values(
+    path: str, read_text: Callable[[str], str | None] | None
+) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Parameter values, stack tags and the path of the parameters file beside ``path``."""
     if read_text is None:
-        return {}, ""
+        return {}, {}, ""
     folder, name = posixpath.split(path)
     stem = name.rsplit(".", 1)[0]
     for pattern in PARAMETER_FILES:
@@ -104,10 +107,10 @@ def _parameter_values(path: str, read_text: Callable[[str], str | None] | None) 
             continue
         text = read_text(cand)
         if text:
-            values = parse_parameter_file(text)
-            if values:
-                return values, cand
-    return {}, ""
+            values, tags = parse_parameter_file(text), parse_stack_tags(text)
+            if values or tags:
+                return values, tags, cand
+    return {}, {}, ""
 
 
 def _refs(value: Any) -> Iterator[str]:
@@ -126,14 +129,16 @@ def _end_line(lines: Mapping[str, int], prefix: str, start: int) -> int:
     return max([start, *(ln for p, ln in lines.items() if p.startswith(prefix + "."))])
 
 
-def _resource(
+def _resources(
     path: str,
     logical: str,
     entry: Mapping[str, Any],
     ev: Evaluator,
     lines: Mapping[str, int],
     extra_meta: Mapping[str, Any],
-) -> Resource:
+    stack_tags: Mapping[str, str],
+) -> list[Resource]:
+    """The resource for one template entry, then its companion resources (see ``mapping``)."""
     cfn_type = str(entry.get("Type", ""))
     sam = entry.get("__sam__") if isinstance(entry.get("__sam__"), dict) else None
     located = str(sam["origin"]) if sam else logical
@@ -141,7 +146,7 @@ def _resource(
     line = lines.get(key, 0)
     props_raw = entry.get("Properties")
     props = ev.value(props_raw) if isinstance(props_raw, dict) else {}
-    kind, attrs = to_attrs(cfn_type, props if isinstance(props, dict) else {}, entry)
+    kind, attrs = to_attrs(cfn_type, props if isinstance(props, dict) else {}, entry, stack_tags)
     condition = entry.get("Condition")
     cond_value = ev.condition(condition) if isinstance(condition, str) else None
     prop_lines = {
@@ -169,16 +174,28 @@ def _resource(
     for attr in ("DeletionPolicy", "UpdateReplacePolicy"):
         if isinstance(entry.get(attr), str):
             meta[attr[0].lower() + attr[1:]] = entry[attr]
-    return Resource(
-        address=address_for(path, logical),
-        kind=kind,
-        block="disabled" if cond_value is False else "resource",
-        attrs=attrs,
-        source=SourceLocation(path, line, _end_line(lines, key, line)),
-        provider="aws",
-        format="cloudformation",
-        meta=meta,
-    )
+    address = address_for(path, logical)
+    source = SourceLocation(path, line, _end_line(lines, key, line))
+    block = "disabled" if cond_value is False else "resource"
+    parent = Unresolved(logical, (address,), "resource id known at deploy time")
+    extra = companions(cfn_type, attrs, parent)
+    main = Resource(address, kind, block, attrs, source, provider="aws", format="cloudformation", meta=meta)
+    out = [main]
+    for suffix, ckind, cattrs in extra:
+        cmeta = {**meta, "name": f"{logical}/{suffix}", "companion_of": address, "lines": {}}
+        out.append(
+            Resource(
+                f"{address}/{suffix}",
+                ckind,
+                block,
+                cattrs,
+                source,
+                provider="aws",
+                format="cloudformation",
+                meta=cmeta,
+            )
+        )
+    return out
 
 
 def _depends_on(entry: Mapping[str, Any]) -> list[str]:
@@ -203,7 +220,7 @@ def _build_one(
     if SAM_TRANSFORM in transforms:
         resources, sam_diags = expand(resources, template.get("Globals"), pf.path)
         diags.extend(sam_diags)
-    given, params_file = _parameter_values(pf.path, read_text)
+    given, stack_tags, params_file = _parameter_values(pf.path, read_text)
     entries = {
         str(k): v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)
     }
@@ -221,15 +238,19 @@ def _build_one(
     addresses = {k: address_for(pf.path, k) for k in entries}
     ev = Evaluator(template, addresses=addresses, given=given, file=pf.path)
     extra = {"parameters_file": params_file} if params_file else {}
+    made: dict[str, list[Resource]] = {}
     for logical, entry in entries.items():
-        rg.add(_resource(pf.path, logical, entry, ev, lines, extra))
+        made[logical] = _resources(pf.path, logical, entry, ev, lines, extra, stack_tags)
+        for node in made[logical]:
+            rg.add(node)
     for logical, entry in entries.items():
         src = addresses[logical]
-        res = rg[src]
-        for attr, value in res.attrs.items():
-            for target in _refs(value):
-                if target != src and target in rg:
-                    rg.add_edge(src, target, "ref", attr=attr)
+        res = made[logical][0]
+        for node in made[logical]:
+            for attr, value in node.attrs.items():
+                for target in _refs(value):
+                    if target != node.address and target in rg:
+                        rg.add_edge(node.address, target, "ref", attr=attr)
         for dep in _depends_on(entry):
             if dep in addresses:
                 rg.add_edge(src, addresses[dep], "depends_on", attr="depends_on")

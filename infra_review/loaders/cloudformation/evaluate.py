@@ -12,7 +12,7 @@ follow them and the builder draws ``ref`` edges), pseudo parameters (``AWS::Regi
 ...                 "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}},
 ...                addresses={"Vpc": "cfn:t.yaml#Vpc"})
 >>> ev.value({"Fn::Sub": "${Env}-${Vpc}"})
-Unresolved(expr='${Env}-${Vpc}', refs=('cfn:t.yaml#Vpc',), reason='known at deploy time')
+Unresolved(expr='prod-${Vpc}', refs=('cfn:t.yaml#Vpc',), reason='known at deploy time')
 >>> ev.condition("IsProd"), ev.value({"Fn::If": ["IsProd", 3, 1]})
 (True, 3)
 >>> ev.value({"Fn::Select": [1, {"Fn::Cidr": ["10.0.0.0/16", 3, 8]}]})
@@ -29,7 +29,7 @@ from typing import Any
 
 from infra_review.model import Diagnostic, DiagnosticCode, Unresolved
 
-__all__ = ["NO_VALUE", "PSEUDO_PARAMETERS", "Evaluator", "parse_parameter_file"]
+__all__ = ["NO_VALUE", "PSEUDO_PARAMETERS", "Evaluator", "parse_parameter_file", "parse_stack_tags"]
 
 #: Pseudo parameters CloudFormation defines (all unresolved unless the caller gives a value).
 PSEUDO_PARAMETERS = frozenset(
@@ -56,6 +56,8 @@ class _NoValue:
 NO_VALUE: Any = _NoValue()
 _SUB_RE = re.compile(r"\$\{([^}]*)\}")
 _LIST_TYPES = ("List<", "CommaDelimitedList")
+#: Longest text kept in the expression of an unresolved ``Fn::Sub``/``Fn::Join`` (user data).
+_TEXT_LIMIT = 64 * 1024
 
 
 def parse_parameter_file(text: str) -> dict[str, Any]:
@@ -84,6 +86,24 @@ def parse_parameter_file(text: str) -> dict[str, Any]:
     return {}
 
 
+def parse_stack_tags(text: str) -> dict[str, str]:
+    """Stack tags of a CodePipeline template configuration (``{"Tags": {...}}``).
+
+    CloudFormation copies stack tags onto every resource that supports tags.
+
+    >>> parse_stack_tags('{"Parameters": {}, "Tags": {"owner": "web"}}')
+    {'owner': 'web'}
+    """
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return {}
+    tags = data.get("Tags") if isinstance(data, dict) else None
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items() if isinstance(v, (str, int, float))}
+    return {}
+
+
 def _refs(value: Any) -> tuple[str, ...]:
     out: list[str] = []
     stack = [value]
@@ -98,8 +118,8 @@ def _refs(value: Any) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def _unknown(expr: str, *parts: Any, reason: str = "known at deploy time") -> Unresolved:
-    return Unresolved(expr[:200], _refs(list(parts)), reason)
+def _unknown(expr: str, *parts: Any, reason: str = "known at deploy time", limit: int = 200) -> Unresolved:
+    return Unresolved(expr[:limit], _refs(list(parts)), reason)
 
 
 class Evaluator:
@@ -311,7 +331,8 @@ class Evaluator:
         parts.append(text[pos:])
         if all(isinstance(p, (str, int, float)) and not isinstance(p, bool) for p in parts):
             return "".join(str(p) for p in parts)
-        return _unknown(text, parts)
+        # the known parts substituted, the unknown ones written ${expr}: rules read the text
+        return _unknown("".join(str(p) for p in parts), parts, limit=_TEXT_LIMIT)
 
     def _join(self, arg: Any) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
@@ -324,7 +345,7 @@ class Evaluator:
         ):
             return sep.join(str(p) for p in items)
         shown = [str(p) for p in items] if isinstance(items, list) else [str(items)]
-        return _unknown(str(sep).join(shown), items)
+        return _unknown(str(sep).join(shown), items, limit=_TEXT_LIMIT)
 
     def _select(self, arg: Any) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:

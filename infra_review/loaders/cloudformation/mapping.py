@@ -27,9 +27,11 @@ from typing import Any
 
 from infra_review.model import Unresolved
 
-__all__ = ["OPAQUE", "TYPE_MAP", "TypeMap", "snake", "to_attrs"]
+__all__ = ["OPAQUE", "TYPE_MAP", "TypeMap", "companions", "snake", "to_attrs"]
 
 Shape = Callable[[dict[str, Any], Mapping[str, Any]], None]
+#: (attrs, reference to the parent) → [(address suffix, kind, attrs)] of companion resources
+Split = Callable[[dict[str, Any], Unresolved], list[tuple[str, str, dict[str, Any]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,11 @@ class TypeMap:
     shape: Shape | None = None
     #: properties whose own keys are data, not property names (kept verbatim)
     opaque: frozenset[str] = frozenset()
+    #: whether CloudFormation copies stack tags onto it
+    taggable: bool = True
+    #: inline configuration that Terraform writes as separate resources (bucket public access
+    #: block, topic subscriptions): taken out of ``attrs`` into companion nodes
+    split: Split | None = None
 
 
 #: Property names whose values are documents or user maps: their keys are never snake_cased.
@@ -101,11 +108,15 @@ def _tag_map(tags: Any) -> Any:
 
 
 def to_attrs(
-    cfn_type: str, props: Mapping[str, Any], entry: Mapping[str, Any] | None = None
+    cfn_type: str,
+    props: Mapping[str, Any],
+    entry: Mapping[str, Any] | None = None,
+    stack_tags: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The kind and attributes of a resource of ``cfn_type`` with evaluated ``props``.
 
-    ``entry`` is the whole resource entry (``DeletionPolicy``, ``UpdatePolicy`` are read from it).
+    ``entry`` is the whole resource entry (``DeletionPolicy``, ``UpdatePolicy`` are read from it);
+    ``stack_tags`` are copied under the resource's own tags of taggable types.
     """
     spec = TYPE_MAP.get(cfn_type)
     if spec is None:
@@ -124,9 +135,35 @@ def to_attrs(
         else:
             attrs[name] = value
     _deletion_policy(attrs, entry or {})
+    if stack_tags and spec.taggable:
+        if spec.kind == "aws_autoscaling_group":
+            own = attrs.get("tags") if isinstance(attrs.get("tags"), list) else []
+            keys = {t.get("Key") for t in own if isinstance(t, dict)}
+            extra = [
+                {"Key": k, "Value": v, "PropagateAtLaunch": True}
+                for k, v in stack_tags.items()
+                if k not in keys
+            ]
+            attrs["tags"] = [*own, *extra]
+        else:
+            own = attrs.get("tags") if isinstance(attrs.get("tags"), dict) else {}
+            attrs["tags"] = {**stack_tags, **own}
     if spec.shape is not None:
         spec.shape(attrs, entry or {})
     return spec.kind, attrs
+
+
+def companions(
+    cfn_type: str, attrs: dict[str, Any], parent: Unresolved
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """Companion resources of a mapped resource (removes their attributes from ``attrs``).
+
+    >>> a = {"subscription": [{"protocol": "email", "endpoint": "x@example.com"}]}
+    >>> [(s, k) for s, k, _ in companions("AWS::SNS::Topic", a, Unresolved("T"))], a
+    ([('subscription[0]', 'aws_sns_topic_subscription')], {})
+    """
+    spec = TYPE_MAP.get(cfn_type)
+    return spec.split(attrs, parent) if spec is not None and spec.split is not None else []
 
 
 def _deletion_policy(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
@@ -397,6 +434,24 @@ def _bucket(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
             attrs[dst] = attrs.pop(src)
 
 
+def _bucket_split(attrs: dict[str, Any], parent: Unresolved) -> list[tuple[str, str, dict[str, Any]]]:
+    pab = _as_block(attrs.pop("public_access_block_configuration", None))
+    if not pab:
+        return []
+    return [("public_access_block", "aws_s3_bucket_public_access_block", {"bucket": parent, **pab})]
+
+
+def _topic_split(attrs: dict[str, Any], parent: Unresolved) -> list[tuple[str, str, dict[str, Any]]]:
+    subs = attrs.pop("subscription", None)
+    if not isinstance(subs, list):
+        return []
+    return [
+        (f"subscription[{i}]", "aws_sns_topic_subscription", {"topic_arn": parent, **sub})
+        for i, sub in enumerate(subs)
+        if isinstance(sub, dict)
+    ]
+
+
 def _role(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
     policies = attrs.pop("policies", None)
     if isinstance(policies, list):
@@ -448,24 +503,32 @@ TYPE_MAP: dict[str, TypeMap] = {
     "AWS::EC2::VPC": TypeMap("aws_vpc"),
     "AWS::EC2::Subnet": TypeMap("aws_subnet"),
     "AWS::EC2::RouteTable": TypeMap("aws_route_table"),
-    "AWS::EC2::Route": TypeMap("aws_route"),
-    "AWS::EC2::SubnetRouteTableAssociation": TypeMap("aws_route_table_association"),
+    "AWS::EC2::Route": TypeMap("aws_route", taggable=False),
+    "AWS::EC2::SubnetRouteTableAssociation": TypeMap("aws_route_table_association", taggable=False),
     "AWS::EC2::InternetGateway": TypeMap("aws_internet_gateway"),
-    "AWS::EC2::VPCGatewayAttachment": TypeMap("aws_internet_gateway_attachment"),
+    "AWS::EC2::VPCGatewayAttachment": TypeMap("aws_internet_gateway_attachment", taggable=False),
     "AWS::EC2::NatGateway": TypeMap("aws_nat_gateway"),
     "AWS::EC2::EIP": TypeMap("aws_eip", {"InstanceId": "instance"}),
     "AWS::EC2::SecurityGroup": TypeMap(
         "aws_security_group", {"GroupDescription": "description", "GroupName": "name"}, _security_group
     ),
     "AWS::EC2::SecurityGroupIngress": TypeMap(
-        "aws_security_group_rule", {"GroupId": "security_group_id"}, _sg_standalone(egress=False)
+        "aws_security_group_rule",
+        {"GroupId": "security_group_id"},
+        _sg_standalone(egress=False),
+        taggable=False,
     ),
     "AWS::EC2::SecurityGroupEgress": TypeMap(
-        "aws_security_group_rule", {"GroupId": "security_group_id"}, _sg_standalone(egress=True)
+        "aws_security_group_rule",
+        {"GroupId": "security_group_id"},
+        _sg_standalone(egress=True),
+        taggable=False,
     ),
     "AWS::EC2::NetworkAcl": TypeMap("aws_network_acl"),
-    "AWS::EC2::NetworkAclEntry": TypeMap("aws_network_acl_rule", {"CidrBlock": "cidr_block"}, _nacl_entry),
-    "AWS::EC2::SubnetNetworkAclAssociation": TypeMap("aws_network_acl_association"),
+    "AWS::EC2::NetworkAclEntry": TypeMap(
+        "aws_network_acl_rule", {"CidrBlock": "cidr_block"}, _nacl_entry, taggable=False
+    ),
+    "AWS::EC2::SubnetNetworkAclAssociation": TypeMap("aws_network_acl_association", taggable=False),
     "AWS::EC2::Instance": TypeMap(
         "aws_instance",
         {
@@ -495,9 +558,9 @@ TYPE_MAP: dict[str, TypeMap] = {
         _asg,
         frozenset({"Tags"}),
     ),
-    "AWS::AutoScaling::ScalingPolicy": TypeMap("aws_autoscaling_policy"),
-    "AWS::AutoScaling::ScheduledAction": TypeMap("aws_autoscaling_schedule"),
-    "AWS::AutoScaling::LifecycleHook": TypeMap("aws_autoscaling_lifecycle_hook"),
+    "AWS::AutoScaling::ScalingPolicy": TypeMap("aws_autoscaling_policy", taggable=False),
+    "AWS::AutoScaling::ScheduledAction": TypeMap("aws_autoscaling_schedule", taggable=False),
+    "AWS::AutoScaling::LifecycleHook": TypeMap("aws_autoscaling_lifecycle_hook", taggable=False),
     _LB + "LoadBalancer": TypeMap(
         "aws_lb", {"SecurityGroups": "security_groups", "Name": "name"}, _load_balancer
     ),
@@ -558,8 +621,8 @@ TYPE_MAP: dict[str, TypeMap] = {
     "AWS::ElastiCache::SubnetGroup": TypeMap(
         "aws_elasticache_subnet_group", {"CacheSubnetGroupName": "name"}
     ),
-    "AWS::S3::Bucket": TypeMap("aws_s3_bucket", {"BucketName": "bucket"}, _bucket),
-    "AWS::S3::BucketPolicy": TypeMap("aws_s3_bucket_policy", {"PolicyDocument": "policy"}),
+    "AWS::S3::Bucket": TypeMap("aws_s3_bucket", {"BucketName": "bucket"}, _bucket, split=_bucket_split),
+    "AWS::S3::BucketPolicy": TypeMap("aws_s3_bucket_policy", {"PolicyDocument": "policy"}, taggable=False),
     "AWS::IAM::Role": TypeMap(
         "aws_iam_role", {"AssumeRolePolicyDocument": "assume_role_policy", "RoleName": "name"}, _role
     ),
@@ -576,7 +639,7 @@ TYPE_MAP: dict[str, TypeMap] = {
         "aws_kms_key", {"KeyPolicy": "policy", "PendingWindowInDays": "deletion_window_in_days"}
     ),
     "AWS::Lambda::Function": TypeMap("aws_lambda_function", shape=_lambda),
-    "AWS::Lambda::Permission": TypeMap("aws_lambda_permission"),
+    "AWS::Lambda::Permission": TypeMap("aws_lambda_permission", taggable=False),
     "AWS::Lambda::Url": TypeMap("aws_lambda_function_url", {"TargetFunctionArn": "function_name"}),
     "AWS::CloudWatch::Alarm": TypeMap("aws_cloudwatch_metric_alarm", {"OKActions": "ok_actions"}, _alarm),
     "AWS::Logs::LogGroup": TypeMap("aws_cloudwatch_log_group", {"LogGroupName": "name"}),
@@ -589,14 +652,21 @@ TYPE_MAP: dict[str, TypeMap] = {
         },
     ),
     "AWS::SQS::Queue": TypeMap("aws_sqs_queue", {"QueueName": "name"}),
-    "AWS::SNS::Topic": TypeMap("aws_sns_topic", {"TopicName": "name"}),
+    "AWS::SNS::Topic": TypeMap("aws_sns_topic", {"TopicName": "name"}, split=_topic_split),
+    "AWS::SNS::Subscription": TypeMap(
+        "aws_sns_topic_subscription", {"TopicArn": "topic_arn"}, taggable=False
+    ),
+    "AWS::SNS::TopicPolicy": TypeMap("aws_sns_topic_policy", {"PolicyDocument": "policy"}, taggable=False),
+    "AWS::SQS::QueuePolicy": TypeMap("aws_sqs_queue_policy", {"PolicyDocument": "policy"}, taggable=False),
     "AWS::CertificateManager::Certificate": TypeMap("aws_acm_certificate"),
-    "AWS::WAFv2::WebACLAssociation": TypeMap("aws_wafv2_web_acl_association", {"WebACLArn": "web_acl_arn"}),
+    "AWS::WAFv2::WebACLAssociation": TypeMap(
+        "aws_wafv2_web_acl_association", {"WebACLArn": "web_acl_arn"}, taggable=False
+    ),
     "AWS::SSM::Parameter": TypeMap("aws_ssm_parameter"),
     "AWS::ApiGateway::RestApi": TypeMap("aws_api_gateway_rest_api"),
     "AWS::ApiGateway::Stage": TypeMap("aws_api_gateway_stage"),
     "AWS::ApiGatewayV2::Api": TypeMap("aws_apigatewayv2_api", {"ProtocolType": "protocol_type"}),
-    "AWS::ApiGatewayV2::Stage": TypeMap("aws_apigatewayv2_stage"),
+    "AWS::ApiGatewayV2::Stage": TypeMap("aws_apigatewayv2_stage", taggable=False),
     "AWS::Backup::BackupPlan": TypeMap("aws_backup_plan"),
-    "AWS::Backup::BackupSelection": TypeMap("aws_backup_selection"),
+    "AWS::Backup::BackupSelection": TypeMap("aws_backup_selection", taggable=False),
 }

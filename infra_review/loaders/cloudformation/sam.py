@@ -31,7 +31,7 @@ from typing import Any
 
 from infra_review.model import Diagnostic, DiagnosticCode
 
-__all__ = ["SAM_TRANSFORM", "expand"]
+__all__ = ["POLICY_TEMPLATES", "SAM_TRANSFORM", "expand"]
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _MANAGED = "arn:aws:iam::aws:policy/"
@@ -94,6 +94,103 @@ def _merge(glob: Any, props: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _bucket_arns(params: Mapping[str, Any]) -> list[Any]:
+    name = params.get("BucketName")
+    return [
+        {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${b}", {"b": name}]},
+        {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${b}/*", {"b": name}]},
+    ]
+
+
+def _table_arns(params: Mapping[str, Any]) -> list[Any]:
+    name = params.get("TableName")
+    arn = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${t}"
+    return [{"Fn::Sub": [arn, {"t": name}]}, {"Fn::Sub": [arn + "/index/*", {"t": name}]}]
+
+
+#: The most used SAM policy templates: name → (actions, resources from the template's parameters).
+POLICY_TEMPLATES: dict[str, tuple[tuple[str, ...], Any]] = {
+    "S3ReadPolicy": (
+        ("s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion"),
+        _bucket_arns,
+    ),
+    "S3WritePolicy": (("s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"), _bucket_arns),
+    "S3CrudPolicy": (
+        (
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:GetBucketLocation",
+            "s3:GetObjectVersion",
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+            "s3:GetLifecycleConfiguration",
+            "s3:PutLifecycleConfiguration",
+            "s3:DeleteObject",
+        ),
+        _bucket_arns,
+    ),
+    "DynamoDBReadPolicy": (
+        (
+            "dynamodb:GetItem",
+            "dynamodb:Scan",
+            "dynamodb:Query",
+            "dynamodb:BatchGetItem",
+            "dynamodb:DescribeTable",
+        ),
+        _table_arns,
+    ),
+    "DynamoDBCrudPolicy": (
+        (
+            "dynamodb:GetItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:PutItem",
+            "dynamodb:Scan",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:DescribeTable",
+            "dynamodb:ConditionCheckItem",
+        ),
+        _table_arns,
+    ),
+    "SQSSendMessagePolicy": (
+        ("sqs:SendMessage*",),
+        lambda p: [
+            {
+                "Fn::Sub": [
+                    "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${q}",
+                    {"q": p.get("QueueName")},
+                ]
+            }
+        ],
+    ),
+    "SNSPublishMessagePolicy": (
+        ("sns:Publish",),
+        lambda p: [
+            {
+                "Fn::Sub": [
+                    "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${t}",
+                    {"t": p.get("TopicName")},
+                ]
+            }
+        ],
+    ),
+}
+
+
+def _policy_template(name: str, params: Mapping[str, Any]) -> Any:
+    """The policy document of a SAM policy template (an unknown one stays unresolved)."""
+    known = POLICY_TEMPLATES.get(name)
+    if known is None:
+        return {"Fn::SAM::PolicyTemplate": name}  # not evaluated: Unresolved, without a warning
+    actions, resources = known
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resources(params)}],
+    }
+
+
 def _role(logical: str, props: Mapping[str, Any]) -> dict[str, Any]:
     managed: list[Any] = [_MANAGED + "service-role/AWSLambdaBasicExecutionRole"]
     if "VpcConfig" in props:
@@ -109,11 +206,10 @@ def _role(logical: str, props: Mapping[str, Any]) -> dict[str, Any]:
             inline.append({"PolicyName": f"{logical}RolePolicy{i}", "PolicyDocument": pol})
         elif isinstance(pol, dict) and len(pol) == 1 and ("Ref" in pol or "Fn::" in next(iter(pol))):
             managed.append(pol)
-        elif isinstance(pol, dict):
-            (name,) = list(pol)[:1] or ["?"]
-            inline.append(
-                {"PolicyName": f"{logical}RolePolicy{i}", "PolicyDocument": {"Ref": f"AWS::SAM::{name}"}}
-            )
+        elif isinstance(pol, dict) and pol:
+            name, params = next(iter(pol.items()))
+            doc = _policy_template(str(name), params if isinstance(params, dict) else {})
+            inline.append({"PolicyName": f"{logical}RolePolicy{i}", "PolicyDocument": doc})
     props_out: dict[str, Any] = {
         "AssumeRolePolicyDocument": {
             "Version": "2012-10-17",
