@@ -27,7 +27,7 @@ from typing import Any
 
 from infra_review.model import Unresolved
 
-__all__ = ["OPAQUE", "TYPE_MAP", "TypeMap", "companions", "snake", "to_attrs"]
+__all__ = ["COMPANION_KINDS", "OPAQUE", "TYPE_MAP", "TypeMap", "companions", "snake", "to_attrs"]
 
 Shape = Callable[[dict[str, Any], Mapping[str, Any]], None]
 #: (attrs, reference to the parent) → [(address suffix, kind, attrs)] of companion resources
@@ -134,7 +134,7 @@ def to_attrs(
             attrs[name] = _blocks(value)
         else:
             attrs[name] = value
-    _deletion_policy(attrs, entry or {})
+    _lifecycle(attrs, entry or {})
     if stack_tags and spec.taggable:
         if spec.kind == "aws_autoscaling_group":
             own = attrs.get("tags") if isinstance(attrs.get("tags"), list) else []
@@ -153,6 +153,10 @@ def to_attrs(
     return spec.kind, attrs
 
 
+#: Kinds of the companion nodes the ``split`` functions create.
+COMPANION_KINDS = frozenset({"aws_s3_bucket_public_access_block", "aws_sns_topic_subscription"})
+
+
 def companions(
     cfn_type: str, attrs: dict[str, Any], parent: Unresolved
 ) -> list[tuple[str, str, dict[str, Any]]]:
@@ -166,9 +170,13 @@ def companions(
     return spec.split(attrs, parent) if spec is not None and spec.split is not None else []
 
 
-def _deletion_policy(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
+def _lifecycle(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
+    """Terraform's ``lifecycle`` as CloudFormation behaves: a replacement is always created before
+    the old resource is deleted, and ``DeletionPolicy: Retain`` keeps it on stack deletion."""
+    lifecycle: dict[str, Any] = {"create_before_destroy": True}
     if entry.get("DeletionPolicy") == "Retain" or entry.get("UpdateReplacePolicy") == "Retain":
-        attrs.setdefault("lifecycle", [{"prevent_destroy": True}])
+        lifecycle["prevent_destroy"] = True
+    attrs.setdefault("lifecycle", [lifecycle])
 
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -310,6 +318,8 @@ def _asg(attrs: dict[str, Any], entry: Mapping[str, Any]) -> None:
         pref: dict[str, Any] = {}
         if "MinInstancesInService" in rolling:
             pref["min_instances_in_service"] = rolling["MinInstancesInService"]
+        # without instance signals a failed rolling update is never detected, hence never rolled back
+        pref["auto_rollback"] = rolling.get("WaitOnResourceSignals", False) is True
         attrs["instance_refresh"] = [{"strategy": "Rolling", "preferences": [pref] if pref else []}]
 
 
