@@ -53,7 +53,8 @@ def test_resource_references_keep_the_address() -> None:
     ev = _ev()
     ref = ev.value({"Ref": "Vpc"})
     att = ev.value({"Fn::GetAtt": ["Db", "Endpoint.Address"]})
-    assert ref.refs == ("cfn:t.yaml#Vpc",) and att.refs == ("cfn:t.yaml#Db",)
+    assert ref.refs == ("cfn:t.yaml#Vpc",)
+    assert att.refs == ("cfn:t.yaml#Db",)
     sub = ev.value({"Fn::Sub": "postgres://${Db.Endpoint.Address}/${Env}?v=${!Literal}"})
     assert sub.refs == ("cfn:t.yaml#Db",)
     assert sub.expr == "postgres://${Db.Endpoint.Address}/dev?v=${Literal}"
@@ -68,7 +69,8 @@ def test_conditions() -> None:
     assert ev.condition("Loop") is None  # a cycle is unknown, with a warning
     assert ev.value({"Fn::If": ["IsProd", "big", "small"]}) == "small"
     unknown = ev.value({"Fn::If": ["Unknown", {"Ref": "Vpc"}, "x"]})
-    assert isinstance(unknown, Unresolved) and unknown.refs == ("cfn:t.yaml#Vpc",)
+    assert isinstance(unknown, Unresolved)
+    assert unknown.refs == ("cfn:t.yaml#Vpc",)
     assert any(d.code is DiagnosticCode.EVAL_WARNING for d in ev.diagnostics)
 
 

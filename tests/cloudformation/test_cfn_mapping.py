@@ -81,10 +81,15 @@ MAPPED = {
     "AWS::Backup::BackupSelection": "aws_backup_selection",
 }
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Types rules read that have no CloudFormation resource of their own: CloudFormation writes them
 #: as properties of the resource they configure (mapped there), or they are Terraform aliases,
 #: data sources or purchases.
-TERRAFORM_ONLY = frozenset(
+TERRAFORM_ONLY = _words(
     """aws_access_key_id aws_acm_certificate_validation aws_alb aws_alb_listener aws_alb_listener_rule
     aws_alb_target_group aws_alb_target_group_attachment aws_ce_cost_allocation_tag aws_default_network_acl
     aws_default_route_table aws_default_security_group aws_default_subnet aws_default_vpc
@@ -100,11 +105,11 @@ TERRAFORM_ONLY = frozenset(
     aws_s3_bucket_server_side_encryption_configuration aws_s3_bucket_versioning
     aws_secretsmanager_secret_version aws_backup_vault_lock_configuration aws_vpc_security_group_egress_rule
     aws_vpc_security_group_ingress_rule aws_ssoadmin_managed_policy_attachments_exclusive
-    aws_lambda_layer_version_permission aws_eip_association""".split()
+    aws_lambda_layer_version_permission aws_eip_association"""
 )
 
 #: Types rules read that have a CloudFormation form not mapped yet (issue 13 follow-up).
-NOT_YET = frozenset(
+NOT_YET = _words(
     """aws_api_gateway_deployment aws_appautoscaling_target aws_appconfig_configuration_profile
     aws_appconfig_deployment_strategy aws_applicationsignals_service_level_objective aws_appsync_graphql_api
     aws_autoscaling_attachment aws_backup_report_plan aws_backup_restore_testing_plan
@@ -123,15 +128,17 @@ NOT_YET = frozenset(
     aws_fsx_ontap_file_system aws_fsx_openzfs_file_system aws_fsx_windows_file_system aws_glacier_vault
     aws_globalaccelerator_accelerator aws_iam_access_key aws_iam_group_policy aws_iam_user_login_profile
     aws_iam_user_policy aws_key_pair aws_kinesis_stream aws_lambda_alias aws_launch_configuration
-    aws_lb_target_group_attachment aws_memorydb_cluster aws_memorydb_subnet_group aws_mq_broker aws_msk_cluster
+    aws_lb_target_group_attachment aws_memorydb_cluster aws_memorydb_subnet_group aws_mq_broker
+    aws_msk_cluster
     aws_neptune_cluster aws_neptune_cluster_instance aws_neptune_subnet_group aws_network_interface
     aws_opensearch_domain aws_placement_group aws_rds_cluster_instance aws_rds_global_cluster
     aws_redshift_cluster aws_redshift_subnet_group aws_resourcegroups_group aws_route53_health_check
-    aws_route53_record aws_route53_zone aws_s3_object aws_secretsmanager_secret aws_secretsmanager_secret_policy
+    aws_route53_record aws_route53_zone aws_s3_object aws_secretsmanager_secret
+    aws_secretsmanager_secret_policy
     aws_service_discovery_service aws_sfn_state_machine aws_spot_instance_request aws_ssm_document
     aws_ssoadmin_managed_policy_attachment aws_ssoadmin_permission_set_inline_policy aws_vpc_dhcp_options
     aws_vpc_peering_connection aws_vpn_connection aws_vpn_gateway aws_wafregional_web_acl_association
-    aws_wafv2_web_acl aws_xray_group aws_xray_sampling_rule""".split()
+    aws_wafv2_web_acl aws_xray_group aws_xray_sampling_rule"""
 )
 
 
@@ -347,7 +354,8 @@ def test_shapes_of_other_types() -> None:
             "LoadBalancerAttributes": [{"Key": "access_logs.s3.enabled", "Value": "true"}],
         },
     )
-    assert lb["internal"] is True and lb["access_logs"] == [{"enabled": "true", "bucket": None}]
+    assert lb["internal"] is True
+    assert lb["access_logs"] == [{"enabled": "true", "bucket": None}]
     _, asg = to_attrs(
         "AWS::AutoScaling::AutoScalingGroup",
         {"Tags": [{"Key": "Name", "Value": "w", "PropagateAtLaunch": True}]},
@@ -356,7 +364,8 @@ def test_shapes_of_other_types() -> None:
     assert asg["tag"] == [{"key": "Name", "value": "w", "propagate_at_launch": True}]
     assert asg["instance_refresh"][0]["preferences"] == [{"auto_rollback": True}]
     _, db = to_attrs("AWS::RDS::DBInstance", {}, {"DeletionPolicy": "Retain"})
-    assert db["skip_final_snapshot"] is False and db["lifecycle"][0]["prevent_destroy"] is True
+    assert db["skip_final_snapshot"] is False
+    assert db["lifecycle"][0]["prevent_destroy"] is True
     _, bucket = to_attrs(
         "AWS::S3::Bucket",
         {"PublicAccessBlockConfiguration": {"BlockPublicAcls": True}},

@@ -40,7 +40,7 @@ from infra_review.loaders.cloudformation.mapping import companions, to_attrs
 from infra_review.loaders.cloudformation.sam import SAM_TRANSFORM, expand
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
 
-__all__ = ["PARAMETER_FILES", "PARSER_VERSION", "address_for", "build", "parse_file"]
+__all__ = ["PARAMETER_FILES", "PARSER_VERSION", "address_for", "build", "index_lines", "parse_file"]
 
 PARSER_VERSION = "1"
 
@@ -54,7 +54,6 @@ PARAMETER_FILES: tuple[str, ...] = (
     "parameters.json",
     "params.json",
 )
-_LINE_SECTIONS = ("Resources.", "Parameters.", "Conditions.", "Outputs.")
 
 
 def address_for(template: str, logical_id: str) -> str:
@@ -66,12 +65,23 @@ def address_for(template: str, logical_id: str) -> str:
     return f"cfn:{template}#{logical_id}"
 
 
-def _trim_lines(lines: Mapping[str, int]) -> dict[str, int]:
-    """Lines of sections, resources and their top-level properties only (paths of ≤ 4 parts)."""
-    out: dict[str, int] = {}
+def index_lines(lines: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """Per resource: its line, last line and top-level property lines, in one pass.
+
+    >>> index_lines({"Resources.A": 2, "Resources.A.Properties.P": 4, "Resources.A.Properties.P[0].Q": 5})
+    {'A': {'line': 2, 'end': 5, 'props': {'P': 4}}}
+    """
+    out: dict[str, dict[str, Any]] = {}
     for path, line in lines.items():
-        if path.startswith(_LINE_SECTIONS) and path.count(".") <= 3 and "[" not in path:
-            out[path] = line
+        if not path.startswith("Resources."):
+            continue
+        parts = path.split(".", 3)
+        entry = out.setdefault(parts[1].split("[", 1)[0], {"line": 0, "end": 0, "props": {}})
+        if len(parts) == 2:
+            entry["line"] = line
+        entry["end"] = max(entry["end"], line)
+        if len(parts) == 4 and parts[2] == "Properties" and "." not in parts[3] and "[" not in parts[3]:
+            entry["props"][parts[3]] = line
     return out
 
 
@@ -89,7 +99,7 @@ def parse_file(rel_path: str, text: str, kind: str = "cloudformation") -> Parsed
             Diagnostic(DiagnosticCode.PARSE_ERROR, rel_path, 1, 0, "template without a Resources mapping")
         )
         pf.status = FileStatus.PARTIAL
-    pf.data = {"template": dec.template, "lines": _trim_lines(dec.lines)}
+    pf.data = {"template": dec.template, "lines": index_lines(dec.lines)}
     return pf
 
 
@@ -125,16 +135,12 @@ def _refs(value: Any) -> Iterator[str]:
             stack.extend(item)
 
 
-def _end_line(lines: Mapping[str, int], prefix: str, start: int) -> int:
-    return max([start, *(ln for p, ln in lines.items() if p.startswith(prefix + "."))])
-
-
 def _resources(
     path: str,
     logical: str,
     entry: Mapping[str, Any],
     ev: Evaluator,
-    lines: Mapping[str, int],
+    lines: Mapping[str, dict[str, Any]],
     extra_meta: Mapping[str, Any],
     stack_tags: Mapping[str, str],
 ) -> list[Resource]:
@@ -142,18 +148,14 @@ def _resources(
     cfn_type = str(entry.get("Type", ""))
     sam = entry.get("__sam__") if isinstance(entry.get("__sam__"), dict) else None
     located = str(sam["origin"]) if sam else logical
-    key = f"Resources.{located}"
-    line = lines.get(key, 0)
+    where = lines.get(located) or {"line": 0, "end": 0, "props": {}}
+    line = where["line"]
     props_raw = entry.get("Properties")
     props = ev.value(props_raw) if isinstance(props_raw, dict) else {}
     kind, attrs = to_attrs(cfn_type, props if isinstance(props, dict) else {}, entry, stack_tags)
     condition = entry.get("Condition")
     cond_value = ev.condition(condition) if isinstance(condition, str) else None
-    prop_lines = {
-        p[len(key) + len(".Properties.") :]: ln
-        for p, ln in lines.items()
-        if p.startswith(key + ".Properties.")
-    }
+    prop_lines = dict(where["props"]) if not sam else {}
     meta: dict[str, Any] = {
         "name": logical,
         "logical_id": logical,
@@ -175,7 +177,7 @@ def _resources(
         if isinstance(entry.get(attr), str):
             meta[attr[0].lower() + attr[1:]] = entry[attr]
     address = address_for(path, logical)
-    source = SourceLocation(path, line, _end_line(lines, key, line))
+    source = SourceLocation(path, line, max(line, where["end"]))
     block = "disabled" if cond_value is False else "resource"
     parent = Unresolved(logical, (address,), "resource id known at deploy time")
     extra = companions(cfn_type, attrs, parent)
@@ -230,7 +232,7 @@ def _build_one(
                 Diagnostic(
                     DiagnosticCode.EVAL_WARNING,
                     pf.path,
-                    lines.get(f"Resources.{k}", 0),
+                    (lines.get(str(k)) or {}).get("line", 0),
                     0,
                     f"resource {str(k)[:80]!r} has no Type; skipped",
                 )

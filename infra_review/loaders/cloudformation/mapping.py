@@ -650,7 +650,9 @@ TYPE_MAP: dict[str, TypeMap] = {
     ),
     "AWS::Lambda::Function": TypeMap("aws_lambda_function", shape=_lambda),
     "AWS::Lambda::Permission": TypeMap("aws_lambda_permission", taggable=False),
-    "AWS::Lambda::Url": TypeMap("aws_lambda_function_url", {"TargetFunctionArn": "function_name"}),
+    "AWS::Lambda::Url": TypeMap(
+        "aws_lambda_function_url", {"TargetFunctionArn": "function_name", "AuthType": "authorization_type"}
+    ),
     "AWS::CloudWatch::Alarm": TypeMap("aws_cloudwatch_metric_alarm", {"OKActions": "ok_actions"}, _alarm),
     "AWS::Logs::LogGroup": TypeMap("aws_cloudwatch_log_group", {"LogGroupName": "name"}),
     "AWS::DynamoDB::Table": TypeMap(

@@ -1,0 +1,202 @@
+"""Templates into the graph: addresses, locations, meta, edges, conditions, SAM, CDK, parameters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from infra_review.graph import ResourceGraph
+from infra_review.loaders.cloudformation.build import build, parse_file
+from infra_review.model import DiagnosticCode, FileStatus, Unresolved
+from infra_review.pipeline import load_repo
+
+NETWORK = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env: {Type: String, Default: dev}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  Subnet:
+    Type: AWS::EC2::Subnet
+    DependsOn: [Vpc]
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: !Select [0, !Cidr [!GetAtt Vpc.CidrBlock, 2, 8]]
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: !Sub "${Env} web in ${Vpc}"
+      VpcId: !Ref Vpc
+  ProdOnly:
+    Type: AWS::SNS::Topic
+    Condition: IsProd
+  Doc:
+    Type: AWS::SSM::Document
+    Properties: {Content: {schemaVersion: "2.2"}}
+"""
+
+
+def _graph(*files: tuple[str, str], read: dict[str, str] | None = None) -> tuple[ResourceGraph, list]:
+    rg = ResourceGraph()
+    pfs = [parse_file(path, text) for path, text in files]
+    diags = build(pfs, rg, read_text=(read or {}).get)
+    return rg, diags
+
+
+def test_nodes_addresses_locations_and_meta() -> None:
+    rg, diags = _graph(("stacks/net.yaml", NETWORK))
+    assert diags == []
+    sg = rg["cfn:stacks/net.yaml#Sg"]
+    assert (sg.kind, sg.format, sg.block, sg.name, sg.file, sg.line) == (
+        "aws_security_group",
+        "cloudformation",
+        "resource",
+        "Sg",
+        "stacks/net.yaml",
+        17,
+    )
+    assert sg.meta["cfn_type"] == "AWS::EC2::SecurityGroup"
+    assert sg.meta["logical_id"] == "Sg"
+    assert sg.meta["lines"]["GroupDescription"] == 20
+    assert sg.source.end_line == 21
+    assert rg["cfn:stacks/net.yaml#Doc"].kind == "AWS::SSM::Document"
+
+
+def test_edges_from_ref_getatt_sub_and_depends_on() -> None:
+    rg, _ = _graph(("net.yaml", NETWORK))
+    assert rg.has_edge("cfn:net.yaml#Subnet", "cfn:net.yaml#Vpc", "ref")
+    assert rg.has_edge("cfn:net.yaml#Subnet", "cfn:net.yaml#Vpc", "depends_on")
+    assert rg.has_edge("cfn:net.yaml#Sg", "cfn:net.yaml#Vpc", "ref")
+    desc = rg["cfn:net.yaml#Sg"].attrs["description"]
+    assert isinstance(desc, Unresolved)
+    assert desc.expr == "dev web in ${Vpc}"
+    cidr = rg["cfn:net.yaml#Subnet"].attrs["cidr_block"]
+    assert isinstance(cidr, Unresolved)
+    assert cidr.refs == ("cfn:net.yaml#Vpc",)
+
+
+def test_false_condition_is_marked_not_dropped() -> None:
+    rg, _ = _graph(("net.yaml", NETWORK))
+    topic = rg["cfn:net.yaml#ProdOnly"]
+    assert topic.block == "disabled"
+    assert topic.meta["condition_value"] is False
+    assert "cfn:net.yaml#ProdOnly" not in {r.address for r in rg.resources("aws_sns_topic")}
+
+
+def test_parameters_file_beside_the_template() -> None:
+    params = json.dumps({"Parameters": {"Env": "prod"}, "Tags": {"owner": "web"}})
+    rg, _ = _graph(("net.yaml", NETWORK), read={"net.parameters.json": params})
+    topic = rg["cfn:net.yaml#ProdOnly"]
+    assert topic.block == "resource"
+    assert topic.attrs["tags"] == {"owner": "web"}
+    assert topic.meta["parameters_file"] == "net.parameters.json"
+    cli = json.dumps([{"ParameterKey": "Env", "ParameterValue": "prod"}])
+    rg, _ = _graph(("net.yaml", NETWORK), read={"parameters/net.json": cli})
+    assert rg["cfn:net.yaml#ProdOnly"].block == "resource"
+
+
+def test_bad_references_give_diagnostics() -> None:
+    text = (
+        "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    DependsOn: Missing\n    Properties:\n"
+        "      TopicName: !Ref Nope\n  B: {Properties: {}}\n"
+    )
+    rg, diags = _graph(("t.yaml", text))
+    assert "cfn:t.yaml#A" in rg
+    assert "cfn:t.yaml#B" not in rg
+    assert {d.code for d in diags} == {DiagnosticCode.EVAL_WARNING}
+    assert len(diags) == 3
+
+
+SAM = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {Runtime: python3.12, Tracing: Active}
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Policies: [AmazonS3ReadOnlyAccess, {S3ReadPolicy: {BucketName: b}}]
+      FunctionUrlConfig: {AuthType: NONE}
+      Events:
+        Get: {Type: Api, Properties: {Path: /, Method: get}}
+        Http: {Type: HttpApi}
+        Jobs: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn}}
+  Queue:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::Serverless::SimpleTable
+    Properties: {PrimaryKey: {Name: pk, Type: String}}
+"""
+
+
+def test_sam_expansion_located_at_the_sam_resource() -> None:
+    rg, diags = _graph(("sam.yaml", SAM))
+    assert diags == []
+    p = "cfn:sam.yaml#"
+    fn = rg[p + "Api"]
+    assert fn.kind == "aws_lambda_function"
+    assert fn.meta["sam_type"] == "AWS::Serverless::Function"
+    assert fn.attrs["runtime"] == "python3.12"
+    assert fn.attrs["tracing_config"] == [{"mode": "Active"}]
+    role = rg[p + "ApiRole"]
+    assert role.kind == "aws_iam_role"
+    assert role.line == fn.line == 5
+    assert "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" in role.attrs["managed_policy_arns"]
+    assert role.attrs["inline_policy"][0]["policy"]["Statement"][0]["Action"][0] == "s3:GetObject"
+    assert rg.has_edge(p + "Api", p + "ApiRole", "ref")
+    assert rg[p + "ApiLogGroup"].kind == "aws_cloudwatch_log_group"
+    assert rg[p + "ApiUrl"].attrs["authorization_type"] == "NONE"
+    assert rg[p + "ServerlessRestApi"].kind == "aws_api_gateway_rest_api"
+    assert rg[p + "ServerlessHttpApi"].kind == "aws_apigatewayv2_api"
+    assert rg[p + "ApiGetPermission"].kind == "aws_lambda_permission"
+    assert rg.has_edge(p + "ApiJobs", p + "Queue", "ref")
+    table = rg[p + "Table"]
+    assert table.kind == "aws_dynamodb_table"
+    assert table.attrs["billing_mode"] == "PAY_PER_REQUEST"
+
+
+CDK = {
+    "Resources": {
+        "WebSg1A2B3C4D": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {
+                "GroupDescription": "web",
+                "SecurityGroupIngress": [
+                    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}
+                ],
+            },
+            "Metadata": {"aws:cdk:path": "AppStack/WebSg/Resource"},
+        }
+    }
+}
+
+
+def test_cdk_output_keeps_the_construct_path(tmp_path: Path) -> None:
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    (out / "AppStack.template.json").write_text(json.dumps(CDK, indent=1))
+    (out / "manifest.json").write_text('{"version": "36.0.0", "artifacts": {}}')
+    res = load_repo(tmp_path, cache=False)
+    sg = res.graph["cfn:cdk.out/AppStack.template.json#WebSg1A2B3C4D"]
+    assert sg.meta["cdk_path"] == "AppStack/WebSg/Resource"
+    assert sg.line == 3
+    assert sg.attrs["ingress"][0]["cidr_blocks"] == ["0.0.0.0/0"]
+    kinds = {f.path: (f.kind, f.status) for f in res.files}
+    assert kinds["cdk.out/AppStack.template.json"] == ("cloudformation", FileStatus.PARSED)
+
+
+def test_many_resources() -> None:
+    body = "".join(
+        f"  Sg{i}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n"
+        f"      VpcId: !Ref Vpc\n"
+        for i in range(10_000)
+    )
+    rg, diags = _graph(("big.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n" + body))
+    assert diags == []
+    assert len(list(rg.resources("aws_security_group"))) == 10_000
