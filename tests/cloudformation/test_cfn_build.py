@@ -200,3 +200,72 @@ def test_many_resources() -> None:
     rg, diags = _graph(("big.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n" + body))
     assert diags == []
     assert len(list(rg.resources("aws_security_group"))) == 10_000
+
+
+PARENT = """\
+Parameters:
+  Cidr: {Type: String, Default: 10.1.0.0/16}
+Resources:
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./nested/network.yaml
+      Parameters:
+        VpcCidr: !Ref Cidr
+        FlowLogBucket: !GetAtt Logs.Arn
+  Logs:
+    Type: AWS::S3::Bucket
+  Web:
+    Type: AWS::EC2::Instance
+    Properties:
+      SubnetId: !GetAtt Network.Outputs.PublicSubnet
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/shared.yaml
+"""
+
+CHILD = """\
+Parameters:
+  VpcCidr: {Type: String}
+  FlowLogBucket: {Type: String}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: !Ref VpcCidr}
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: !Select [0, !Cidr [!Ref VpcCidr, 2, 8]]}
+  FlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties: {ResourceId: !Ref Vpc, ResourceType: VPC, LogDestination: !Ref FlowLogBucket}
+Outputs:
+  PublicSubnet:
+    Value: !Ref Public
+"""
+
+
+def test_nested_stack_expanded_in_its_parent() -> None:
+    rg, diags = _graph(("app.yaml", PARENT), ("nested/network.yaml", CHILD))
+    assert diags == []
+    stack = "cfn:app.yaml#Network"
+    vpc = rg[stack + "/Vpc"]
+    assert vpc.attrs["cidr_block"] == "10.1.0.0/16"  # parameter wired from the parent
+    assert (vpc.file, vpc.line, vpc.meta["nested_in"]) == ("nested/network.yaml", 5, stack)
+    assert rg[stack + "/Public"].attrs["cidr_block"] == "10.1.0.0/24"
+    assert "cfn:nested/network.yaml#Vpc" not in rg  # a nested template is not a stack of its own
+    assert rg.has_edge(stack, stack + "/Vpc", "module")
+    assert rg.has_edge(stack + "/FlowLog", "cfn:app.yaml#Logs", "ref")  # through the parameter
+    assert rg.has_edge("cfn:app.yaml#Web", stack + "/Public", "ref")  # through the output
+    assert rg["cfn:app.yaml#Remote"].kind == "AWS::CloudFormation::Stack"
+
+
+def test_cyclic_nested_stacks_give_a_diagnostic() -> None:
+    a = "Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: b.yaml}\n"
+    b = "Resources:\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: a.yaml}\n"
+    rg, diags = _graph(("a.yaml", a), ("b.yaml", b))
+    assert {d.code for d in diags} == {DiagnosticCode.MODULE_UNRESOLVED}
+    assert len(rg) == 0
+    rg, diags = _graph(("a.yaml", a), ("b.yaml", b), ("root.yaml", a.replace("b.yaml", "a.yaml")))
+    assert "cyclic nested stack" in " ".join(d.message for d in diags)
+    assert "cfn:root.yaml#B/B/A" in rg

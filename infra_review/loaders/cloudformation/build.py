@@ -137,6 +137,7 @@ def _refs(value: Any) -> Iterator[str]:
 
 def _resources(
     path: str,
+    address: str,
     logical: str,
     entry: Mapping[str, Any],
     ev: Evaluator,
@@ -176,7 +177,6 @@ def _resources(
     for attr in ("DeletionPolicy", "UpdateReplacePolicy"):
         if isinstance(entry.get(attr), str):
             meta[attr[0].lower() + attr[1:]] = entry[attr]
-    address = address_for(path, logical)
     source = SourceLocation(path, line, max(line, where["end"]))
     block = "disabled" if cond_value is False else "resource"
     parent = Unresolved(logical, (address,), "resource id known at deploy time")
@@ -207,74 +207,209 @@ def _depends_on(entry: Mapping[str, Any]) -> list[str]:
     return [d for d in dep if isinstance(d, str)] if isinstance(dep, list) else []
 
 
-def _build_one(
-    pf: ParsedFile, rg: ResourceGraph, read_text: Callable[[str], str | None] | None
-) -> list[Diagnostic]:
-    data = pf.data or {}
-    template = data.get("template") or {}
-    lines = data.get("lines") or {}
-    resources = template.get("Resources")
-    if not isinstance(resources, dict):
-        return []
-    diags: list[Diagnostic] = []
-    transform = template.get("Transform")
-    transforms = transform if isinstance(transform, list) else [transform]
-    if SAM_TRANSFORM in transforms:
-        resources, sam_diags = expand(resources, template.get("Globals"), pf.path)
-        diags.extend(sam_diags)
-    given, stack_tags, params_file = _parameter_values(pf.path, read_text)
-    entries = {
-        str(k): v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)
-    }
-    for k in resources:
-        if k not in entries:
-            diags.append(
+_REMOTE = ("http://", "https://", "s3://")
+
+
+class _Build:
+    """One ``build`` call: templates in dependency order, nested stacks expanded in their parents."""
+
+    def __init__(
+        self, files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None
+    ):
+        self.by_path = {pf.path: pf for pf in files}
+        self.rg = rg
+        self.read_text = read_text
+        self.diags: list[Diagnostic] = []
+        #: nested-stack address → addresses of the resources of its template
+        self.members: dict[str, list[str]] = {}
+        self.pending: list[tuple[ParsedFile, dict[str, Any], dict[str, str], dict[str, list[Resource]]]] = []
+
+    def child_path(self, parent: str, entry: Mapping[str, Any]) -> str | None:
+        """The repository path of a nested stack's local template (``None`` when remote/unknown)."""
+        if entry.get("Type") != "AWS::CloudFormation::Stack":
+            return None
+        props = entry.get("Properties")
+        url = props.get("TemplateURL") if isinstance(props, dict) else None
+        if not isinstance(url, str) or url.startswith(_REMOTE):
+            return None
+        return posixpath.normpath(posixpath.join(posixpath.dirname(parent), url))
+
+    def nested_paths(self) -> set[str]:
+        out: set[str] = set()
+        for pf in self.by_path.values():
+            resources = ((pf.data or {}).get("template") or {}).get("Resources")
+            for entry in resources.values() if isinstance(resources, dict) else ():
+                child = self.child_path(pf.path, entry) if isinstance(entry, dict) else None
+                if child in self.by_path and child != pf.path:
+                    out.add(child)
+        return out
+
+    def run(self) -> list[Diagnostic]:
+        nested = self.nested_paths()
+        for path in sorted(self.by_path):
+            if path not in nested:
+                given, tags, params_file = _parameter_values(path, self.read_text)
+                self.template(self.by_path[path], "", given, tags, (path,), params_file)
+        for pending in self.pending:
+            self.edges(*pending)
+        for stack, members in self.members.items():
+            for member in members:
+                if stack in self.rg and member in self.rg:
+                    self.rg.add_edge(stack, member, "module")
+        unreached = nested - {
+            str(r.meta.get("template")) for r in self.rg.all() if r.format == "cloudformation"
+        }
+        for path in sorted(unreached):
+            self.diags.append(
                 Diagnostic(
-                    DiagnosticCode.EVAL_WARNING,
-                    pf.path,
-                    (lines.get(str(k)) or {}).get("line", 0),
+                    DiagnosticCode.MODULE_UNRESOLVED,
+                    path,
+                    1,
                     0,
-                    f"resource {str(k)[:80]!r} has no Type; skipped",
+                    "nested stack template reached only through a cycle; not loaded",
                 )
             )
-    addresses = {k: address_for(pf.path, k) for k in entries}
-    ev = Evaluator(template, addresses=addresses, given=given, file=pf.path)
-    extra = {"parameters_file": params_file} if params_file else {}
-    made: dict[str, list[Resource]] = {}
-    for logical, entry in entries.items():
-        made[logical] = _resources(pf.path, logical, entry, ev, lines, extra, stack_tags)
-        for node in made[logical]:
-            rg.add(node)
-    for logical, entry in entries.items():
-        src = addresses[logical]
-        res = made[logical][0]
-        for node in made[logical]:
-            for attr, value in node.attrs.items():
-                for target in _refs(value):
-                    if target != node.address and target in rg:
-                        rg.add_edge(node.address, target, "ref", attr=attr)
-        for dep in _depends_on(entry):
-            if dep in addresses:
-                rg.add_edge(src, addresses[dep], "depends_on", attr="depends_on")
-            else:
-                diags.append(
+        return self.diags
+
+    def _entries(self, pf: ParsedFile, template: Mapping[str, Any]) -> dict[str, Any]:
+        resources = template.get("Resources")
+        if not isinstance(resources, dict):
+            return {}
+        transform = template.get("Transform")
+        if SAM_TRANSFORM in (transform if isinstance(transform, list) else [transform]):
+            resources, sam_diags = expand(resources, template.get("Globals"), pf.path)
+            self.diags.extend(sam_diags)
+        lines = (pf.data or {}).get("lines") or {}
+        entries = {
+            str(k): v for k, v in resources.items() if isinstance(v, dict) and isinstance(v.get("Type"), str)
+        }
+        for k in resources:
+            if str(k) not in entries:
+                line = (lines.get(str(k)) or {}).get("line", 0)
+                self.diags.append(
                     Diagnostic(
                         DiagnosticCode.EVAL_WARNING,
                         pf.path,
-                        res.line,
+                        line,
                         0,
-                        f"DependsOn names an undeclared resource {dep[:80]!r}",
+                        f"resource {str(k)[:80]!r} has no Type; skipped",
                     )
                 )
-    diags.extend(ev.diagnostics)
-    return diags
+        return entries
+
+    def template(
+        self,
+        pf: ParsedFile,
+        prefix: str,
+        given: Mapping[str, Any],
+        stack_tags: Mapping[str, str],
+        chain: tuple[str, ...],
+        params_file: str = "",
+    ) -> Evaluator:
+        """Build one template instance; ``prefix`` is ``""`` for a top template, else the address
+        of the nested-stack resource followed by ``/``."""
+        template = (pf.data or {}).get("template") or {}
+        lines = (pf.data or {}).get("lines") or {}
+        entries = self._entries(pf, template)
+        addresses = {k: (f"{prefix}{k}" if prefix else address_for(pf.path, k)) for k in entries}
+        ev = Evaluator(template, addresses=addresses, given=given, file=pf.path)
+        extra: dict[str, Any] = {"parameters_file": params_file} if params_file else {}
+        if prefix:
+            extra["nested_in"] = prefix[:-1]
+        for logical, entry in entries.items():
+            child = self.child_path(pf.path, entry)
+            if child is not None:
+                ev.stack_outputs[logical] = self.nested(
+                    pf, entry, child, addresses[logical], ev, stack_tags, chain
+                )
+        made: dict[str, list[Resource]] = {}
+        for logical, entry in entries.items():
+            made[logical] = _resources(
+                pf.path, addresses[logical], logical, entry, ev, lines, extra, stack_tags
+            )
+            for node in made[logical]:
+                self.rg.add(node)
+        if prefix:
+            self.members[prefix[:-1]] = list(addresses.values())
+        self.pending.append((pf, entries, addresses, made))  # edges once every node exists
+        self.diags.extend(ev.diagnostics)
+        return ev
+
+    def nested(
+        self,
+        pf: ParsedFile,
+        entry: Mapping[str, Any],
+        child: str,
+        address: str,
+        ev: Evaluator,
+        stack_tags: Mapping[str, str],
+        chain: tuple[str, ...],
+    ) -> dict[str, Any]:
+        """Expand a nested stack (its parameters evaluated in the parent); returns its outputs."""
+        if child in chain:
+            self.diags.append(
+                Diagnostic(
+                    DiagnosticCode.EVAL_WARNING,
+                    pf.path,
+                    0,
+                    0,
+                    f"cyclic nested stack {child[:120]!r}; not expanded",
+                )
+            )
+            return {}
+        child_pf = self.by_path.get(child)
+        if child_pf is None:
+            self.diags.append(
+                Diagnostic(
+                    DiagnosticCode.MODULE_UNRESOLVED,
+                    pf.path,
+                    0,
+                    0,
+                    f"nested stack template {child[:120]!r} not found",
+                )
+            )
+            return {}
+        props = entry.get("Properties") if isinstance(entry.get("Properties"), dict) else {}
+        params = ev.value(props.get("Parameters")) if isinstance(props.get("Parameters"), dict) else {}
+        child_ev = self.template(
+            child_pf, address + "/", params if isinstance(params, dict) else {}, stack_tags, (*chain, child)
+        )
+        outputs = ((child_pf.data or {}).get("template") or {}).get("Outputs")
+        result: dict[str, Any] = {}
+        for name, out in outputs.items() if isinstance(outputs, dict) else ():
+            if isinstance(out, dict) and "Value" in out:
+                result[str(name)] = child_ev.value(out["Value"])
+        return result
+
+    def edges(
+        self,
+        pf: ParsedFile,
+        entries: Mapping[str, Any],
+        addresses: Mapping[str, str],
+        made: Mapping[str, list[Resource]],
+    ) -> None:
+        for logical, entry in entries.items():
+            for node in made[logical]:
+                for attr, value in node.attrs.items():
+                    for target in _refs(value):
+                        if target != node.address and target in self.rg:
+                            self.rg.add_edge(node.address, target, "ref", attr=attr)
+            for dep in _depends_on(entry):
+                if dep in addresses:
+                    self.rg.add_edge(addresses[logical], addresses[dep], "depends_on", attr="depends_on")
+                else:
+                    line = made[logical][0].line
+                    msg = f"DependsOn names an undeclared resource {dep[:80]!r}"
+                    self.diags.append(Diagnostic(DiagnosticCode.EVAL_WARNING, pf.path, line, 0, msg))
 
 
 def build(
     files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None = None
 ) -> list[Diagnostic]:
-    """Add every template's resources and their ``ref``/``depends_on`` edges."""
-    diags: list[Diagnostic] = []
-    for pf in sorted(files, key=lambda f: f.path):
-        diags.extend(_build_one(pf, rg, read_text))
-    return diags
+    """Add every template's resources and their ``ref``/``depends_on`` edges.
+
+    A template that another one nests (``AWS::CloudFormation::Stack`` with a local
+    ``TemplateURL``) is built only inside its parent, at ``<stack address>/<LogicalId>``, with the
+    parent's ``Parameters`` and its ``Outputs`` readable through ``!GetAtt Stack.Outputs.X``.
+    """
+    return _Build(files, rg, read_text).run()

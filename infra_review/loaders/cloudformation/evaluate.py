@@ -154,6 +154,8 @@ class Evaluator:
         self._cond_stack: set[str] = set()
         self._param_memo: dict[str, Any] = {}
         self._warned: set[str] = set()
+        #: outputs of nested stacks by the stack's logical id (``!GetAtt Stack.Outputs.X``)
+        self.stack_outputs: dict[str, dict[str, Any]] = {}
 
     # -- diagnostics ----------------------------------------------------------------------
     def _warn(self, key: str, message: str) -> None:
@@ -216,6 +218,10 @@ class Evaluator:
             return _unknown("GetAtt", reason="malformed Fn::GetAtt")
         logical, attr = arg[0], self.value(arg[1])
         expr = f"{logical}.{attr}"
+        outputs = self.stack_outputs.get(logical) if isinstance(logical, str) else None
+        name = attr[len("Outputs.") :] if isinstance(attr, str) and attr.startswith("Outputs.") else None
+        if outputs is not None and name in outputs:
+            return outputs[name]
         if isinstance(logical, str) and logical in self.addresses:
             return Unresolved(expr, (self.addresses[logical],), "attribute known at deploy time")
         self._warn("getatt:" + str(logical), f"Fn::GetAtt of undeclared resource {str(logical)[:80]!r}")
