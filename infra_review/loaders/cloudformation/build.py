@@ -13,8 +13,10 @@ across templates, stable while the logical id is, and never confused with a Terr
 type itself (``AWS::SSM::Document``); ``format`` is ``cloudformation``; ``meta`` holds
 ``name``/``logical_id``, ``cfn_type``, ``template``, ``lines`` (property → line), ``condition``
 and ``condition_value``, ``sam_origin``/``sam_type`` for resources SAM would create, and
-``cdk_path`` (``aws:cdk:path`` metadata).  A resource whose ``Condition`` is false is kept with
-``block="disabled"``.  Edges: ``ref`` (``Ref``, ``Fn::GetAtt``, ``${…}`` in ``Fn::Sub``; edge attr =
+``cdk_path`` (``aws:cdk:path`` metadata), ``suppressions`` (``Metadata`` ``checkov.skip``,
+``cfn_nag.rules_to_suppress``, ``infra_review.ignore`` as ``[{source, id, reason}]``), and
+``nested_in`` (the nested-stack resource) for resources of a nested template.  A resource whose
+``Condition`` is false is kept with ``block="disabled"``.  Edges: ``ref`` (``Ref``, ``Fn::GetAtt``, ``${…}`` in ``Fn::Sub``; edge attr =
 the attribute it came from) and ``depends_on`` (``DependsOn``).
 
 >>> pf = parse_file("t.yaml", "Resources:\\n  Vpc:\\n    Type: AWS::EC2::VPC\\n    Properties:\\n"
@@ -40,7 +42,15 @@ from infra_review.loaders.cloudformation.mapping import companions, to_attrs
 from infra_review.loaders.cloudformation.sam import SAM_TRANSFORM, expand
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
 
-__all__ = ["PARAMETER_FILES", "PARSER_VERSION", "address_for", "build", "index_lines", "parse_file"]
+__all__ = [
+    "PARAMETER_FILES",
+    "PARSER_VERSION",
+    "address_for",
+    "build",
+    "index_lines",
+    "metadata_suppressions",
+    "parse_file",
+]
 
 PARSER_VERSION = "1"
 
@@ -82,6 +92,36 @@ def index_lines(lines: Mapping[str, int]) -> dict[str, dict[str, Any]]:
         entry["end"] = max(entry["end"], line)
         if len(parts) == 4 and parts[2] == "Properties" and "." not in parts[3] and "[" not in parts[3]:
             entry["props"][parts[3]] = line
+    return out
+
+
+#: Where CloudFormation users write suppressions in a resource's ``Metadata``: section → (list key,
+#: reason key).
+_SUPPRESSION_KEYS = {
+    "checkov": ("skip", "comment"),
+    "cfn_nag": ("rules_to_suppress", "reason"),
+    "infra_review": ("ignore", "reason"),
+}
+
+
+def metadata_suppressions(metadata: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Suppressions written in a resource's ``Metadata`` (Checkov, cfn_nag, our own), normalised.
+
+    >>> got = metadata_suppressions({"checkov": {"skip": [{"id": "CKV_AWS_24", "comment": "VPN only"}]},
+    ...                              "infra_review": {"ignore": [{"id": "NET007", "reason": "bastion"}]}})
+    >>> [(s["source"], s["id"], s["reason"]) for s in got]
+    [('checkov', 'CKV_AWS_24', 'VPN only'), ('infra_review', 'NET007', 'bastion')]
+    """
+    out: list[dict[str, str]] = []
+    for source, (list_key, reason_key) in _SUPPRESSION_KEYS.items():
+        section = metadata.get(source)
+        items = section.get(list_key) if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                reason = item.get(reason_key)
+                out.append(
+                    {"source": source, "id": item["id"], "reason": reason if isinstance(reason, str) else ""}
+                )
     return out
 
 
@@ -173,7 +213,9 @@ def _resources(
     if isinstance(metadata, dict):
         if isinstance(metadata.get("aws:cdk:path"), str):
             meta["cdk_path"] = metadata["aws:cdk:path"]
-        meta["metadata"] = {k: v for k, v in metadata.items() if k in ("checkov", "cfn_nag", "infra_review")}
+        suppressions = metadata_suppressions(metadata)
+        if suppressions:
+            meta["suppressions"] = suppressions
     for attr in ("DeletionPolicy", "UpdateReplacePolicy"):
         if isinstance(entry.get(attr), str):
             meta[attr[0].lower() + attr[1:]] = entry[attr]
