@@ -269,3 +269,17 @@ def test_cyclic_nested_stacks_give_a_diagnostic() -> None:
     rg, diags = _graph(("a.yaml", a), ("b.yaml", b), ("root.yaml", a.replace("b.yaml", "a.yaml")))
     assert "cyclic nested stack" in " ".join(d.message for d in diags)
     assert "cfn:root.yaml#B/B/A" in rg
+
+
+def test_metadata_suppressions_are_normalised() -> None:
+    text = (
+        "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Metadata:\n"
+        "      cfn_nag:\n        rules_to_suppress: [{id: W9, reason: office VPN}]\n"
+        "      infra_review:\n        ignore: [{id: NET007, reason: bastion}]\n"
+        "    Properties: {GroupDescription: g}\n"
+    )
+    rg, _ = _graph(("t.yaml", text))
+    assert rg["cfn:t.yaml#Sg"].meta["suppressions"] == [
+        {"source": "cfn_nag", "id": "W9", "reason": "office VPN"},
+        {"source": "infra_review", "id": "NET007", "reason": "bastion"},
+    ]

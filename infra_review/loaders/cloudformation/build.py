@@ -16,8 +16,9 @@ and ``condition_value``, ``sam_origin``/``sam_type`` for resources SAM would cre
 ``cdk_path`` (``aws:cdk:path`` metadata), ``suppressions`` (``Metadata`` ``checkov.skip``,
 ``cfn_nag.rules_to_suppress``, ``infra_review.ignore`` as ``[{source, id, reason}]``), and
 ``nested_in`` (the nested-stack resource) for resources of a nested template.  A resource whose
-``Condition`` is false is kept with ``block="disabled"``.  Edges: ``ref`` (``Ref``, ``Fn::GetAtt``, ``${…}`` in ``Fn::Sub``; edge attr =
-the attribute it came from) and ``depends_on`` (``DependsOn``).
+``Condition`` is false is kept with ``block="disabled"``.  Edges: ``ref`` (``Ref``,
+``Fn::GetAtt``, ``${…}`` in ``Fn::Sub``; edge attr = the attribute it came from), ``depends_on``
+(``DependsOn``) and ``module`` (nested-stack resource → the resources of its template).
 
 >>> pf = parse_file("t.yaml", "Resources:\\n  Vpc:\\n    Type: AWS::EC2::VPC\\n    Properties:\\n"
 ...                 "      CidrBlock: 10.0.0.0/16\\n  Sn:\\n    Type: AWS::EC2::Subnet\\n"
