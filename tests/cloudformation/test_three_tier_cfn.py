@@ -21,11 +21,11 @@ P = "cfn:shopfront.yaml#"
 
 #: Terraform twin address → CloudFormation address (the nodes exposure paths and SPOFs use).
 TWIN = {
-    "module.network.aws_internet_gateway.main": "InternetGateway",
-    "module.network.aws_route_table.public": "PublicRouteTable",
-    "module.network.aws_subnet.public[0]": "PublicSubnetA",
-    "module.network.aws_subnet.data[0]": "DataSubnetA",
-    "module.network.aws_nat_gateway.main[0]": "NatGateway",
+    "module.network.aws_internet_gateway.main": "NetworkStack/InternetGateway",
+    "module.network.aws_route_table.public": "NetworkStack/PublicRouteTable",
+    "module.network.aws_subnet.public[0]": "NetworkStack/PublicSubnetA",
+    "module.network.aws_subnet.data[0]": "NetworkStack/DataSubnetA",
+    "module.network.aws_nat_gateway.main[0]": "NetworkStack/NatGateway",
     "aws_lb.web": "WebLoadBalancer",
     "aws_lb_target_group.web": "WebTargetGroup",
     "aws_autoscaling_group.web": "WebAutoScalingGroup",
@@ -62,7 +62,7 @@ def test_loads_cleanly() -> None:
     files = {f.path: (f.kind, f.status.value) for f in res.files}
     assert files["shopfront.yaml"] == ("cloudformation", "parsed")
     db = res.graph[P + "Database"]
-    assert (db.kind, db.line, db.meta["cfn_type"]) == ("aws_db_instance", 445, "AWS::RDS::DBInstance")
+    assert (db.kind, db.line, db.meta["cfn_type"]) == ("aws_db_instance", 303, "AWS::RDS::DBInstance")
     assert db.attrs["password"] == "Shopfront-Prod-2023!"  # from shopfront.parameters.json
     assert db.attrs["tags"]["cost-center"] == "cc-4127"  # stack tags
     replica = res.graph[P + "DatabaseReadReplica"]
@@ -90,7 +90,7 @@ def test_no_unlisted_high_or_critical() -> None:
 
 def test_findings_keep_the_template_location() -> None:
     f = _fails()[("NET007", P + "AdminSecurityGroup")]
-    assert (f.file, f.line) == ("shopfront.yaml", 363)  # type: ignore[attr-defined]
+    assert (f.file, f.line) == ("shopfront.yaml", 221)  # type: ignore[attr-defined]
 
 
 def _paths(root: Path, rename: dict[str, str]) -> dict[str, tuple[tuple[str, ...], frozenset[int]]]:
@@ -134,4 +134,16 @@ def test_answer_sheet_addresses_exist() -> None:
     for row in _table("Exposure paths"):
         addrs |= {h.strip() for h in row["Path"].split("→")} - {"INTERNET"}
     assert sorted(a for a in addrs if a not in graph) == []
-    assert all(re.fullmatch(r"cfn:shopfront\.yaml#[A-Za-z0-9]+", a) for a in addrs)
+    assert all(re.fullmatch(r"cfn:shopfront\.yaml#(NetworkStack/)?[A-Za-z0-9]+", a) for a in addrs)
+
+
+def test_network_is_a_nested_stack() -> None:
+    graph = _load(CFN).graph
+    subnet = graph[P + "NetworkStack/PublicSubnetA"]
+    assert (subnet.file, subnet.meta["nested_in"]) == ("network.yaml", P + "NetworkStack")
+    assert subnet.attrs["cidr_block"] == "10.20.0.0/24"  # VpcCidr wired from the parent, !Cidr, !FindInMap
+    assert subnet.attrs["availability_zone"] == "eu-west-1a"
+    assert "cfn:network.yaml#Vpc" not in graph
+    admin = graph[P + "AdminInstance"]
+    assert graph.has_edge(P + "AdminInstance", P + "NetworkStack/PublicSubnetA", "ref")  # through Outputs
+    assert admin.attrs["subnet_id"].refs == (P + "NetworkStack/PublicSubnetA",)
