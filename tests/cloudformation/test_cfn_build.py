@@ -283,3 +283,19 @@ def test_metadata_suppressions_are_normalised() -> None:
         {"source": "cfn_nag", "id": "W9", "reason": "office VPN"},
         {"source": "infra_review", "id": "NET007", "reason": "bastion"},
     ]
+
+
+def test_import_value_across_templates() -> None:
+    network = (
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\n"
+        "Outputs:\n  VpcId:\n    Value: !Ref Vpc\n    Export: {Name: !Sub '${AWS::StackName}-VpcId'}\n"
+        "  Shared:\n    Value: sg-123\n    Export: {Name: shared-sg}\n"
+    )
+    app = (
+        "Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n"
+        "      VpcId: !ImportValue network-VpcId\n      Tags: [{Key: peer, Value: !ImportValue shared-sg}]\n"
+    )
+    rg, diags = _graph(("a-app.yaml", app), ("network.yaml", network))
+    assert diags == []
+    assert rg.has_edge("cfn:a-app.yaml#Sg", "cfn:network.yaml#Vpc", "ref")
+    assert rg["cfn:a-app.yaml#Sg"].attrs["tags"] == {"peer": "sg-123"}

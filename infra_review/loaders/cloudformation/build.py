@@ -38,7 +38,12 @@ from typing import Any
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.base import ParsedFile
 from infra_review.loaders.cloudformation.decode import decode
-from infra_review.loaders.cloudformation.evaluate import Evaluator, parse_parameter_file, parse_stack_tags
+from infra_review.loaders.cloudformation.evaluate import (
+    Evaluator,
+    Exports,
+    parse_parameter_file,
+    parse_stack_tags,
+)
 from infra_review.loaders.cloudformation.mapping import companions, to_attrs
 from infra_review.loaders.cloudformation.sam import SAM_TRANSFORM, expand
 from infra_review.model import Diagnostic, DiagnosticCode, FileStatus, Resource, SourceLocation, Unresolved
@@ -253,6 +258,20 @@ def _depends_on(entry: Mapping[str, Any]) -> list[str]:
 _REMOTE = ("http://", "https://", "s3://")
 
 
+def _imports(pf: ParsedFile) -> bool:
+    """Whether the template uses ``Fn::ImportValue`` anywhere."""
+    stack = [(pf.data or {}).get("template")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "Fn::ImportValue" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 class _Build:
     """One ``build`` call: templates in dependency order, nested stacks expanded in their parents."""
 
@@ -263,6 +282,7 @@ class _Build:
         self.rg = rg
         self.read_text = read_text
         self.diags: list[Diagnostic] = []
+        self.exports = Exports()
         #: nested-stack address → addresses of the resources of its template
         self.members: dict[str, list[str]] = {}
         self.pending: list[tuple[ParsedFile, dict[str, Any], dict[str, str], dict[str, list[Resource]]]] = []
@@ -289,10 +309,14 @@ class _Build:
 
     def run(self) -> list[Diagnostic]:
         nested = self.nested_paths()
-        for path in sorted(self.by_path):
-            if path not in nested:
-                given, tags, params_file = _parameter_values(path, self.read_text)
-                self.template(self.by_path[path], "", given, tags, (path,), params_file)
+        # templates that import values are built after those that do not (exports known first)
+        tops = sorted(
+            (p for p in self.by_path if p not in nested), key=lambda p: (_imports(self.by_path[p]), p)
+        )
+        for path in tops:
+            given, tags, params_file = _parameter_values(path, self.read_text)
+            ev = self.template(self.by_path[path], "", given, tags, (path,), params_file)
+            self.export(self.by_path[path], ev)
         for pending in self.pending:
             self.edges(*pending)
         for stack, members in self.members.items():
@@ -355,7 +379,7 @@ class _Build:
         lines = (pf.data or {}).get("lines") or {}
         entries = self._entries(pf, template)
         addresses = {k: (f"{prefix}{k}" if prefix else address_for(pf.path, k)) for k in entries}
-        ev = Evaluator(template, addresses=addresses, given=given, file=pf.path)
+        ev = Evaluator(template, addresses=addresses, given=given, file=pf.path, exports=self.exports)
         extra: dict[str, Any] = {"parameters_file": params_file} if params_file else {}
         if prefix:
             extra["nested_in"] = prefix[:-1]
@@ -377,6 +401,14 @@ class _Build:
         self.pending.append((pf, entries, addresses, made))  # edges once every node exists
         self.diags.extend(ev.diagnostics)
         return ev
+
+    def export(self, pf: ParsedFile, ev: Evaluator) -> None:
+        """Record the template's exported outputs."""
+        outputs = ((pf.data or {}).get("template") or {}).get("Outputs")
+        for out in outputs.values() if isinstance(outputs, dict) else ():
+            export = out.get("Export") if isinstance(out, dict) else None
+            if isinstance(export, dict) and "Name" in export and "Value" in out:
+                self.exports.add(ev.value(export["Name"]), ev.value(out["Value"]))
 
     def nested(
         self,

@@ -29,7 +29,14 @@ from typing import Any
 
 from infra_review.model import Diagnostic, DiagnosticCode, Unresolved
 
-__all__ = ["NO_VALUE", "PSEUDO_PARAMETERS", "Evaluator", "parse_parameter_file", "parse_stack_tags"]
+__all__ = [
+    "NO_VALUE",
+    "PSEUDO_PARAMETERS",
+    "Evaluator",
+    "Exports",
+    "parse_parameter_file",
+    "parse_stack_tags",
+]
 
 #: Pseudo parameters CloudFormation defines (all unresolved unless the caller gives a value).
 PSEUDO_PARAMETERS = frozenset(
@@ -122,6 +129,36 @@ def _unknown(expr: str, *parts: Any, reason: str = "known at deploy time", limit
     return Unresolved(expr[:limit], _refs(list(parts)), reason)
 
 
+class Exports:
+    """Exported outputs of the repository's templates, for ``Fn::ImportValue``.
+
+    An export name that is not known statically (``!Sub "${AWS::StackName}-VpcId"``) is kept as a
+    pattern (``*-VpcId``) and matches an import only when it is the one export that does.
+
+    >>> ex = Exports(); ex.add(Unresolved("${AWS::StackName}-VpcId"), "vpc-1"); ex.add("shared-sg", "sg-1")
+    >>> ex.lookup("network-VpcId"), ex.lookup("shared-sg"), ex.lookup("other")
+    ('vpc-1', 'sg-1', None)
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Any] = {}
+        self.patterns: list[tuple[re.Pattern[str], Any]] = []
+
+    def add(self, name: Any, value: Any) -> None:
+        if isinstance(name, str):
+            self.exact.setdefault(name, value)
+        elif isinstance(name, Unresolved) and "${" in name.expr:
+            parts = re.split(r"\$\{[^}]*\}", name.expr)
+            if any(parts):
+                self.patterns.append((re.compile(".+".join(re.escape(p) for p in parts) + r"\Z"), value))
+
+    def lookup(self, name: str) -> Any:
+        if name in self.exact:
+            return self.exact[name]
+        hits = [value for pattern, value in self.patterns if pattern.match(name)]
+        return hits[0] if len(hits) == 1 else None
+
+
 class Evaluator:
     """Evaluates the values of one template.
 
@@ -137,6 +174,7 @@ class Evaluator:
         given: Mapping[str, Any] | None = None,
         pseudo: Mapping[str, Any] | None = None,
         file: str = "",
+        exports: Exports | None = None,
     ) -> None:
         self.template = template
         self.addresses = dict(addresses or {})
@@ -156,6 +194,8 @@ class Evaluator:
         self._warned: set[str] = set()
         #: outputs of nested stacks by the stack's logical id (``!GetAtt Stack.Outputs.X``)
         self.stack_outputs: dict[str, dict[str, Any]] = {}
+        #: ``Outputs``/``Export`` of the other templates of the repository (``Fn::ImportValue``)
+        self.exports = exports if exports is not None else Exports()
 
     # -- diagnostics ----------------------------------------------------------------------
     def _warn(self, key: str, message: str) -> None:
@@ -414,6 +454,10 @@ class Evaluator:
 
     def _import_value(self, arg: Any) -> Any:
         name = self.value(arg)
+        if isinstance(name, str):
+            found = self.exports.lookup(name)
+            if found is not None:
+                return found
         return _unknown(f"ImportValue {name!s}", name, reason="export of another stack")
 
     def _to_json(self, arg: Any) -> Any:
