@@ -299,3 +299,12 @@ def test_import_value_across_templates() -> None:
     assert diags == []
     assert rg.has_edge("cfn:a-app.yaml#Sg", "cfn:network.yaml#Vpc", "ref")
     assert rg["cfn:a-app.yaml#Sg"].attrs["tags"] == {"peer": "sg-123"}
+
+
+def test_samconfig_parameter_overrides() -> None:
+    toml = '[default.deploy.parameters]\nparameter_overrides = ["Env=prod"]\ntags = "team=web"\n'
+    rg, _ = _graph(("sam/net.yaml", NETWORK), read={"sam/samconfig.toml": toml})
+    topic = rg["cfn:sam/net.yaml#ProdOnly"]
+    assert topic.block == "resource"
+    assert topic.attrs["tags"] == {"team": "web"}
+    assert topic.meta["parameters_file"] == "sam/samconfig.toml"

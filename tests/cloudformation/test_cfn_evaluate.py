@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from infra_review.loaders.cloudformation.evaluate import NO_VALUE, Evaluator, parse_parameter_file
+from infra_review.loaders.cloudformation.evaluate import (
+    NO_VALUE,
+    Evaluator,
+    parse_parameter_file,
+    parse_samconfig,
+)
 from infra_review.model import DiagnosticCode, Unresolved
 
 TEMPLATE = {
@@ -116,3 +121,12 @@ def test_parameter_files() -> None:
     assert parse_parameter_file(cli) == {"Env": "prod", "X": "1"}
     assert parse_parameter_file('{"Parameters": {"Env": "prod"}, "Tags": {"a": "b"}}') == {"Env": "prod"}
     assert parse_parameter_file("not json") == {}
+
+
+def test_samconfig() -> None:
+    toml = (
+        '[default.deploy.parameters]\nparameter_overrides = "Env=prod Name=\\"my app\\""\n'
+        'tags = "owner=web"\n'
+    )
+    assert parse_samconfig(toml) == ({"Env": "prod", "Name": "my app"}, {"owner": "web"})
+    assert parse_samconfig("not = [toml") == ({}, {})

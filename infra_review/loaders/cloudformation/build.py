@@ -42,6 +42,7 @@ from infra_review.loaders.cloudformation.evaluate import (
     Evaluator,
     Exports,
     parse_parameter_file,
+    parse_samconfig,
     parse_stack_tags,
 )
 from infra_review.loaders.cloudformation.mapping import companions, to_attrs
@@ -60,7 +61,7 @@ __all__ = [
 
 PARSER_VERSION = "1"
 
-#: Parameter files looked for beside ``<dir>/<stem>.<ext>``, first found wins.
+#: Parameter files looked for beside ``<dir>/<stem>.<ext>``, first found wins (then ``samconfig.toml``).
 PARAMETER_FILES: tuple[str, ...] = (
     "{stem}.parameters.json",
     "{stem}-parameters.json",
@@ -166,6 +167,12 @@ def _parameter_values(
             values, tags = parse_parameter_file(text), parse_stack_tags(text)
             if values or tags:
                 return values, tags, cand
+    samconfig = posixpath.join(folder, "samconfig.toml")
+    text = read_text(samconfig)
+    if text:
+        values, tags = parse_samconfig(text)
+        if values or tags:
+            return dict(values), tags, samconfig
     return {}, {}, ""
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import shlex
+import tomllib
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,6 +93,39 @@ def parse_parameter_file(text: str) -> dict[str, Any]:
         if isinstance(inner, dict):
             return {str(k): v for k, v in inner.items() if not isinstance(v, (dict, list))}
     return {}
+
+
+def _key_values(value: Any) -> dict[str, str]:
+    """``'A=1 B="two words"'`` or ``["A=1", "B=2"]`` → ``{A: 1, B: "two words"}``."""
+    items: list[str] = []
+    if isinstance(value, str):
+        try:
+            items = shlex.split(value)
+        except ValueError:
+            return {}
+    elif isinstance(value, list):
+        items = [str(v) for v in value]
+    return {k: v for k, _, v in (i.partition("=") for i in items) if k}
+
+
+def parse_samconfig(text: str, env: str = "default") -> tuple[dict[str, str], dict[str, str]]:
+    """Parameter overrides and tags of ``samconfig.toml`` (``[<env>.deploy.parameters]``).
+
+    ``parameter_overrides`` and ``tags`` are ``'A=1 B="two words"'`` strings or ``["A=1"]`` lists.
+    """
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}, {}
+    section = data.get(env) if isinstance(data.get(env), dict) else {}
+    params: dict[str, str] = {}
+    tags: dict[str, str] = {}
+    for command in ("global", "deploy"):
+        cmd = section.get(command) if isinstance(section.get(command), dict) else {}
+        values = cmd.get("parameters") if isinstance(cmd.get("parameters"), dict) else {}
+        params.update(_key_values(values.get("parameter_overrides")))
+        tags.update(_key_values(values.get("tags")))
+    return params, tags
 
 
 def parse_stack_tags(text: str) -> dict[str, str]:
