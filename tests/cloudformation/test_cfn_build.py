@@ -308,3 +308,12 @@ def test_samconfig_parameter_overrides() -> None:
     assert topic.block == "resource"
     assert topic.attrs["tags"] == {"team": "web"}
     assert topic.meta["parameters_file"] == "sam/samconfig.toml"
+
+
+def test_sam_types_expand_without_the_transform_line() -> None:
+    rg, diags = _graph(
+        ("t.yaml", "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {}\n")
+    )
+    assert diags == []
+    assert rg["cfn:t.yaml#Fn"].kind == "aws_lambda_function"
+    assert "cfn:t.yaml#FnRole" in rg

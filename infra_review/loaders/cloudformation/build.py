@@ -350,7 +350,11 @@ class _Build:
         if not isinstance(resources, dict):
             return {}
         transform = template.get("Transform")
-        if SAM_TRANSFORM in (transform if isinstance(transform, list) else [transform]):
+        sam_types = any(
+            isinstance(v, dict) and str(v.get("Type", "")).startswith("AWS::Serverless::")
+            for v in resources.values()
+        )  # SAM resources are expanded even when the Transform line is missing (it would not deploy)
+        if sam_types or SAM_TRANSFORM in (transform if isinstance(transform, list) else [transform]):
             resources, sam_diags = expand(resources, template.get("Globals"), pf.path)
             self.diags.extend(sam_diags)
         lines = (pf.data or {}).get("lines") or {}
