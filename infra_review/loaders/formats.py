@@ -61,6 +61,7 @@ FORMAT_MODULES: dict[str, str] = {
     "dockerfile": "infra_review.loaders.dockerfile",
     "dockerignore": "infra_review.loaders.dockerfile",
     "compose": "infra_review.loaders.compose",
+    "cloudformation": "infra_review.loaders.cloudformation.build",
 }
 
 #: The order in which per-format ``build`` runs (modules not listed run after, sorted).
@@ -226,8 +227,7 @@ def sniff_kind(text: str, rel_path: str) -> str | None:
     >>> sniff_kind("name: ci\\non: push\\n", ".github/workflows/ci.yml") is None
     True
 
-    CloudFormation is recognised so that it is reported as not reviewed (no loader yet),
-    rather than passing silently as "not an IaC file":
+    CloudFormation (YAML or JSON, SAM, CDK output) is recognised by its content:
 
     >>> sniff_kind("Resources:\\n  Bucket:\\n    Type: AWS::S3::Bucket\\n", "stack.yaml")
     'cloudformation'
