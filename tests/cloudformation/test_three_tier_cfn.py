@@ -12,7 +12,7 @@ import pytest
 from infra_review.analysis.network import network_model
 from infra_review.model import Severity, Status
 from infra_review.pipeline import load_repo
-from infra_review.review.engine import run_review
+from infra_review.review import review
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 CFN = EXAMPLES / "three-tier-cfn"
@@ -51,7 +51,7 @@ def _load(root: Path):  # type: ignore[no-untyped-def]
 
 @cache
 def _fails() -> dict[tuple[str, str], object]:
-    run = run_review(_load(CFN).graph)
+    run = review(_load(CFN).graph)
     assert run.errors == [] or not run.errors
     return {(f.rule_id, f.address): f for f in run.findings if f.status == Status.FAIL}
 
@@ -118,7 +118,7 @@ def test_exposure_paths_match_the_answer_sheet() -> None:
 
 def test_spofs_equal_the_terraform_twin() -> None:
     def spofs(root: Path, rename: dict[str, str]) -> set[tuple[str, str]]:
-        run = run_review(_load(root).graph, select=["spof"])
+        run = review(_load(root).graph, select=["spof"])
         return {
             (f.rule_id, rename.get(f.address, f.address)) for f in run.findings if f.status == Status.FAIL
         }

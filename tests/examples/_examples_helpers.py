@@ -339,6 +339,25 @@ def _docker_stages(path: Path) -> list[str]:
     return stages
 
 
+def _cfn_problem(root: Path, addr: str) -> str | None:
+    """``cfn:<template>#<LogicalId>[/<LogicalId>|/<companion>]``: the template exists and the logical
+    id is a resource key in it or in a template it nests."""
+    template, _, ids = addr[4:].partition("#")
+    f = root / template
+    if not f.is_file():
+        return f"no template {template}"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(f.parent.glob("*.y*ml"))]
+    names = [part for part in ids.split("/") if part]
+    if not names:
+        return f"malformed cloudformation address {addr!r}"
+    for name in names:
+        # SAM-generated resources are named after the SAM resource (``FnRole``, ``FnLogGroup``, …)
+        base = re.sub(r"(Role|LogGroup|Url|UrlPublicPermission|Permission\w*|\w*EventSourceMapping)$", "", name)
+        if any(re.search(rf"(?m)^  ({re.escape(name)}|{re.escape(base)}):", t) for t in texts):
+            return None
+    return f"no resource {ids!r} in {template} or the templates beside it"
+
+
 def address_problem(root: Path, addr: str) -> str | None:
     """Why ``addr`` names nothing in the example at ``root`` (None when it does)."""
     if addr == "INTERNET":
@@ -358,6 +377,8 @@ def address_problem(root: Path, addr: str) -> str | None:
         if m.group(2) == "final" or m.group(2) in stages:
             return None
         return f"no stage {m.group(2)!r} in {m.group(1)} ({stages})"
+    if addr.startswith("cfn:"):
+        return _cfn_problem(root, addr)
     if addr.startswith("compose:"):
         m = re.fullmatch(r"compose:([^/].*)/([\w.-]+)", addr)
         if not m:

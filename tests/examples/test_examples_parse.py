@@ -25,6 +25,13 @@ from _examples_helpers import (
     rule_area,
 )
 
+
+class _TagTolerantLoader(yaml.SafeLoader):
+    """``safe_load`` that accepts CloudFormation's short-form tags (``!Ref``, ``!Sub``, …)."""
+
+
+_TagTolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
 EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir()) if EXAMPLES.is_dir() else []
 REPOS = EXAMPLE_DIRS + [d / "repo" for d in exercise_dirs()]
 FILES = [(repo, f) for repo in REPOS for f in iter_iac_files(repo)]
@@ -52,7 +59,7 @@ def test_file_parses(repo: Path, path: Path) -> None:
         if path.suffix == ".tf":
             assert doc, f"{path} parsed to nothing"
     elif path.suffix in (".yaml", ".yml"):
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in yaml.load_all(text, Loader=_TagTolerantLoader) if d is not None]
         assert docs, f"{path} holds no YAML document"
         for d in docs:
             assert isinstance(d, dict)

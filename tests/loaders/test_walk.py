@@ -230,8 +230,8 @@ def test_unsupported_iac_is_reported_not_hidden(tmp_path: Path):
     result = load_repo(root, cache=False)
     got = {r.path: (r.kind, r.status, r.reason) for r in result.files}
     assert got == {
-        "cfn/stack.json": ("cloudformation", FileStatus.SKIPPED, "no loader for cloudformation yet"),
-        "cfn/stack.yaml": ("cloudformation", FileStatus.SKIPPED, "no loader for cloudformation yet"),
+        "cfn/stack.json": ("cloudformation", FileStatus.PARSED, ""),
+        "cfn/stack.yaml": ("cloudformation", FileStatus.PARSED, ""),
         "live/terragrunt.hcl": ("terragrunt", FileStatus.SKIPPED, "no loader for terragrunt yet"),
         "main.bicep": ("bicep", FileStatus.SKIPPED, "no loader for bicep yet"),
     }
