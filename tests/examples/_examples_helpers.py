@@ -339,6 +339,9 @@ def _docker_stages(path: Path) -> list[str]:
     return stages
 
 
+_SAM_SUFFIX = r"(Role|LogGroup|Url|UrlPublicPermission|Permission\w*|\w*EventSourceMapping)$"
+
+
 def _cfn_problem(root: Path, addr: str) -> str | None:
     """``cfn:<template>#<LogicalId>[/<LogicalId>|/<companion>]``: the template exists and the logical
     id is a resource key in it or in a template it nests."""
@@ -352,7 +355,7 @@ def _cfn_problem(root: Path, addr: str) -> str | None:
         return f"malformed cloudformation address {addr!r}"
     for name in names:
         # SAM-generated resources are named after the SAM resource (``FnRole``, ``FnLogGroup``, …)
-        base = re.sub(r"(Role|LogGroup|Url|UrlPublicPermission|Permission\w*|\w*EventSourceMapping)$", "", name)
+        base = re.sub(_SAM_SUFFIX, "", name)
         if any(re.search(rf"(?m)^  ({re.escape(name)}|{re.escape(base)}):", t) for t in texts):
             return None
     return f"no resource {ids!r} in {template} or the templates beside it"
