@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra_review.graph import ResourceGraph
-from infra_review.model import FileStatus, Finding, Status
+from infra_review.model import FileStatus, Finding, Resource, Status
 from infra_review.rules import RULES, Rule
 
 __all__ = [
@@ -201,6 +201,43 @@ def _module_calls(rg: ResourceGraph, module: str) -> list[tuple[str, int, int]]:
     return out
 
 
+#: CloudFormation ``Metadata`` sections the loader normalises into ``meta["suppressions"]`` and
+#: how their ids are matched: our own rule ids, or Checkov ids through a rule's ``checkov``.
+#: (``cfn_nag`` ids have no correspondence to our rules and are never applied.)
+_METADATA_KINDS = {"infra_review": "inline", "checkov": "checkov"}
+
+
+def _metadata_suppression(
+    f: Finding, res: Resource | None, checkov: Mapping[str, tuple[str, ...]], ignored: list[str]
+) -> Finding | None:
+    """The finding suppressed by its resource's ``Metadata`` (CloudFormation), else ``None``."""
+    entries = res.meta.get("suppressions") if res is not None and res.meta else None
+    for entry in entries if isinstance(entries, list) else ():
+        kind = _METADATA_KINDS.get(str(entry.get("source", "")))
+        ident = str(entry.get("id", ""))
+        if kind is None or not ident:
+            continue
+        if kind == "inline":
+            applies = ident.upper() == f.rule_id.upper()
+        else:
+            applies = _matches_checkov(ident, checkov.get(f.rule_id, ()))
+        if not applies:
+            continue
+        where = f"{f.file}:{res.source.line if res is not None and res.source else f.line}"
+        reason = str(entry.get("reason", "")).strip()
+        if not reason:
+            source = entry.get("source")
+            ignored.append(f"Metadata {source} skip of {ident} at {where} gives no reason: not honoured")
+            continue
+        return dataclasses.replace(
+            f,
+            suppressed=True,
+            suppression_reason=reason[:300],
+            suppression_source=f"metadata {entry.get('source')}:{where}",
+        )
+    return None
+
+
 def _apply_one(
     f: Finding,
     rg: ResourceGraph,
@@ -226,6 +263,9 @@ def _apply_one(
                 enclosing = calls[res.module] = _module_calls(rg, res.module)
         scopes += [(file, line, end_line, 0) for file, line, end_line in enclosing]
     ignored: list[str] = []
+    by_metadata = _metadata_suppression(f, res, checkov, ignored)
+    if by_metadata is not None:
+        return by_metadata
     for key in scopes:
         if key not in memo:
             lines = reader.lines(key[0])
