@@ -84,9 +84,17 @@ _ABBREV = {
 def short(address: str, abbreviate: bool = False) -> str:
     """A compact label: drop module prefixes and the provider prefix of the type.
 
+    CloudFormation addresses keep their logical id (the last one of a nested stack when
+    abbreviated).
+
     >>> short("aws_autoscaling_group.web", abbreviate=True)
     'asg.web'
+    >>> short("cfn:stack.yaml#Network/PublicSubnetA"), short("cfn:stack.yaml#Network/PublicSubnetA", True)
+    ('Network/PublicSubnetA', 'PublicSubnetA')
     """
+    if address.startswith("cfn:") and "#" in address:
+        logical = address.split("#", 1)[1]
+        return logical.rsplit("/", 1)[-1] if abbreviate else logical
     tail = address
     while tail.startswith("module.") and tail.count(".") >= 2:
         tail = tail.split(".", 2)[2]
