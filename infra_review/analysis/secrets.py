@@ -468,7 +468,9 @@ def scan_text(text: str) -> list[tuple[int, SecretMatch]]:
                 val = val[1:-1]
             found = scan_value(m.group("key"), val)
         if found is None:
-            found = scan_value("", line)
+            # a long line is free text already: only token formats (judging it as a value would
+            # come straight back here, a recursion without end on one line over 512 characters)
+            found = scan_tokens("", line) if len(line.strip()) > 512 else scan_value("", line)
             if found is not None and found.kind.startswith("high_entropy"):
                 found = None  # entropy alone on free text is too noisy
         if found is not None:

@@ -127,3 +127,15 @@ def test_iter_secrets_paths_and_name_value_pairs():
 def test_scan_text_lines():
     text = "# DB_PASSWORD=commented\nexport DB_PASSWORD='s3cr3t!'\nHOST=db\nkey: AKIAIOSFODNN7EXAMPLE\n"
     assert [(n, m.kind) for n, m in scan_text(text)] == [(2, "keyword"), (4, "aws_access_key_id")]
+
+
+def test_a_single_line_over_512_characters_is_scanned_without_recursion():
+    """Seen in terraform-aws-eks, terraform-azurerm-aks and terraform-google-network: RecursionError."""
+    from infra_review.analysis.secrets import scan_value
+
+    long_line = "description = " + "word " * 200
+    assert scan_value("description", long_line) is None
+    with_token = "x " * 300 + "AKIAIOSFODNN7EXAMPLE"
+    found = scan_value("notes", with_token)
+    assert found is not None
+    assert found.kind == "aws_access_key_id"
