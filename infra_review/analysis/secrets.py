@@ -47,6 +47,7 @@ True
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 import re
@@ -382,6 +383,11 @@ def _scan_str(key: str, text: str) -> SecretMatch | None:
         elif (
             len(word) >= MIN_BASE64_LEN and any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
         ):
+            if encodes_text(word):  # judge what is encoded, not the entropy of the encoding
+                inner = scan_text(_b64_text(word) or "")
+                if inner:
+                    return inner[0][1]
+                continue
             ent = shannon_entropy(word)
             if ent > BASE64_LIMIT:
                 return SecretMatch(
@@ -393,6 +399,30 @@ def _scan_str(key: str, text: str) -> SecretMatch | None:
                     "high-entropy base64 string",
                 )
     return None
+
+
+def _b64_text(word: str) -> str | None:
+    padded = word + "=" * (-len(word) % 4)
+    try:
+        return base64.b64decode(padded, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def encodes_text(word: str) -> bool:
+    """True when ``word`` is base64 of readable text (``base64encode(user_data)``), not key material.
+
+    Such a string is high-entropy only because it is encoded; what it encodes is judged by the
+    rules that read the plain value (scripts, cloud-init), never by entropy.
+
+    >>> encodes_text("IyEvYmluL2Jhc2gKZWNobyAiaGVsbG8gd29ybGQiCg=="), encodes_text("x8Kq2Zt7mVw3Lp9Q")
+    (True, False)
+    """
+    text = _b64_text(word)
+    if text is None:
+        return False
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    return len(text) >= 8 and printable / len(text) > 0.95
 
 
 def iter_secrets(value: Any, path: str = "") -> Iterator[tuple[str, SecretMatch]]:

@@ -139,3 +139,17 @@ def test_a_single_line_over_512_characters_is_scanned_without_recursion():
     found = scan_value("notes", with_token)
     assert found is not None
     assert found.kind == "aws_access_key_id"
+
+
+def test_base64_of_readable_text_is_judged_by_what_it_encodes():
+    """terraform-aws-eks renders user_data with base64encode(): entropy of the encoding is no secret."""
+    import base64
+
+    from infra_review.analysis.secrets import scan_value
+
+    script = base64.b64encode(b"#!/bin/bash\nexport CLUSTER=prod-eks-01\n/etc/eks/bootstrap.sh\n").decode()
+    assert scan_value("user_data", script) is None
+    leaked = base64.b64encode(b"#!/bin/bash\nexport AWS_KEY=AKIAIOSFODNN7EXAMPLE\n").decode()
+    found = scan_value("user_data", leaked)
+    assert found is not None
+    assert found.kind == "aws_access_key_id"
