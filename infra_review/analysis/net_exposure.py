@@ -229,7 +229,7 @@ class _Search:
         for other in sorted(candidates):
             if other == cur.target or (other in found and found[other].hops <= cur.hops + 1):
                 continue
-            got = _admits_from_non_world(m, other, cur.target)
+            got = _admits_from(m, other, cur.target, world=False)
             if not got:
                 continue
             self.offer(
@@ -302,29 +302,6 @@ def _admits_vpc_of(m: NetworkModel, target: str, source: str) -> PortSet:
     return out
 
 
-def _admits_from_non_world(m: NetworkModel, target: str, source: str) -> PortSet:
-    src_sgs = set(m.sgs.get(source, ()))
-    src_cidrs = [
-        m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr
-    ]
-    out = PortSet.EMPTY
-    for sg in m.sgs.get(target, ()):
-        for r in m.sg_rules.get(sg, ()):
-            if r.direction != "ingress" or r.action != "allow":
-                continue
-            if (
-                (r.source_kind == "sg" and r.source in src_sgs)
-                or (r.source_kind == "self" and sg in src_sgs)
-                or (
-                    r.source_kind == "cidr"
-                    and src_cidrs
-                    and any(cidr_contains(r.source, c) for c in src_cidrs)
-                )
-            ):
-                out = out | r.ports
-    return out
-
-
 def _admitted_from_world(m: NetworkModel, addr: str) -> PortSet:
     out = PortSet.EMPTY
     for sg in m.sgs.get(addr, ()):
@@ -332,8 +309,12 @@ def _admitted_from_world(m: NetworkModel, addr: str) -> PortSet:
     return out
 
 
-def _admits_from(m: NetworkModel, target: str, source: str) -> PortSet:
-    """Ports ``target``'s SGs admit from ``source`` (by SG reference or by CIDR containment)."""
+def _admits_from(m: NetworkModel, target: str, source: str, *, world: bool = True) -> PortSet:
+    """Ports ``target``'s SGs admit from ``source`` (by SG reference or by CIDR containment).
+
+    ``world=False`` leaves out rules open to the whole internet (a lateral hop is only worth
+    reporting when something narrower than the world admits it).
+    """
     src_sgs = set(m.sgs.get(source, ()))
     src_cidrs = [
         m.subnets[s].cidr for s in m.placement.get(source, ()) if s in m.subnets and m.subnets[s].cidr
@@ -346,7 +327,7 @@ def _admits_from(m: NetworkModel, target: str, source: str) -> PortSet:
             if (
                 (r.source_kind == "sg" and r.source in src_sgs)
                 or (r.source_kind == "self" and sg in src_sgs)
-                or (r.source_kind == "world")
+                or (world and r.source_kind == "world")
                 or (
                     r.source_kind == "cidr"
                     and src_cidrs
