@@ -1,4 +1,5 @@
-"""Every review notebook also runs, unchanged, against the second bundled example (papermill)."""
+"""Every review notebook also runs, unchanged, against the other bundled examples (papermill):
+the hardened Terraform twin and the CloudFormation twin."""
 
 from __future__ import annotations
 
@@ -10,19 +11,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NB_DIR = ROOT / "notebooks"
-SECOND = ROOT / "data" / "examples" / "hardened-aws"
+EXAMPLES = ("hardened-aws", "three-tier-cfn")
 NOTEBOOKS = sorted(p.stem for p in NB_DIR.glob("*.ipynb"))
 
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.parametrize("example", EXAMPLES)
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_on_second_example(tmp_path, name):
+def test_notebook_runs_on_other_examples(tmp_path, name, example):
     out = tmp_path / f"{name}.out.ipynb"
     pm.execute_notebook(
         str(NB_DIR / f"{name}.ipynb"),
         str(out),
-        parameters={"REPO": str(SECOND), "DB": str(tmp_path / "review.sqlite")},
+        parameters={"REPO": str(ROOT / "data" / "examples" / example), "DB": str(tmp_path / "review.sqlite")},
         cwd=str(NB_DIR),
         kernel_name="python3",
         progress_bar=False,
@@ -45,4 +47,4 @@ def test_notebook_runs_on_second_example(tmp_path, name):
     ]
     assert not errors, errors[0].get("evalue")
     if name != "training":
-        assert "hardened-aws" in text
+        assert example in text
