@@ -46,6 +46,8 @@ class EdgeRecorder:
         out: list[str] = []
         p = inst.prefix
         for root, steps in travs:
+            if root == "resource" and steps and isinstance(steps[0], str):
+                root, steps = steps[0], steps[1:]  # resource.TYPE.NAME is TYPE.NAME
             if root in NOEDGE_ROOTS or not steps:
                 continue
             first = steps[0]

@@ -205,13 +205,26 @@ class Evaluator:
             return unknown_value(to_text(node), obj)
         if isinstance(obj, Namespace):
             obj = obj.plain()
+        return self._splat_items(obj, node[2], node, ctx, env)
+
+    def _splat_items(
+        self, obj: Any, ops: tuple[Node, ...], node: Node, ctx: Context, env: dict[str, Any]
+    ) -> Any:
+        """``obj[*]`` followed by ``ops``; a nested ``("splat", ops)`` step splats each element."""
+        if isinstance(obj, Unresolved):
+            return unknown_value(to_text(node), obj)
+        if isinstance(obj, Namespace):
+            obj = obj.plain()
         if obj is None:
             return []
         items = obj if isinstance(obj, list) else [obj]
         out = []
         for it in items:
             v = it
-            for op in node[2]:
+            for op in ops:
+                if op[0] == "splat":
+                    v = self._splat_items(v, op[1], node, ctx, env)
+                    break
                 if op[0] == "attr":
                     v = self._get_attr(v, op[1], node)
                 else:
@@ -302,6 +315,9 @@ class Evaluator:
                 return unknown_value(to_text(node), reason="operand is not a bool")
         b = self._ev(node[3], ctx, env)
         if op in ("==", "!="):
+            if _null_vs_known_shape(a, b) or _null_vs_known_shape(b, a):
+                # a known container (or resource object) is not null, whatever its leaves
+                return op == "!="
             if has_unknown(a) or has_unknown(b):
                 return unknown_value(to_text(node), a, b)
             eq = equal(a, b)
@@ -402,12 +418,13 @@ class Evaluator:
                 v = self._ev(a, ctx, env)
                 failed = isinstance(v, Unresolved) and _is_failure(v)
                 if name == "can":
-                    if isinstance(v, Unresolved) and not failed:
+                    if has_unknown(v) and not failed:
                         return unknown_value(text, v)
                     return not failed
                 if not failed:
-                    # an unknown (not failing) argument is what try() yields once known
-                    return v
+                    # Like Terraform: a value with unknown parts may still fail once known, so
+                    # try() is then unknown (never the fallback, never a guess at success).
+                    return unknown_value(text, v) if has_unknown(v) else v
             return Unresolved(text, (), "try: no argument could be evaluated") if name == "try" else False
         if name in FILE_FUNCTIONS:
             return self._file_fn(name, node, ctx, env)
@@ -490,12 +507,28 @@ _FAIL_REASONS = (
     "(): ",
     "is not a",
     "cannot convert",
+    "file not found",
 )
 
 
+#: Reasons that mean "not known yet", never "failed", even when they name a function.
+_UNKNOWN_REASONS = ("not statically known", "not evaluated", "outside the reviewed root", "not available")
+
+
 def _is_failure(u: Unresolved) -> bool:
-    """An Unresolved that stands for a definite error (so try() moves on, can() is false)."""
-    return any(s in u.reason for s in _FAIL_REASONS) and not u.reason.endswith("not evaluated")
+    """An Unresolved that stands for a definite error on known values (so try() moves on and
+    can() is false).  Anything merely unknown (an unset variable, a file path or file outside
+    the root, a function we do not evaluate) is not a failure: try()/can() stay unknown.
+    """
+    if any(s in u.reason for s in _UNKNOWN_REASONS):
+        return False
+    return any(s in u.reason for s in _FAIL_REASONS)
+
+
+def _null_vs_known_shape(a: Any, b: Any) -> bool:
+    """``a`` is null and ``b`` is a known container or a resource object (non-null whatever
+    its unknown leaves)."""
+    return a is None and isinstance(b, dict | list | Ref)
 
 
 def _call_text(name: str, args: list[Any], fallback: str, limit: int = 8192) -> str:

@@ -215,6 +215,12 @@ class _Parser:
                 ops.append(("attr", nt))
             elif t == "[" and not legacy:
                 self.take()
+                if self.peek() == "*":
+                    # a splat inside a splat: each element's own [*] with the remaining steps
+                    self.take()
+                    self.take("]")
+                    ops.append(("splat", tuple(self._splat_ops(legacy=False))))
+                    return ops
                 key = self.expr()
                 self.take("]")
                 ops.append(("index", key))
@@ -590,6 +596,18 @@ def _tpl_text(parts: tuple[Any, ...]) -> str:
     return "".join(out)
 
 
+def _splat_ops_text(ops: tuple[Node, ...]) -> str:
+    out = []
+    for op in ops:
+        if op[0] == "attr":
+            out.append(f".{op[1]}")
+        elif op[0] == "splat":
+            out.append(f"[*]{_splat_ops_text(op[1])}")
+        else:
+            out.append(f"[{to_text(op[1])}]")
+    return "".join(out)
+
+
 def to_text(node: Node, _depth: int = 0) -> str:
     """Render an AST back to HCL expression text (normalised spacing)."""
     tag = node[0]
@@ -604,8 +622,7 @@ def to_text(node: Node, _depth: int = 0) -> str:
     if tag == "index":
         return f"{to_text(node[1])}[{to_text(node[2])}]"
     if tag == "splat":
-        rest = "".join(f".{op[1]}" if op[0] == "attr" else f"[{to_text(op[1])}]" for op in node[2])
-        return f"{to_text(node[1])}[*]{rest}"
+        return f"{to_text(node[1])}[*]{_splat_ops_text(node[2])}"
     if tag == "call":
         args = ", ".join(to_text(a) for a in node[2])
         return f"{node[1]}({args}{'...' if node[3] else ''})"

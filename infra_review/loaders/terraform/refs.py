@@ -92,9 +92,13 @@ def _chain(
             cur = cur[1]
         elif t == "splat":
             steps.clear()
-            for op in cur[2]:
+            ops = list(cur[2])
+            while ops:
+                op = ops.pop()
                 if op[0] == "index":
                     stack.append((op[1], bd))
+                elif op[0] == "splat":
+                    ops.extend(op[1])
             cur = cur[1]
         elif t == "paren":
             cur = cur[1]

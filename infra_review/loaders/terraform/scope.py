@@ -155,6 +155,8 @@ class BlockContext(Context):
             )
         if name in inst.mdef.resource_types:
             return _ResourceTypeNS(r, inst, name)
+        if name == "resource":
+            return _ResourceNS(r, inst)
         return Unresolved(name, (), f"unknown name {name[:40]!r}")
 
     def read_file(self, path: str, expr: str) -> Any:
@@ -288,6 +290,21 @@ class _DataTypeNS(Namespace):
 
     def plain(self) -> Any:
         return Unresolved(f"{self.block}.{self.type}", (), f"{self.block} type namespace")
+
+
+class _ResourceNS(Namespace):
+    """``resource.TYPE.NAME`` (Terraform's explicit form of ``TYPE.NAME``)."""
+
+    def __init__(self, r: Resolver, inst: Instance) -> None:
+        self.r, self.inst = r, inst
+
+    def attr(self, name: str) -> Any:
+        if name in self.inst.mdef.resource_types:
+            return _ResourceTypeNS(self.r, self.inst, name)
+        return Unresolved(f"resource.{name}", (), f"undeclared resource type {name[:40]!r}")
+
+    def plain(self) -> Any:
+        return Unresolved("resource", (), "resource namespace")
 
 
 class _ResourceTypeNS(Namespace):

@@ -1,0 +1,180 @@
+"""Issue 11 §1: the evaluator never guesses.  Each case gives the graph it must produce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra_review.graph import ResourceGraph
+from infra_review.loaders.terraform import builder as terraform
+from infra_review.model import FileStatus, Unresolved
+
+
+def build(files: dict[str, str], extra: dict[str, str] | None = None) -> ResourceGraph:
+    """Parse and build ``files`` (rel path → HCL); ``extra`` are other readable files."""
+    readable = {**files, **(extra or {})}
+    parsed = []
+    for rel, text in files.items():
+        pf = terraform.parse_file(rel, text, "terraform")
+        assert pf.status == FileStatus.PARSED, (rel, pf.diagnostics)
+        parsed.append(pf)
+    rg = ResourceGraph()
+    terraform.build(parsed, rg, read_text=readable.get)
+    return rg
+
+
+def addrs(rg: ResourceGraph) -> set[str]:
+    return {n.address for n in rg.all()}
+
+
+def attr(rg: ResourceGraph, addr: str, name: str) -> Any:
+    return rg.get(addr).attrs[name]
+
+
+def targets(rg: ResourceGraph, src: str) -> set[str]:
+    return {e.target for e in rg.edges(["ref"]) if e.source == src}
+
+
+# -- 1. try()/can() fall back only on a failure over known values --------------------------------
+MOD = {"mod/main.tf": 'resource "aws_instance" "y" {\n  ami = "a"\n}\n'}
+
+
+def test_try_over_unknown_file_keeps_module_count_unknown() -> None:
+    rg = build(
+        {
+            "main.tf": """
+variable "dir" {}
+locals {
+  cfg = try(yamldecode(file("${var.dir}/x.yaml")), {})
+}
+module "m" {
+  source = "./mod"
+  count  = lookup(local.cfg, "enabled", false) ? 1 : 0
+}
+""",
+            **MOD,
+        }
+    )
+    assert isinstance(attr(rg, "local.cfg", "value"), Unresolved)
+    # never 0: the one instance is kept, marked unexpanded
+    assert addrs(rg) >= {"module.m", "module.m.aws_instance.y"}
+    assert rg.get("module.m").meta["expanded"] is False
+
+
+def test_try_falls_back_on_known_failure_and_on_missing_file() -> None:
+    rg = build(
+        {
+            "main.tf": """
+locals {
+  cfg   = { a = 1 }
+  miss  = try(local.cfg.b, "fb")
+  hit   = try(local.cfg.a, "fb")
+  nofile = try(file("${path.module}/absent.yaml"), "none")
+  yes   = can(local.cfg.a)
+  no    = can(local.cfg.b)
+}
+"""
+        }
+    )
+    assert attr(rg, "local.miss", "value") == "fb"
+    assert attr(rg, "local.hit", "value") == 1
+    assert attr(rg, "local.nofile", "value") == "none"
+    assert attr(rg, "local.yes", "value") is True
+    assert attr(rg, "local.no", "value") is False
+
+
+def test_try_and_can_over_unknowns_are_unresolved() -> None:
+    rg = build(
+        {
+            "main.tf": """
+variable "v" {}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+locals {
+  unset   = try(var.v.x, "fb")
+  outside = try(file("/etc/passwd"), "fb")
+  nofn    = try(someday(1), "fb")
+  partial = try({ a = aws_vpc.v.id }, {})
+  c_unset = can(var.v.x)
+  c_file  = can(file("../up.txt"))
+}
+"""
+        }
+    )
+    for name in ("unset", "outside", "nofn", "partial", "c_unset", "c_file"):
+        assert isinstance(attr(rg, f"local.{name}", "value"), Unresolved), name
+    assert attr(rg, "local.partial", "value").refs == ("aws_vpc.v",)
+
+
+# -- 2. null comparisons of known containers ------------------------------------------------------
+def test_known_container_is_not_null_whatever_its_leaves() -> None:
+    rg = build(
+        {
+            "main.tf": """
+variable "x" {}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+locals {
+  cfg = { a = aws_vpc.v.id }
+  ne  = local.cfg != null
+  eq  = null == [var.x]
+  unk = var.x != null
+}
+resource "aws_subnet" "s" {
+  for_each   = local.cfg != null ? local.cfg : {}
+  vpc_id     = each.value
+  cidr_block = "10.0.1.0/24"
+}
+"""
+        }
+    )
+    assert attr(rg, "local.ne", "value") is True
+    assert attr(rg, "local.eq", "value") is False
+    assert isinstance(attr(rg, "local.unk", "value"), Unresolved)
+    assert 'aws_subnet.s["a"]' in addrs(rg)
+    assert "aws_vpc.v" in targets(rg, 'aws_subnet.s["a"]')
+
+
+# -- 3. resource.TYPE.NAME -----------------------------------------------------------------------
+def test_explicit_resource_prefix_is_a_reference() -> None:
+    rg = build(
+        {
+            "main.tf": """
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "s" {
+  vpc_id     = resource.aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+"""
+        }
+    )
+    v = attr(rg, "aws_subnet.s", "vpc_id")
+    assert isinstance(v, Unresolved)
+    assert v.refs == ("aws_vpc.v",)
+    assert targets(rg, "aws_subnet.s") == {"aws_vpc.v"}
+
+
+# -- 4. nested splats and splats after indexes ---------------------------------------------------
+def test_nested_splat_after_index_parses_and_evaluates() -> None:
+    rg = build(
+        {
+            "main.tf": """
+resource "aws_eks_node_group" "this" {
+  count = 1
+  node_group_name = "ng"
+}
+locals {
+  asg   = try(flatten(aws_eks_node_group.this[0].resources[*].autoscaling_groups[*].name), [])
+  known = flatten([{ g = [{ n = "a" }, { n = "b" }] }, { g = [{ n = "c" }] }][*].g[*].n)
+}
+"""
+        }
+    )
+    asg = attr(rg, "local.asg", "value")
+    assert isinstance(asg, Unresolved)
+    assert asg.refs == ("aws_eks_node_group.this[0]",)
+    assert attr(rg, "local.known", "value") == ["a", "b", "c"]
+    assert "aws_eks_node_group.this[0]" in targets(rg, "local.asg")
