@@ -9,7 +9,9 @@ from infra_review.loaders.terraform import builder as terraform
 from infra_review.model import FileStatus, Unresolved
 
 
-def build(files: dict[str, str], extra: dict[str, str] | None = None) -> ResourceGraph:
+def build(
+    files: dict[str, str], extra: dict[str, str] | None = None, *, listing: bool = True
+) -> ResourceGraph:
     """Parse and build ``files`` (rel path → HCL); ``extra`` are other readable files."""
     readable = {**files, **(extra or {})}
     parsed = []
@@ -18,7 +20,9 @@ def build(files: dict[str, str], extra: dict[str, str] | None = None) -> Resourc
         assert pf.status == FileStatus.PARSED, (rel, pf.diagnostics)
         parsed.append(pf)
     rg = ResourceGraph()
-    terraform.build(parsed, rg, read_text=readable.get)
+    terraform.build(
+        parsed, rg, read_text=readable.get, list_files=(lambda: list(readable)) if listing else None
+    )
     return rg
 
 
@@ -178,3 +182,62 @@ locals {
     assert asg.refs == ("aws_eks_node_group.this[0]",)
     assert attr(rg, "local.known", "value") == ["a", "b", "c"]
     assert "aws_eks_node_group.this[0]" in targets(rg, "local.asg")
+
+
+# -- 5. path functions and fileset (confined to the root) ----------------------------------------
+PATHS = """
+locals {
+  home    = pathexpand("~/.ssh/id_rsa")
+  plain   = pathexpand("conf/x.yaml")
+  abs_abs = abspath("/a/b/../c")
+  abs_rel = abspath("conf")
+  dir     = dirname("conf/sub/x.yaml")
+  dir1    = dirname("x.yaml")
+  base    = basename("conf/sub/x.yaml")
+  base2   = basename("conf/sub/")
+  pols    = fileset("${path.module}/policies", "*.json")
+  deep    = fileset(path.module, "policies/**/*.{json,yaml}")
+  up      = fileset("${path.module}/../..", "*")
+  sib     = fileset("${path.module}/../other", "*")
+  unk     = fileset(var.d, "*")
+  docs    = [for f in fileset("${path.module}/policies", "*.json") :
+    jsondecode(file("${path.module}/policies/${f}"))]
+}
+variable "d" {}
+"""
+POLICY_FILES = {
+    "app/policies/a.json": '{"a": 1}',
+    "app/policies/b.json": '{"b": 2}',
+    "app/policies/n/c.yaml": "c: 3",
+    "app/policies/readme.md": "x",
+    "other/z.json": "{}",
+}
+
+
+def test_path_functions_evaluate_where_known() -> None:
+    rg = build({"app/main.tf": PATHS}, POLICY_FILES)
+
+    def val(name: str) -> Any:
+        return attr(rg, f"app//local.{name}" if rg.get(f"app//local.{name}") else f"local.{name}", "value")
+
+    assert isinstance(val("home"), Unresolved)
+    assert val("plain") == "conf/x.yaml"
+    assert val("abs_abs") == "/a/c"
+    assert isinstance(val("abs_rel"), Unresolved)
+    assert val("dir") == "conf/sub"
+    assert val("dir1") == "."
+    assert val("base") == "x.yaml"
+    assert val("base2") == "sub"
+    assert val("pols") == ["a.json", "b.json"]
+    assert val("deep") == ["policies/a.json", "policies/b.json", "policies/n/c.yaml"]
+    assert val("docs") == [{"a": 1}, {"b": 2}]
+    assert val("sib") == ["z.json"]
+    for name in ("up", "unk"):
+        assert isinstance(val(name), Unresolved), name
+
+
+def test_fileset_without_a_listing_is_unresolved() -> None:
+    rg = build(
+        {"main.tf": 'locals {\n  p = fileset(path.module, "*.json")\n}\n'}, {"a.json": "{}"}, listing=False
+    )
+    assert isinstance(attr(rg, "local.p", "value"), Unresolved)

@@ -109,7 +109,7 @@ nodes of its instance.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from infra_review.graph import ResourceGraph
@@ -141,12 +141,17 @@ __all__ = [
 
 
 def build(
-    files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None = None
+    files: list[ParsedFile],
+    rg: ResourceGraph,
+    read_text: Callable[[str], str | None] | None = None,
+    list_files: Callable[[], Iterable[str]] | None = None,
 ) -> list[Diagnostic]:
     """Add every Terraform block of ``files`` to ``rg``; return the diagnostics met.
 
     ``read_text(rel_path)`` (optional) returns the text of a file under the reviewed root for
     ``templatefile``/``file``, or None; without it those calls stay ``Unresolved``.
+    ``list_files()`` (optional) gives the root-relative paths of the files under the root (the
+    confined walk's files) for ``fileset``; without it ``fileset`` stays ``Unresolved``.
 
     >>> pf = parse_file("main.tf", 'resource "aws_subnet" "a" {\\n  count = 2\\n  cidr_block = '
     ...                 'cidrsubnet("10.0.0.0/16", 8, count.index)\\n}\\n', "terraform")
@@ -162,16 +167,19 @@ def build(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(files, rg, read_text)
+        return _build(files, rg, read_text, list_files)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _build(
-    files: list[ParsedFile], rg: ResourceGraph, read_text: Callable[[str], str | None] | None
+    files: list[ParsedFile],
+    rg: ResourceGraph,
+    read_text: Callable[[str], str | None] | None,
+    list_files: Callable[[], Iterable[str]] | None = None,
 ) -> list[Diagnostic]:
-    state = BuildState(rg, read_text)
+    state = BuildState(rg, read_text, list_files)
     state.mods, state.all_var_files = collect_modules(files, state.warn)
     values = ValueResolver(state)
     edges = EdgeRecorder(state, values)

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from infra_review.loaders.terraform.expr import HCLSyntaxError, Node, parse_template, to_text
-from infra_review.loaders.terraform.functions import FILE_FUNCTIONS, FUNCTIONS, TOLERANT
+from infra_review.loaders.terraform.functions import FILE_FUNCTIONS, FUNCTIONS, TOLERANT, glob_match
 from infra_review.loaders.terraform.value import (
     BudgetExceeded,
     Context,
@@ -424,10 +424,13 @@ class Evaluator:
                 if not failed:
                     # Like Terraform: a value with unknown parts may still fail once known, so
                     # try() is then unknown (never the fallback, never a guess at success).
-                    return unknown_value(text, v) if has_unknown(v) else v
+                    # (A wholly unknown value is returned as it is: unknown either way.)
+                    return unknown_value(text, v) if has_unknown(v) and not is_unknown(v) else v
             return Unresolved(text, (), "try: no argument could be evaluated") if name == "try" else False
         if name in FILE_FUNCTIONS:
             return self._file_fn(name, node, ctx, env)
+        if name == "fileset":
+            return self._fileset(node, ctx, env)
         args = [self._ev(a, ctx, env) for a in arg_nodes]
         if expand and args:
             last = args[-1]
@@ -482,6 +485,21 @@ class Evaluator:
         sub = _TemplateContext(ctx)
         result = self._ev(tnode, sub, dict(tvars))
         return result
+
+    def _fileset(self, node: Node, ctx: Context, env: dict[str, Any]) -> Any:
+        """``fileset(path, pattern)`` over the files the loader may read (confined to the root)."""
+        text = to_text(node)
+        args = [self._ev(a, ctx, env) for a in node[2]]
+        if len(args) != 2 or any(has_unknown(a) for a in args):
+            return unknown_value(text, *args, reason="fileset(): path or pattern not statically known")
+        try:
+            path, rx = to_str(args[0]), glob_match(to_str(args[1]))
+        except EvalError as e:
+            return Unresolved(text, (), f"fileset(): {_short(e)}")
+        files = ctx.list_files(path, text)
+        if not isinstance(files, list):
+            return files
+        return [f for f in files if rx.fullmatch(f)]
 
 
 class _TemplateContext(Context):

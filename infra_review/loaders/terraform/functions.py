@@ -15,6 +15,7 @@ import hashlib
 import ipaddress
 import json
 import math
+import posixpath
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -34,7 +35,7 @@ from infra_review.loaders.terraform.value import (
 )
 from infra_review.model import Unresolved
 
-__all__ = ["FILE_FUNCTIONS", "FUNCTIONS", "TOLERANT"]
+__all__ = ["FILE_FUNCTIONS", "FUNCTIONS", "TOLERANT", "glob_match"]
 
 
 # -- functions ----------------------------------------------------------------------------------
@@ -579,6 +580,88 @@ def _f_type_ctor(*_args: Any) -> Any:
     raise UnknownArgument
 
 
+# -- paths --------------------------------------------------------------------------------------
+def _f_pathexpand(p: Any) -> Any:
+    s = to_str(p)
+    if s == "~" or s.startswith("~/"):
+        return PartialResult(f"pathexpand({json.dumps(s)})", "home directory depends on where Terraform runs")
+    return s
+
+
+def _f_abspath(p: Any) -> Any:
+    s = to_str(p)
+    if s.startswith("/"):
+        return posixpath.normpath(s)
+    return PartialResult(f"abspath({json.dumps(s)})", "absolute path depends on where Terraform runs")
+
+
+def _f_dirname(p: Any) -> str:
+    """Go's ``filepath.Dir``: everything but the last element, cleaned (``"."`` when empty)."""
+    s = to_str(p)
+    head = s[: s.rfind("/") + 1] if "/" in s else ""
+    return posixpath.normpath(head) if head else "."
+
+
+def _f_basename(p: Any) -> str:
+    """Go's ``filepath.Base``: the last element, trailing slashes removed."""
+    s = to_str(p)
+    if not s:
+        return "."
+    s = s.rstrip("/")
+    return s.rsplit("/", 1)[-1] if s else "/"
+
+
+def glob_match(pattern: str) -> re.Pattern[str]:
+    """A regex for ``fileset``'s glob: ``*`` and ``?`` stay within one path element, ``**``
+    crosses elements, ``{a,b}`` alternatives, ``[...]`` classes."""
+    out: list[str] = []
+    i, depth = 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = pattern.find("]", i + 1)
+            if j < 0:
+                msg = "fileset(): unterminated [ in pattern"
+                raise EvalError(msg)
+            body = pattern[i + 1 : j]
+            out.append(
+                "[" + ("^" + body[1:] if body.startswith(("!", "^")) else body).replace("\\", "\\\\") + "]"
+            )
+            i = j + 1
+            continue
+        elif c == "{":
+            out.append("(?:")
+            depth += 1
+        elif c == "}" and depth:
+            out.append(")")
+            depth -= 1
+        elif c == "," and depth:
+            out.append("|")
+        elif c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    if depth:
+        msg = "fileset(): unterminated { in pattern"
+        raise EvalError(msg)
+    return re.compile("".join(out))
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "merge": _f_merge,
     "concat": _f_concat,
@@ -666,6 +749,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "nonsensitive": lambda x: x,
     "sensitive": lambda x: x,
     "type": _f_type_ctor,
+    "pathexpand": _f_pathexpand,
+    "abspath": _f_abspath,
+    "dirname": _f_dirname,
+    "basename": _f_basename,
 }
 
 #: Functions that read a file under the reviewed root (through ``Context.read_file``).

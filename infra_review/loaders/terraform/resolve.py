@@ -9,7 +9,7 @@ computed on first use and memoised on its :class:`~.scope.Instance`, reference c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from infra_review.loaders.terraform.expand import expand_call, expansion, instance_key
@@ -39,6 +39,11 @@ class ValueResolver:
     def read_text(self) -> Callable[[str], str | None] | None:
         """The confined reader ``file``/``templatefile`` use (None: contents unavailable)."""
         return self.state.read_text
+
+    @property
+    def list_files(self) -> Callable[[], Iterable[str]] | None:
+        """The root-relative paths of the files under the reviewed root (for ``fileset``)."""
+        return self.state.list_files
 
     def warn(self, loc: Loc, message: str) -> None:
         """An ``EVAL_WARNING`` at ``loc``."""

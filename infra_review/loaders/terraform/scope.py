@@ -178,6 +178,20 @@ class BlockContext(Context):
             return Unresolved(expr, (), "file not found or not readable under the root")
         return content
 
+    def list_files(self, path: str, expr: str) -> Any:
+        """For ``fileset``: the files under ``path`` (resolved like ``file``), relative to it."""
+        list_files = self.inst.resolver.list_files
+        root_dir = self.inst.root.dir
+        if posixpath.isabs(path) or path.startswith("~"):
+            return Unresolved(expr, (), "file path outside the reviewed root")
+        rel = posixpath.normpath(posixpath.join(root_dir, path)) if root_dir else posixpath.normpath(path)
+        if rel == ".." or rel.startswith("../"):
+            return Unresolved(expr, (), "file path outside the reviewed root")
+        if list_files is None:
+            return Unresolved(expr, (), "file listing not available to the loader")
+        prefix = "" if rel == "." else rel + "/"
+        return sorted(f[len(prefix) :] for f in list_files() if f.startswith(prefix))
+
     def warn(self, message: str) -> None:
         """An evaluation warning at this block."""
         self.inst.resolver.warn(self.loc, message)

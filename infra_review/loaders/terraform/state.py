@@ -7,7 +7,7 @@ edges to the graph at the end, so an edge may name a node emitted later.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from infra_review.graph import ResourceGraph
@@ -34,9 +34,15 @@ Loc = tuple[str, int]
 class BuildState:
     """Diagnostics, the instance budget, the collected modules, emitted nodes, pending edges."""
 
-    def __init__(self, rg: ResourceGraph, read_text: Callable[[str], str | None] | None) -> None:
+    def __init__(
+        self,
+        rg: ResourceGraph,
+        read_text: Callable[[str], str | None] | None,
+        list_files: Callable[[], Iterable[str]] | None = None,
+    ) -> None:
         self.rg = rg
         self.read_text = read_text
+        self.list_files = list_files
         self.ev = Evaluator()
         self.diags: list[Diagnostic] = []
         self._warned: set[tuple[str, int, str]] = set()

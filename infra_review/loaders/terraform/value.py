@@ -103,6 +103,10 @@ class Context:
     def read_file(self, path: str, expr: str) -> Any:
         return Unresolved(expr, (), "file contents not available")
 
+    def list_files(self, path: str, expr: str) -> Any:
+        """The files under ``path`` (relative to it, sorted), or an ``Unresolved``."""
+        return Unresolved(expr, (), "file listing not available")
+
     def warn(self, message: str) -> None:
         """Record an evaluation problem (the loader turns it into an EVAL_WARNING)."""
 
