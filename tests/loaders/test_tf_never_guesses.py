@@ -241,3 +241,39 @@ def test_fileset_without_a_listing_is_unresolved() -> None:
         {"main.tf": 'locals {\n  p = fileset(path.module, "*.json")\n}\n'}, {"a.json": "{}"}, listing=False
     )
     assert isinstance(attr(rg, "local.p", "value"), Unresolved)
+
+
+# -- 7. a known condition contributes only its taken branch; a known key one instance ------------
+def test_known_condition_and_known_key_give_precise_edges() -> None:
+    rg = build(
+        {
+            "main.tf": """
+variable "public" {
+  default = false
+}
+variable "flag" {}
+resource "aws_subnet" "this" {
+  for_each   = { a = "10.0.1.0/24", b = "10.0.2.0/24" }
+  cidr_block = each.value
+}
+resource "aws_subnet" "pub" {
+  cidr_block = "10.0.9.0/24"
+}
+resource "aws_instance" "i" {
+  for_each  = { a = 1, b = 2 }
+  subnet_id = var.public ? aws_subnet.pub.id : aws_subnet.this[each.key].id
+  ami       = var.flag ? aws_subnet.pub.id : "ami-1"
+}
+locals {
+  pick = var.public ? aws_subnet.pub.id : aws_subnet.this["b"].id
+}
+"""
+        }
+    )
+    t = targets(rg, 'aws_instance.i["a"]')
+    assert 'aws_subnet.this["a"]' in t
+    assert 'aws_subnet.this["b"]' not in t
+    # the condition's own reference stays; the unknown condition keeps both branches
+    assert "var.public" in t
+    assert "aws_subnet.pub" in t  # from ami (condition unknown)
+    assert targets(rg, "local.pick") == {"var.public", 'aws_subnet.this["b"]'}

@@ -53,7 +53,7 @@ class BodyEvaluator:
                 continue
             v = plain(self.state.eval(a["expr"], ctx, env))
             out[name] = v
-            self.edges.for_value(src_addr, prefix + name, v, a["expr"], inst, bound=bound)
+            self.edges.for_value(src_addr, prefix + name, v, a["expr"], inst, bound=bound, ctx=ctx, env=env)
         counters: dict[str, int] = {}
         for nb in blk["blocks"]:
             if nb["type"] == "dynamic" and nb["labels"]:

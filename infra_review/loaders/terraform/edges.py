@@ -13,7 +13,7 @@ from infra_review.loaders.terraform.expand import instance_key
 from infra_review.loaders.terraform.expr import Node
 from infra_review.loaders.terraform.refs import NOEDGE_ROOTS, traversals
 from infra_review.loaders.terraform.resolve import ValueResolver
-from infra_review.loaders.terraform.scope import Instance
+from infra_review.loaders.terraform.scope import BlockContext, Instance
 from infra_review.loaders.terraform.state import BuildState
 from infra_review.loaders.terraform.value import collect_refs
 
@@ -40,9 +40,25 @@ class EdgeRecorder:
             self.trav_cache[k] = t
         return t
 
-    def static_targets(self, inst: Instance, node: Node, bound: frozenset[str] = frozenset()) -> list[str]:
-        """Addresses (maybe base addresses) an expression names directly."""
-        travs = self.traversals(node) if not bound else traversals(node, bound)
+    def static_targets(
+        self,
+        inst: Instance,
+        node: Node,
+        bound: frozenset[str] = frozenset(),
+        ctx: BlockContext | None = None,
+        env: dict[str, Any] | None = None,
+    ) -> list[str]:
+        """Addresses (maybe base addresses) an expression names directly.
+
+        With ``ctx`` (the block's evaluation context), a conditional whose condition is known
+        names only what its taken branch names, and an index whose key is known names that
+        instance (``aws_subnet.this[each.key]`` → ``aws_subnet.this["a"]``).
+        """
+        if ctx is not None and _has_choice(node):
+            live = self._live(node, ctx, env or {})
+            travs = traversals(live, bound) if live is not node else self.traversals(node)
+        else:
+            travs = self.traversals(node) if not bound else traversals(node, bound)
         out: list[str] = []
         p = inst.prefix
         for root, steps in travs:
@@ -73,6 +89,48 @@ class EdgeRecorder:
                 else:
                     out.append(base)
         return out
+
+    def _live(self, node: Node, ctx: BlockContext, env: dict[str, Any]) -> Node:
+        """``node`` with known conditions replaced by their taken branch and known index keys by
+        literals; the condition and key expressions stay (beside it) so their own references
+        still count."""
+        extra: list[Node] = []
+        try:
+            live = self._prune(node, ctx, env, extra)
+        except RecursionError:
+            return node
+        return ("tuple", (live, *extra)) if extra else live
+
+    def _prune(self, n: Node, ctx: BlockContext, env: dict[str, Any], extra: list[Node]) -> Node:
+        if not isinstance(n, tuple) or not n:
+            return n
+        tag = n[0]
+        if tag == "cond":
+            c = self.state.eval(n[1], ctx, env)
+            if isinstance(c, bool):
+                extra.append(n[1])
+                return self._prune(n[2] if c else n[3], ctx, env, extra)
+        elif tag == "index" and n[2][0] != "lit":
+            k = self.state.eval(n[2], ctx, env)
+            if isinstance(k, str | int) and not isinstance(k, bool):
+                extra.append(n[2])
+                return ("index", self._prune(n[1], ctx, env, extra), ("lit", k))
+        if tag in ("for", "splat", "var", "lit", "error"):
+            return n  # iterator names and splat steps are not evaluated here
+        if tag == "tpl":
+            parts = tuple(
+                p if isinstance(p, str) or p[0] in ("if", "for") else self._prune(p, ctx, env, extra)
+                for p in n[1]
+            )
+            return ("tpl", parts, *n[2:])
+        if tag == "object":
+            items = tuple((self._prune(k, ctx, env, extra), self._prune(v, ctx, env, extra)) for k, v in n[1])
+            return ("object", items, *n[2:])
+        if tag == "tuple":
+            return ("tuple", tuple(self._prune(x, ctx, env, extra) for x in n[1]), *n[2:])
+        if tag == "call":
+            return ("call", n[1], tuple(self._prune(x, ctx, env, extra) for x in n[2]), *n[3:])
+        return tuple(self._prune(x, ctx, env, extra) if isinstance(x, tuple) else x for x in n)
 
     def _module_targets(self, inst: Instance, name: str, rest: list[Any]) -> list[str]:
         kids = self.values.children(inst, name)
@@ -112,11 +170,14 @@ class EdgeRecorder:
         inst: Instance,
         kind: str = "ref",
         bound: frozenset[str] = frozenset(),
+        ctx: BlockContext | None = None,
+        env: dict[str, Any] | None = None,
     ) -> None:
-        """Edges from ``src`` for one attribute: what ``node`` names and what ``value`` references."""
+        """Edges from ``src`` for one attribute: what ``node`` names (its live branches when
+        ``ctx`` is given, see :meth:`static_targets`) and what ``value`` references."""
         seen: set[str] = set()
         if node is not None:
-            for t in self.static_targets(inst, node, bound):
+            for t in self.static_targets(inst, node, bound, ctx, env):
                 if t not in seen:
                     seen.add(t)
                     self.state.add_edge(src, t, kind, attr)
@@ -124,3 +185,15 @@ class EdgeRecorder:
             if r not in seen:
                 seen.add(r)
                 self.state.add_edge(src, r, kind, attr)
+
+
+def _has_choice(node: Node) -> bool:
+    """True when ``node`` holds a conditional or an index by a non-literal key (iterative)."""
+    stack: list[Any] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple):
+            if n and (n[0] == "cond" or (n[0] == "index" and len(n) == 3 and n[2][0] != "lit")):
+                return True
+            stack.extend(x for x in n if isinstance(x, tuple))
+    return False

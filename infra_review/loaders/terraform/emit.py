@@ -133,14 +133,16 @@ class Emitter:
                 {**base_meta, "name": name},
             )
         )
-        self.edges.for_value(addr, "value", v, a["expr"], inst)
+        self.edges.for_value(addr, "value", v, a["expr"], inst, ctx=BlockContext(inst))
 
     def _emit_output(self, inst: Instance, name: str, blk: dict[str, Any], base_meta: dict[str, Any]) -> None:
         addr = f"{inst.prefix}output.{name}"
         attrs = self.body.eval_body(blk, _ctx(inst, blk), {}, addr, "", frozenset({"value", "depends_on"}))
         attrs["value"] = plain(self.values.output_value(inst, name))
         if "value" in blk["attrs"]:
-            self.edges.for_value(addr, "value", attrs["value"], blk["attrs"]["value"]["expr"], inst)
+            self.edges.for_value(
+                addr, "value", attrs["value"], blk["attrs"]["value"]["expr"], inst, ctx=BlockContext(inst)
+            )
         self._depends_on(addr, blk, inst)
         meta = {**base_meta, "name": name}
         self.state.add_node(
