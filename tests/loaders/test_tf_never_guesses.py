@@ -277,3 +277,44 @@ locals {
     assert "var.public" in t
     assert "aws_subnet.pub" in t  # from ami (condition unknown)
     assert targets(rg, "local.pick") == {"var.public", 'aws_subnet.this["b"]'}
+
+
+# -- 6. count/for_each on module blocks ----------------------------------------------------------
+def test_module_for_each_and_count_expand_their_resources() -> None:
+    rg = build(
+        {
+            "main.tf": """
+variable "unset" {}
+module "fe" {
+  source   = "./mod"
+  for_each = toset(["a", "b"])
+}
+module "n" {
+  source = "./mod"
+  count  = 2
+}
+module "off" {
+  source = "./mod"
+  count  = 0
+}
+module "unk" {
+  source   = "./mod"
+  for_each = var.unset
+}
+resource "aws_eip" "e" {
+  instance = module.fe["b"].id
+}
+""",
+            "mod/main.tf": MOD["mod/main.tf"] + 'output "id" {\n  value = aws_instance.y.id\n}\n',
+        }
+    )
+    a = addrs(rg)
+    assert {'module.fe["a"].aws_instance.y', 'module.fe["b"].aws_instance.y'} <= a
+    assert {"module.n[0].aws_instance.y", "module.n[1].aws_instance.y"} <= a
+    assert not any(x.startswith(("module.off.", "module.off[")) for x in a)
+    assert rg.get("module.off").meta["instances"] == 0
+    # unknown for_each: one instance kept, marked unexpanded, never dropped
+    assert "module.unk.aws_instance.y" in a
+    assert rg.get("module.unk").meta["expanded"] is False
+    assert 'module.fe["b"].output.id' in targets(rg, "aws_eip.e")
+    assert 'module.fe["a"].output.id' not in targets(rg, "aws_eip.e")
