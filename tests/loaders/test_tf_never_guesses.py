@@ -318,3 +318,25 @@ resource "aws_eip" "e" {
     assert rg.get("module.unk").meta["expanded"] is False
     assert 'module.fe["b"].output.id' in targets(rg, "aws_eip.e")
     assert 'module.fe["a"].output.id' not in targets(rg, "aws_eip.e")
+
+
+def test_slice_of_an_unknown_list_has_a_known_length() -> None:
+    rg = build(
+        {
+            "main.tf": """
+data "aws_availability_zones" "available" {}
+locals {
+  azs = slice(data.aws_availability_zones.available.names, 0, 3)
+}
+resource "aws_subnet" "private" {
+  count             = length([for k, v in local.azs : cidrsubnet("10.0.0.0/16", 4, k)])
+  availability_zone = local.azs[count.index]
+  cidr_block        = cidrsubnet("10.0.0.0/16", 4, count.index)
+}
+"""
+        }
+    )
+    assert {"aws_subnet.private[0]", "aws_subnet.private[2]"} <= addrs(rg)
+    az = attr(rg, "aws_subnet.private[2]", "availability_zone")
+    assert isinstance(az, Unresolved)
+    assert az.refs == ("data.aws_availability_zones.available",)

@@ -324,10 +324,20 @@ def _f_distinct(lst: Any) -> list[Any]:
     return _dedup(lst)
 
 
+#: Longest slice of an unknown list expanded into unknown elements.
+_MAX_UNKNOWN_SLICE = 1024
+
+
 def _f_slice(lst: Any, a: Any, b: Any) -> Any:
-    if isinstance(lst, Unresolved) or has_unknown([a, b]):
+    """``slice``; an unknown list with known bounds gives ``b - a`` unknown elements (what it
+    is whenever it does not fail: ``slice(data.x.names, 0, 3)`` has three elements)."""
+    if has_unknown([a, b]):
         raise UnknownArgument
     i, j = int(to_num(a)), int(to_num(b))
+    if isinstance(lst, Unresolved):
+        if not 0 <= i <= j or j - i > _MAX_UNKNOWN_SLICE:
+            raise UnknownArgument
+        return [Unresolved(f"{lst.expr}[{k}]", lst.refs, lst.reason) for k in range(i, j)]
     if not isinstance(lst, list) or not 0 <= i <= j <= len(lst):
         msg = "slice: index out of range"
         raise EvalError(msg)
