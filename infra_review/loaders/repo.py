@@ -547,10 +547,12 @@ class _Load:
             t_build = time.perf_counter()
             try:
                 build_fn = self.modules[name].build
+                options: dict[str, Any] = {}
                 if _accepts(build_fn, "read_text"):
-                    self.build_diags.extend(build_fn(by_module[name], self.graph, read_text=reader) or [])
-                else:
-                    self.build_diags.extend(build_fn(by_module[name], self.graph) or [])
+                    options["read_text"] = reader
+                if _accepts(build_fn, "list_files"):
+                    options["list_files"] = self.file_paths
+                self.build_diags.extend(build_fn(by_module[name], self.graph, **options) or [])
             except Exception as exc:
                 if os.environ.get("INFRA_REVIEW_DEBUG"):
                     raise
@@ -561,6 +563,13 @@ class _Load:
                 )
             self.timings["build:" + name.rsplit(".", 1)[-1]] = time.perf_counter() - t_build
         self.timings["build"] = time.perf_counter() - t
+
+    def file_paths(self) -> list[str]:
+        """Root-relative paths of every regular file the walk found (ignored directories excluded),
+        for ``fileset()``: a listing, never a read."""
+        paths = {rel for rel, rec in self.records.items() if rec.kind not in ("directory", "symlink")}
+        paths.update(w.entry.rel for w in self.work)
+        return sorted(paths)
 
     def finish(self, finish: Callable[[ResourceGraph], list[Diagnostic]]) -> None:
         """Run the caller's finishing step (linking, derived edges); its diagnostics join the load's."""

@@ -372,3 +372,20 @@ def test_progress_callback(root: Path, fake, isolate):
     assert result.coverage["parsed"] == 5
     assert seen[-1] == (5, 5)
     assert [d for d, _ in seen] == sorted({d for d, _ in seen})
+
+
+def test_fileset_lists_the_files_the_walk_found(tmp_path):
+    """``fileset()`` gets the walk's listing (confined to the root, ignored directories left out)."""
+    (tmp_path / "policies").mkdir()
+    (tmp_path / ".terraform").mkdir()
+    for rel in ("policies/a.json", "policies/b.json", ".terraform/c.json"):
+        (tmp_path / rel).write_text("{}")
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "p" {\n  for_each = fileset(path.module, "**/*.json")\n'
+        "  name     = each.key\n}\n"
+    )
+    result = load_repo(tmp_path, cache=False)
+    assert sorted(r.address for r in result.graph.resources("aws_iam_policy")) == [
+        'aws_iam_policy.p["policies/a.json"]',
+        'aws_iam_policy.p["policies/b.json"]',
+    ]
