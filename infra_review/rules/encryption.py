@@ -82,6 +82,10 @@ _FLAG_KINDS: dict[str, tuple[str, bool]] = {
 }
 
 
+#: Kinds where a ``kms_key_id`` can only be set on encrypted storage.
+_KMS_IMPLIES = frozenset({"aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster"})
+
+
 def _inherits_encryption(res: Resource) -> bool:
     """A database restored from a snapshot, a read replica or a serverless v1 cluster takes its
     encryption from elsewhere: not judged here."""
@@ -111,7 +115,7 @@ def _flag_hits(rg: ResourceGraph, ebs_default: bool) -> Iterator[Hit]:
         elif tri(value, default) is None:
             yield Hit(res, f"`{attr}` is not a boolean", attr, Status.UNKNOWN)
         elif tri(value, default) is False and not (
-            res.kind.startswith("aws_rds") and _get(res.attrs, "kms_key_id")
+            res.kind in _KMS_IMPLIES and _get(res.attrs, "kms_key_id")
         ):
             yield Hit(res, "data is stored unencrypted", attr, evidence={attr: value})
     for res in rg.resources("aws_elasticache_replication_group"):
@@ -141,8 +145,8 @@ def _launch_template_hits(rg: ResourceGraph, ebs_default: bool) -> Iterator[Hit]
                 yield Hit(lt, f"EBS volume {m.get('device_name', i)} is not encrypted", attr)
 
 
-#: Messages are held only until delivered (SNS) or consumed (SQS, at most 14 days): medium.
-_TRANSIENT = Severity.MEDIUM
+#: Messages are held only until delivered (SNS) or consumed (SQS, at most 14 days): low.
+_TRANSIENT = Severity.LOW
 
 
 def _messaging_hits(rg: ResourceGraph) -> Iterator[Hit]:
@@ -191,7 +195,7 @@ def not_encrypted_at_rest(rg: ResourceGraph) -> Iterator[Hit]:
     in the repository), RDS/Aurora, Neptune and DocumentDB without ``storage_encrypted``, EFS
     without ``encrypted``, ElastiCache Redis without ``at_rest_encryption_enabled``,
     OpenSearch/Elasticsearch without ``encrypt_at_rest``, SNS topics without a KMS key, SQS
-    queues with SSE-SQS turned off and no key (these two are medium: messages are held only
+    queues with SSE-SQS turned off and no key (these two are low: messages are held only
     until delivered), Azure SQL databases with TDE off.  Severity is not lowered on
     dev/test resources: their data is often a copy of production's.  Replicas and snapshot
     restores inherit encryption and are skipped.

@@ -53,27 +53,43 @@ def user_access_keys(rg: ResourceGraph) -> Iterator[Hit]:
 
 
 def _admin_docs(rg: ResourceGraph) -> dict[str, bool]:
-    """Address of a policy-holding resource (or document data source) → admin known (True) or
-    hinging on an unknown value (False); absent when not admin."""
+    """Address of a policy-holding resource (or document data source) → ``True`` when it grants
+    administrator, ``False`` when it may (the grant or the whole policy hinges on an unknown
+    value); absent when it does not."""
     out: dict[str, bool] = {}
     for doc in policy_documents(rg):
         if doc.unknown:
-            continue
-        known = [i.known for _, issues in assess(doc) for i in issues if i.code == "admin"]
-        if known:
-            flag = any(known)
+            flags = [False]
+        else:
+            flags = [i.known for _, issues in assess(doc) for i in issues if i.code == "admin"]
+        if flags:
             for addr in (doc.address, *(a for a, _ in doc.used_by)):
-                out[addr] = out.get(addr, False) or flag
+                out[addr] = out.get(addr, False) or any(flags)
     return out
+
+
+def _ref_admin(rg: ResourceGraph, ref: str, admin: dict[str, bool]) -> bool | None:
+    if ref in admin:
+        return True if admin[ref] else None
+    res = rg.get(ref)
+    if res is None or res.kind != "aws_iam_policy":
+        return None  # a module output, a variable's source: not known here
+    if res.block != "data":
+        return False  # a policy written in the repository without an admin grant
+    for attr in ("arn", "name"):
+        value = res.attrs.get(attr)
+        if isinstance(value, str):
+            return value.rsplit("/", 1)[-1] in _ADMIN_POLICIES
+    return None
 
 
 def _arn_admin(rg: ResourceGraph, arn: Any, admin: dict[str, bool]) -> bool | None:
     """Whether an attached policy ARN is administrator (``None`` when unknown)."""
     if isinstance(arn, Unresolved):
-        hits = [admin[r] for r in arn.refs if r in admin]
-        if hits:
-            return True if any(hits) else None
-        return False if arn.refs else None
+        verdicts = [_ref_admin(rg, r, admin) for r in arn.refs]
+        if True in verdicts:
+            return True
+        return False if verdicts and None not in verdicts else None
     if isinstance(arn, str):
         return ":aws:policy/" in arn and arn.rsplit("/", 1)[-1] in _ADMIN_POLICIES
     return False

@@ -64,13 +64,15 @@ def _registry_scans(rg: ResourceGraph) -> list[str] | None:
         if isinstance(rules, Unresolved):
             return None
         for r in as_list(rules):
+            if isinstance(r, Unresolved):
+                return None
             freq = r.get("scan_frequency") if isinstance(r, dict) else None
             if isinstance(freq, Unresolved):
                 return None
             if freq not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
                 continue
             for f in as_list(r.get("repository_filter")):
-                value = f.get("filter") if isinstance(f, dict) else None
+                value = f.get("filter") if isinstance(f, dict) else f
                 if isinstance(value, Unresolved):
                     return None
                 if isinstance(value, str):
