@@ -10,7 +10,7 @@ What counts (the reviewer's decisions, written once here):
   (no ``kms_master_key_id``), SQS queues with ``sqs_managed_sse_enabled = false`` and no key,
   and Azure SQL databases with ``transparent_data_encryption_enabled = false``.  S3 (SSE-S3
   since 2023), DynamoDB, CloudWatch Logs, Azure Storage and managed disks (platform-managed
-  keys), GCP disks and BigQuery are always encrypted by the provider, so they are never
+  keys), GCP disks, buckets, Cloud SQL and BigQuery are always encrypted by the provider, so they are never
   "unencrypted" — only NET018 applies to them.  Azure Disk Encryption (``encryption_settings``,
   in-guest) is a different control and is not judged.
 - **Customer-managed key** (NET018) means a KMS key id/ARN/alias the account controls: a value
@@ -247,6 +247,8 @@ _KEY_KINDS: dict[str, tuple[str, str, bool]] = {
     "aws_dynamodb_table": ("server_side_encryption.kms_key_arn", "", True),
     "google_compute_disk": ("disk_encryption_key.kms_key_self_link", "", True),
     "google_bigquery_dataset": ("default_encryption_configuration.kms_key_name", "", True),
+    "google_storage_bucket": ("encryption.default_kms_key_name", "", True),
+    "google_sql_database_instance": ("encryption_key_name", "", True),
     "azurerm_storage_account": ("customer_managed_key.key_vault_key_id", "", True),
     "azurerm_mssql_server": ("transparent_data_encryption_key_vault_key_id", "", True),
     "azurerm_managed_disk": ("disk_encryption_set_id", "", True),
@@ -354,8 +356,9 @@ def provider_managed_key(rg: ResourceGraph) -> Iterator[Hit]:
     accounts and SQL servers without a Key Vault key (inline or
     ``azurerm_storage_account_customer_managed_key`` /
     ``azurerm_mssql_server_transparent_data_encryption``), Azure managed disks without
-    ``disk_encryption_set_id``; GCP disks without ``disk_encryption_key`` and BigQuery datasets
-    without ``default_encryption_configuration``.
+    ``disk_encryption_set_id``; GCP disks without ``disk_encryption_key``, BigQuery datasets
+    without ``default_encryption_configuration``, Cloud Storage buckets without
+    ``encryption.default_kms_key_name`` and Cloud SQL instances without ``encryption_key_name``.
 
     Why it matters
     --------------
