@@ -75,7 +75,7 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "Proper resource tagging (cost, owner, environment)": ("IAC011", "IAC012", "COST008"),
     "Drift detection and prevention": ("IAC013", "IAC014", "Q-IAC-DRIFT"),
     # -- Container & Orchestration -------------------------------------------------------------
-    "Minimal base images (distroless/alpine)": ("CTR001", "CTR002"),
+    "Minimal base images (distroless/alpine)": ("CTR001", "CTR002", "NET022", "NET023"),
     "Multi-stage builds for smaller images": ("CTR003", "CTR004"),
     "No secrets in images or environment variables": ("CTR005", "CTR006", "CTR007"),
     "Health checks and readiness probes": ("CTR008", "CTR009", "CTR010"),
@@ -93,7 +93,7 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "Private subnets for compute resources": ("NET001", "NET002", "NET003"),
     "Public resources behind CDN/WAF": ("NET004", "NET005", "NET006"),
     "Security groups with minimal rules": ("NET007", "NET008", "NET009"),
-    "TLS everywhere (cert management)": ("NET010", "NET011", "NET012"),
+    "TLS everywhere (cert management)": ("NET010", "NET011", "NET012", "NET017", "NET018", "NET019"),
     "VPN/bastion for admin access": ("NET013", "NET014"),
     "Network segmentation (DMZ, app, data tiers)": ("NET015", "NET016"),
     # -- Monitoring & Reliability --------------------------------------------------------------
@@ -124,8 +124,8 @@ MAPPING: dict[str, tuple[str, ...]] = {
     "Hardcoded secrets or credentials": ("RED003", "CTR005", "CTR006", "CTR007"),
     "Missing monitoring/alerting": ("RED004", "MON001", "MON006"),
     "No backup strategy": ("RED005", "BAK001", "BAK002"),
-    "Public S3 buckets or databases": ("RED006", "NET003"),
-    "Overly permissive IAM policies": ("RED007",),
+    "Public S3 buckets or databases": ("RED006", "NET003", "NET017"),
+    "Overly permissive IAM policies": ("RED007", "NET020", "NET021"),
     "No resource limits on containers": ("RED008", "CTR011", "CTR012"),
     "Single points of failure": (
         "RED009",

@@ -11,11 +11,14 @@ from infra_review.rules import (  # noqa: F401  (imported for registration)
     containers,
     cost,
     deployment,
+    encryption,
     guided,
     iac,
+    iam_users,
     monitoring,
     network_security,
     red_flags,
+    registry_images,
     spof,
 )
 from infra_review.rules._registry import GUIDED, RULES, GuidedQuestion, Hit, Rule, rule

@@ -105,7 +105,7 @@ TERRAFORM_ONLY = _words(
     aws_s3_bucket_server_side_encryption_configuration aws_s3_bucket_versioning
     aws_secretsmanager_secret_version aws_backup_vault_lock_configuration aws_vpc_security_group_egress_rule
     aws_vpc_security_group_ingress_rule aws_ssoadmin_managed_policy_attachments_exclusive
-    aws_lambda_layer_version_permission aws_eip_association"""
+    aws_lambda_layer_version_permission aws_eip_association aws_ebs_encryption_by_default"""
 )
 
 #: Types rules read that have a CloudFormation form not mapped yet (issue 13 follow-up).
@@ -138,7 +138,7 @@ NOT_YET = _words(
     aws_service_discovery_service aws_sfn_state_machine aws_spot_instance_request aws_ssm_document
     aws_ssoadmin_managed_policy_attachment aws_ssoadmin_permission_set_inline_policy aws_vpc_dhcp_options
     aws_vpc_peering_connection aws_vpn_connection aws_vpn_gateway aws_wafregional_web_acl_association
-    aws_wafv2_web_acl aws_xray_group aws_xray_sampling_rule"""
+    aws_wafv2_web_acl aws_xray_group aws_xray_sampling_rule aws_ecr_registry_scanning_configuration"""
 )
 
 

@@ -41,7 +41,7 @@ RULE_IDS: frozenset[str] = frozenset(
     [f"IAC{i:03d}" for i in range(1, 15)]
     + [f"CTR{i:03d}" for i in range(1, 18)]
     + [f"DEP{i:03d}" for i in range(1, 12)]
-    + [f"NET{i:03d}" for i in range(1, 17)]
+    + [f"NET{i:03d}" for i in range(1, 24)]
     + [f"MON{i:03d}" for i in range(1, 11)]
     + [f"BAK{i:03d}" for i in range(1, 10)]
     + [f"COST{i:03d}" for i in range(1, 9)]
