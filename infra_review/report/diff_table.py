@@ -55,7 +55,6 @@ def render_diff_table(run: ChangeReviewRun, *, max_rows: int = 25) -> str:
     section(
         "single points of failure", [f"{x.change:<10} {x.rule_id:<7} {clean(x.address, 70)}" for x in r.spofs]
     )
-
     def count(xs: tuple[str, ...] | None) -> str:
         return str(len(xs)) if xs is not None else "-"
 

@@ -184,7 +184,8 @@ def render_rules_md(
         "reason is ignored, and suppressed findings stay in every report, marked.",
         "- **Baseline:** `infra-review scan PATH --create-baseline baseline.json` accepts today's "
         "findings; `--baseline baseline.json` then reports only new ones as failing.",
-        "- **Exit code:** 1 when an unsuppressed FAIL at or above `--fail-on` (default `high`) remains.",
+        "- **Exit code:** 1 when an unsuppressed FAIL at or above `--fail-on` (default `high`) "
+        "remains.",
         "",
         "## Index",
         "",
