@@ -267,9 +267,9 @@ def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
                     continue  # the tag/digest is set by a Kustomization ``images`` entry
             yield from _image_hits(w, image, f"{path}.image", loc(w, line=line))
     for hv in rg.resources("helm:values"):
-        for img in hv.attrs.get("images") or []:
+        for img in _entries(hv, "images"):
             tag = img.get("tag")
-            where = loc(hv, line=int(img.get("line") or 0))
+            where = loc(hv, line=_line(img))
             if isinstance(img.get("image"), str):
                 yield from _image_hits(hv, img["image"], str(img.get("path", "image")), where)
             elif tag is not None and str(tag).lower() == "latest" and not img.get("digest"):

@@ -96,13 +96,16 @@ def node(draw: st.DrawFn, i: int) -> Resource:
         addr = f"{mod + '.' if mod else ''}{prefix}{kind}.r{i}"
         provider = kind.split("_", 1)[0]
         return Resource(addr, kind, block=block, attrs=a, source=src, module=mod, provider=provider)
+    if shape == "k8s" and draw(st.integers(0, 9)) == 0:  # the values of a Helm chart
+        return Resource(f"helm:c{i}/values.yaml", "helm:values", block="k8s", attrs=a, source=src,
+                        format="kubernetes")  # fmt: skip
     if shape == "k8s":
         kind = draw(st.sampled_from(K8S_KINDS))
         ns = draw(st.sampled_from(["default", "prod", ""]))
         return Resource(f"k8s:x/{kind}/{ns}/r{i}", f"k8s:{kind}", block="k8s", attrs=a, source=src,
                         format="kubernetes")  # fmt: skip
     if shape == "dockerfile":
-        kind = draw(st.sampled_from(["dockerfile", "dockerfile:stage", "helm:values"]))
+        kind = draw(st.sampled_from(["dockerfile", "dockerfile:stage"]))
         meta = {"dockerfile": "Dockerfile", "stage_count": draw(st.sampled_from([1, 2]))}
         return Resource(f"{kind}:d{i}/Dockerfile", kind, block="dockerfile", attrs=a, source=src,
                         format="dockerfile", meta=meta)  # fmt: skip
