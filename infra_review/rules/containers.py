@@ -72,10 +72,10 @@ def image_problem(image: str) -> str:
 
 def stage_chain(stage: Resource, stages_by_index: Mapping[int, Resource]) -> Iterator[Resource]:
     """The stage and the stages it is built ``FROM`` (alias chain), nearest first."""
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     cur: Resource | None = stage
-    while cur is not None and cur.attrs.get("index") not in seen:
-        seen.add(cur.attrs.get("index"))
+    while cur is not None and (index := as_int(cur.attrs.get("index"))) not in seen:
+        seen.add(index)
         yield cur
         parent = cur.attrs.get("from_stage")
         cur = stages_by_index.get(parent) if isinstance(parent, int) else None
