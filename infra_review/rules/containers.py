@@ -643,7 +643,8 @@ def k8s_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         location=loc(cm, f"data.{k}"),
                     )
     for svc in rg.resources("compose:service"):
-        for k, v in (svc.attrs.get("environment") or {}).items():
+        env = svc.attrs.get("environment")
+        for k, v in env.items() if isinstance(env, Mapping) else ():
             m = scan_value(str(k), v if isinstance(v, str) else None)
             if m is not None:
                 yield Hit(
