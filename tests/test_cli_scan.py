@@ -207,3 +207,39 @@ def test_output_to_a_device_or_symlink_is_written_in_place(repo: Path, tmp_path:
     assert main(["scan", str(repo), "-f", "json", "-o", str(dev), "--fail-on", "none"]) == 0
     assert stat.S_ISCHR(dev.lstat().st_mode)  # never replaced by a regular file
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _crashing_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from infra_review.rules import RULES, rule
+
+    def crash(rg):
+        raise IndexError("value from the repository")
+        yield  # pragma: no cover
+
+    crash.__doc__ = "Crashes on purpose.\n\nRemediation\n-----------\nNone.\n"
+    made = rule("TST901", area=Area.CONTAINERS, severity=Severity.LOW, title="crash", register=False)
+    monkeypatch.setitem(RULES, "TST901", made(crash).rule)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "sarif"])
+def test_strict_exits_2_on_a_rule_error_and_every_format_says_rule_failed(
+    repo: Path, capsys, monkeypatch: pytest.MonkeyPatch, fmt: str
+):
+    (repo / "bad.tf").unlink()  # coverage is complete: only the rule fails
+    _crashing_rule(monkeypatch)
+    assert main(["scan", str(repo), "--format", fmt, "--select", "TST901,CTR", "--fail-on", "none"]) == 0
+    out = capsys.readouterr().out
+    assert "TST901" in out
+    assert "value from the repository" not in out
+    if fmt == "table":
+        assert "!! INCOMPLETE REVIEW: 1 rule(s) failed to run" in out
+    elif fmt == "markdown":
+        assert "rule failed: TST901 (IndexError)" in out
+    elif fmt == "json":
+        doc = json.loads(out)
+        assert (doc["coverage"]["complete"], doc["coverage"]["rule_errors"]) == (False, 1)
+    else:
+        assert json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    rc = main(["scan", str(repo), "--format", fmt, "--select", "TST901,CTR", "--fail-on", "none", "--strict"])
+    assert rc == 2
+    assert "1 rule(s) failed to run: TST901" in capsys.readouterr().err

@@ -79,7 +79,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the current findings to FILE as a baseline (exit 0 unless PATH is unusable)",
     )
-    parser.add_argument("--strict", action="store_true", help="exit 2 when coverage is incomplete")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 2 when coverage is incomplete or a rule failed to run"
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
     parser.add_argument(
         "--workers", type=int, default=None, metavar="N", help="parser processes (default: 2)"

@@ -16,7 +16,10 @@ keys may be added at any time):
     "complete"}``: every path under the root is counted once (an ignored directory such as
     ``.git`` or ``.terraform`` is one entry; what is inside it is not listed).  ``problems``
     counts files that failed, were partly parsed, or were skipped for a problem (too large,
-    unreadable, symlink out of the root, ...); ``complete`` is ``problems == 0``.
+    unreadable, symlink out of the root, ...); ``complete`` is ``problems == 0``.  In a
+    document rendered from a review (:func:`render_json`) ``coverage`` also has
+    ``"rule_errors"`` (how many rules raised), and ``complete`` is false when any did: a rule
+    that failed leaves part of the repository unreviewed, just as a file that failed does.
 ``files``
     ``[{"path", "kind", "status", "reason", "diagnostics"}]`` sorted by path.
 ``diagnostics``
@@ -160,6 +163,8 @@ def review_document(result: ReviewResult) -> dict[str, Any]:
         msg = "the JSON document needs the load result: review(load_repo(root)), not review(graph)"
         raise ValueError(msg)
     doc = scan_document(result.load, result.findings)
+    doc["coverage"]["rule_errors"] = len(result.errors)
+    doc["coverage"]["complete"] = result.load.complete and result.complete
     doc["review"] = review_block(result)
     return doc
 

@@ -4,6 +4,8 @@ Layout: a totals table (active FAIL per severity, UNKNOWN, suppressed); **Red Fl
 active FAIL of the red-flag area, plus the critical findings of any area); one section per
 area in the persona's order with one table per severity and the remediation of each rule once;
 then *Needs a human* (UNKNOWN), *Suppressed* (with source and reason) and *Rule errors*.
+An area whose rule raised gets its section even without findings, opening with a *rule
+failed* line, so that a failed rule never reads as a clean area.
 Every string from the reviewed repository is escaped (HTML entities and Markdown
 punctuation), so a resource named ``<script>`` or ``a|b`` stays text.
 
@@ -28,6 +30,7 @@ from infra_review.report.options import RenderOptions
 from infra_review.report.rules_doc import rst_to_markdown
 from infra_review.review.engine import sort_findings
 from infra_review.review.result import ReviewResult, RuleError
+from infra_review.rules import RULES
 
 __all__ = ["escape_md", "render_markdown", "to_markdown"]
 
@@ -80,13 +83,18 @@ def to_markdown(
     title: str = "infra-review findings",
     root: str = "",
     preamble: Sequence[str] = (),
+    error_areas: Mapping[str, Area] | None = None,
 ) -> str:
-    """The Markdown summary (see the module docstring).  ``preamble`` lines go after the title."""
+    """The Markdown summary (see the module docstring).  ``preamble`` lines go after the title.
+
+    ``error_areas`` maps the id of a rule that raised to its area (default: the registry's).
+    """
     ordered = sort_findings(findings)
     active = [f for f in ordered if f.status == Status.FAIL and not f.suppressed]
     unknown = [f for f in ordered if f.status == Status.UNKNOWN and not f.suppressed]
     suppressed = [f for f in ordered if f.suppressed]
     errs = list(errors)
+    failed = _failed_by_area(errs, error_areas or {})
 
     out = [f"# {escape_md(title)}", ""]
     if root:
@@ -111,6 +119,7 @@ def to_markdown(
         "Findings of the red-flag rules and every critical finding, whatever its area.",
         "",
     ]
+    out += _failed_lines(failed.get(Area.RED_FLAGS, []))
     out += _table(red) if red else ["No red flags among the active findings."]
     out.append("")
     out += _remediation([f for f in red if f.area == Area.RED_FLAGS])
@@ -119,10 +128,10 @@ def to_markdown(
     for f in active:
         by_area[f.area].append(f)
     for area, area_title in AREA_TITLES.items():
-        fs = by_area.get(area)
-        if not fs or area == Area.RED_FLAGS:  # listed in full under "Red Flags" above
+        fs = by_area.get(area, [])
+        if not (fs or failed.get(area)) or area == Area.RED_FLAGS:  # listed in full above
             continue
-        out += [f"## {area_title}", ""]
+        out += [f"## {area_title}", "", *_failed_lines(failed.get(area, []))]
         for sev in sorted(Severity, reverse=True):
             rows = [f for f in fs if f.severity == sev]
             if rows:
@@ -141,10 +150,30 @@ def to_markdown(
         ]
         out.append("")
     if errs:
-        out += ["## Rule errors", "", "| Rule | Error |", "|---|---|"]
-        out += [f"| {e.rule_id} | {escape_md(e.message)} |" for e in errs]
+        area_of = {e.rule_id: str(a) for a, es in failed.items() for e in es}
+        out += ["## Rule errors", "", "| Rule | Area | Error |", "|---|---|---|"]
+        out += [f"| {e.rule_id} | {area_of.get(e.rule_id, '—')} | {escape_md(e.message)} |" for e in errs]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _failed_by_area(errs: Sequence[RuleError], areas: Mapping[str, Area]) -> dict[Area, list[RuleError]]:
+    out: dict[Area, list[RuleError]] = defaultdict(list)
+    for e in errs:
+        area = areas.get(e.rule_id) or (RULES[e.rule_id].area if e.rule_id in RULES else None)
+        if area is not None:
+            out[area].append(e)
+    return out
+
+
+def _failed_lines(errs: Sequence[RuleError]) -> list[str]:
+    """``> ⚠ rule failed: RULEID (Type)`` lines opening an area whose rule raised."""
+    if not errs:
+        return []
+    out = [
+        f"> ⚠ **{escape_md(e.label)}** — this area's findings from it are missing, not clean." for e in errs
+    ]
+    return [*out, ""]
 
 
 def render_markdown(result: ReviewResult, options: RenderOptions | None = None) -> str:
@@ -164,7 +193,8 @@ def render_markdown(result: ReviewResult, options: RenderOptions | None = None) 
         git = repo.get("git") if isinstance(repo.get("git"), Mapping) else {}
         if git and git.get("head_commit"):
             pre.insert(0, f"Commit: {escape_md(str(git.get('head_commit'))[:12])}")
-    return to_markdown(result.findings, errors=result.errors, root=name, preamble=pre)
+    areas = {r.id: r.area for r in result.rules}
+    return to_markdown(result.findings, errors=result.errors, root=name, preamble=pre, error_areas=areas)
 
 
 def _coverage_lines(cov: Mapping[str, Any], complete: bool) -> list[str]:

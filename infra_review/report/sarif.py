@@ -139,6 +139,21 @@ def _result(f: Finding, index: int | None, fallback_uri: str, prefix: str) -> di
     return res
 
 
+def _notification(e: RuleError, index: int | None) -> dict[str, Any]:
+    """A ``toolExecutionNotification`` for a rule that raised: ``associatedRule`` names it
+    (with its index in the driver's rules when it is there)."""
+    rule_ref: dict[str, Any] = {"id": e.rule_id}
+    if index is not None:
+        rule_ref["index"] = index
+    return {
+        "level": "error",
+        "message": {"text": f"{e.label}: {e.message}; findings of this rule may be missing"},
+        "descriptor": {"id": e.rule_id},
+        "associatedRule": rule_ref,
+        "properties": {"error_type": e.error_type, "hits_kept": e.hits_kept},
+    }
+
+
 def to_sarif(
     findings: Sequence[Finding],
     *,
@@ -171,9 +186,7 @@ def to_sarif(
     errs = list(errors)
     invocation: dict[str, Any] = {"executionSuccessful": not errs}
     if errs:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": e.message}, "descriptor": {"id": e.rule_id}} for e in errs
-        ]
+        invocation["toolExecutionNotifications"] = [_notification(e, index.get(e.rule_id)) for e in errs]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

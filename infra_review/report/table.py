@@ -44,11 +44,26 @@ def render_table(result: ReviewResult, options: RenderOptions | None = None) -> 
     if result.load is None:
         msg = "the table needs the load result: review(load_repo(root)), not review(graph)"
         raise ValueError(msg)
-    return load_table(result.load, result.findings)
+    return load_table(result.load, result.findings, errors=_error_rows(result))
 
 
-def load_table(result: LoadResult, findings: Iterable[Finding] = (), *, max_rows: int = 25) -> str:
-    """The summary of a load (and findings) as text (no colours, stable for tests and CI logs)."""
+def _error_rows(result: ReviewResult) -> list[tuple[str, str, str]]:
+    areas = {r.id: str(r.area) for r in result.rules}
+    return [(e.rule_id, areas.get(e.rule_id, ""), e.message) for e in result.errors]
+
+
+def load_table(
+    result: LoadResult,
+    findings: Iterable[Finding] = (),
+    *,
+    errors: Iterable[tuple[str, str, str]] = (),
+    max_rows: int = 25,
+) -> str:
+    """The summary of a load (and findings) as text (no colours, stable for tests and CI logs).
+
+    ``errors`` are ``(rule id, area, message)`` of the rules that raised: the summary then
+    says *INCOMPLETE REVIEW* and lists them, so that a quiet area is never read as clean.
+    """
     rg = result.graph
     cov = result.coverage
     git = rg.repo.get("git", {})
@@ -103,6 +118,15 @@ def load_table(result: LoadResult, findings: Iterable[Finding] = (), *, max_rows
         lines += _rows(("file", "status", "code", "message"), rows)
         if len(problems) > max_rows:
             lines.append(f"  … and {len(problems) - max_rows} more")
+        lines.append("")
+
+    errs = list(errors)
+    if errs:
+        lines.append(
+            f"!! INCOMPLETE REVIEW: {len(errs)} rule(s) failed to run; "
+            "their areas may be missing findings (rule failed):"
+        )
+        lines += _rows(("rule", "area", "error"), [(clean(r), clean(a), clean(m, 100)) for r, a, m in errs])
         lines.append("")
 
     findings = list(findings)

@@ -20,9 +20,9 @@ from typing import Any
 
 from infra_review.graph import ResourceGraph
 from infra_review.loaders.repo import LoadResult
-from infra_review.model import Finding
+from infra_review.model import Area, Finding
 from infra_review.review.baseline import Baseline
-from infra_review.rules import Rule
+from infra_review.rules import RULES, Rule
 
 __all__ = ["ReviewResult", "RuleError", "Suppressions"]
 
@@ -42,6 +42,11 @@ class RuleError:
     hits_kept: int = 0
     detail: str = field(default="", repr=False)
 
+    @property
+    def label(self) -> str:
+        """``rule failed: RULEID (ErrorType)`` — what every view shows in place of a verdict."""
+        return f"rule failed: {self.rule_id} ({self.error_type})"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id,
@@ -49,6 +54,11 @@ class RuleError:
             "message": self.message,
             "hits_kept": self.hits_kept,
         }
+
+
+def _registered_area(rule_id: str) -> Area | None:
+    r = RULES.get(rule_id)
+    return r.area if r is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,18 @@ class ReviewResult:
     def complete(self) -> bool:
         """True when every selected rule ran to the end."""
         return not self.errors
+
+    @property
+    def failed(self) -> dict[str, RuleError]:
+        """The rules that raised, by rule id (a rule listed here may have missing findings)."""
+        return {e.rule_id: e for e in self.errors}
+
+    def errors_in(self, area: Area | str) -> list[RuleError]:
+        """The rule errors of the rules of one area (rules not among :attr:`rules` are looked
+        up in the registry; an unknown rule id belongs to no area)."""
+        a = Area(area)
+        areas = {r.id: r.area for r in self.rules}
+        return [e for e in self.errors if (areas.get(e.rule_id) or _registered_area(e.rule_id)) == a]
 
     @property
     def seconds(self) -> float:

@@ -29,7 +29,7 @@ from infra_review.graph import ResourceGraph
 from infra_review.loaders.dockerfile import parse_image_ref
 from infra_review.loaders.kubernetes import TEMPLATED
 from infra_review.model import Area, Resource, Severity, SourceLocation, Status, Unresolved
-from infra_review.model.coerce import as_list, is_true
+from infra_review.model.coerce import as_int, as_list, first_block, is_true
 from infra_review.rules._registry import Hit, rule
 
 __all__ = [
@@ -72,20 +72,33 @@ def image_problem(image: str) -> str:
 
 def stage_chain(stage: Resource, stages_by_index: Mapping[int, Resource]) -> Iterator[Resource]:
     """The stage and the stages it is built ``FROM`` (alias chain), nearest first."""
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     cur: Resource | None = stage
-    while cur is not None and cur.attrs.get("index") not in seen:
-        seen.add(cur.attrs.get("index"))
+    while cur is not None and (index := as_int(cur.attrs.get("index"))) not in seen:
+        seen.add(index)
         yield cur
         parent = cur.attrs.get("from_stage")
         cur = stages_by_index.get(parent) if isinstance(parent, int) else None
+
+
+def _entries(stage: Resource, key: str) -> list[Mapping[str, Any]]:
+    """The mapping entries of a Dockerfile node's list attribute (``runs``, ``copies``, ...);
+    anything else there (a string, ``None``, an unresolved value) is skipped, never raised on."""
+    return [e for e in as_list(stage.attrs.get(key)) if isinstance(e, Mapping)]
+
+
+def _line(item: Mapping[str, Any] | Any) -> int:
+    """The ``line`` of an entry, ``0`` when absent or not a number."""
+    return (as_int(item.get("line")) or 0) if isinstance(item, Mapping) else 0
 
 
 def _stages_of(rg: ResourceGraph) -> dict[str, dict[int, Resource]]:
     """Dockerfile path → stage index → stage node."""
     out: dict[str, dict[int, Resource]] = defaultdict(dict)
     for r in rg.resources("dockerfile", "dockerfile:stage"):
-        out[str(r.meta.get("dockerfile"))][int(r.attrs.get("index", 0))] = r
+        index = as_int(r.attrs.get("index", 0))
+        if index is not None:
+            out[str(r.meta.get("dockerfile"))][index] = r
     return out
 
 
@@ -96,7 +109,7 @@ def _base_stage(rg: ResourceGraph, stage: Resource) -> Resource:
 
 
 def _image_str(stage: Resource) -> str:
-    img = stage.attrs.get("image") or {}
+    img = first_block(stage.attrs.get("image"))
     repo = str(img.get("repository") or "")
     if img.get("tag"):
         repo += f":{img['tag']}"
@@ -254,9 +267,9 @@ def image_tag_pinned(rg: ResourceGraph) -> Iterator[Hit]:
                     continue  # the tag/digest is set by a Kustomization ``images`` entry
             yield from _image_hits(w, image, f"{path}.image", loc(w, line=line))
     for hv in rg.resources("helm:values"):
-        for img in hv.attrs.get("images") or []:
+        for img in _entries(hv, "images"):
             tag = img.get("tag")
-            where = loc(hv, line=int(img.get("line") or 0))
+            where = loc(hv, line=_line(img))
             if isinstance(img.get("image"), str):
                 yield from _image_hits(hv, img["image"], str(img.get("path", "image")), where)
             elif tag is not None and str(tag).lower() == "latest" and not img.get("digest"):
@@ -328,7 +341,7 @@ def multi_stage_build(rg: ResourceGraph) -> Iterator[Hit]:
     for stage in rg.resources("dockerfile"):
         if stage.meta.get("stage_count", 1) != 1:
             continue
-        for run in stage.attrs.get("runs") or []:
+        for run in _entries(stage, "runs"):
             cmd = str(run.get("command", ""))
             why = ""
             for m in _INSTALL.finditer(cmd):
@@ -345,7 +358,7 @@ def multi_stage_build(rg: ResourceGraph) -> Iterator[Hit]:
                     stage,
                     f"single-stage build {why}; the toolchain stays in the runtime image",
                     "RUN",
-                    location=loc(stage, line=int(run.get("line", 0))),
+                    location=loc(stage, line=_line(run)),
                 )
                 break
 
@@ -391,7 +404,7 @@ def final_stage_context(rg: ResourceGraph) -> Iterator[Hit]:
             continue
         if stage.meta.get("dockerignore") is not None:
             continue
-        for cp in stage.attrs.get("copies") or []:
+        for cp in _entries(stage, "copies"):
             if cp.get("from") or cp.get("heredoc"):
                 continue
             if any(str(s).rstrip("/") in (".", "./", "") for s in cp.get("sources") or []):
@@ -399,7 +412,7 @@ def final_stage_context(rg: ResourceGraph) -> Iterator[Hit]:
                     stage,
                     f"{cp.get('instruction', 'COPY')} of the whole build context without a .dockerignore",
                     cp.get("instruction", "COPY"),
-                    location=loc(stage, line=int(cp.get("line", 0))),
+                    location=loc(stage, line=_line(cp)),
                 )
                 break
 
@@ -466,8 +479,8 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
     for stage in rg.resources("dockerfile", "dockerfile:stage"):
         start = stage.line
         for section in ("env", "args"):
-            for key, item in (stage.attrs.get(section) or {}).items():
-                if not isinstance(item, Mapping) or int(item.get("line", 0)) < start:
+            for key, item in first_block(stage.attrs.get(section)).items():
+                if not isinstance(item, Mapping) or _line(item) < start:
                     continue  # inherited from an earlier stage: reported there
                 m = scan_value(str(key), item.get("value"))
                 what = "ENV" if section == "env" else "ARG"
@@ -477,19 +490,20 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         f"{what} {key} holds a literal secret ({m.kind}, {m.redacted})",
                         f"{what}.{key}",
                         evidence={"kind": m.kind},
-                        location=loc(stage, line=int(item.get("line", 0))),
+                        location=loc(stage, line=_line(item)),
                     )
                     continue
                 arg = _VAR_REF.match(str(item.get("value") or ""))
-                declared = set(stage.attrs.get("args") or {}) | set(stage.meta.get("global_args") or {})
+                args = first_block(stage.attrs.get("args"))
+                declared = set(args) | set(stage.meta.get("global_args") or {})
                 if section == "env" and arg and arg.group(1) in declared and is_secret_key(str(key)):
                     yield Hit(
                         stage,
                         f"ENV {key} copies the build argument {arg.group(1)} into the image configuration",
                         f"ENV.{key}",
-                        location=loc(stage, line=int(item.get("line", 0))),
+                        location=loc(stage, line=_line(item)),
                     )
-        for ins in stage.attrs.get("instructions") or []:
+        for ins in _entries(stage, "instructions"):
             if ins.get("instruction") in ("ENV", "ARG"):
                 continue
             m = _token_match(str(ins.get("args", "")))
@@ -499,9 +513,9 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                     f"{ins.get('instruction')} contains a {m.description} ({m.redacted})",
                     str(ins.get("instruction")),
                     evidence={"kind": m.kind},
-                    location=loc(stage, line=int(ins.get("line", 0))),
+                    location=loc(stage, line=_line(ins)),
                 )
-        for run in stage.attrs.get("runs") or []:
+        for run in _entries(stage, "runs"):
             if run.get("heredoc"):
                 m = _token_match(str(run.get("command", "")))
                 if m is not None:
@@ -510,7 +524,7 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         f"RUN heredoc contains a {m.description} ({m.redacted})",
                         "RUN",
                         evidence={"kind": m.kind},
-                        location=loc(stage, line=int(run.get("line", 0))),
+                        location=loc(stage, line=_line(run)),
                     )
             tls = _TLS_BYPASS.search(str(run.get("command", "")))
             if tls:
@@ -519,9 +533,9 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                     "RUN disables TLS certificate verification",
                     "RUN",
                     severity=Severity.HIGH,
-                    location=loc(stage, line=int(run.get("line", 0))),
+                    location=loc(stage, line=_line(run)),
                 )
-        for cp in stage.attrs.get("copies") or []:
+        for cp in _entries(stage, "copies"):
             if cp.get("from"):
                 continue
             for src in cp.get("sources") or []:
@@ -531,7 +545,7 @@ def dockerfile_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         stage,
                         f"{cp.get('instruction')} copies a secret-bearing file ({s.rsplit('/', 1)[-1]})",
                         str(cp.get("instruction")),
-                        location=loc(stage, line=int(cp.get("line", 0))),
+                        location=loc(stage, line=_line(cp)),
                     )
                     break
 
@@ -629,7 +643,8 @@ def k8s_secrets(rg: ResourceGraph) -> Iterator[Hit]:
                         location=loc(cm, f"data.{k}"),
                     )
     for svc in rg.resources("compose:service"):
-        for k, v in (svc.attrs.get("environment") or {}).items():
+        env = svc.attrs.get("environment")
+        for k, v in env.items() if isinstance(env, Mapping) else ():
             m = scan_value(str(k), v if isinstance(v, str) else None)
             if m is not None:
                 yield Hit(
@@ -1356,7 +1371,7 @@ def dockerfile_user(rg: ResourceGraph) -> Iterator[Hit]:
                 "USER is set from a variable; cannot tell whether it is root",
                 "USER",
                 Status.UNKNOWN,
-                location=loc(stage, line=int(stage.attrs.get("user_line") or 0)),
+                location=loc(stage, line=as_int(stage.attrs.get("user_line")) or 0),
             )
             continue
         if user is None:
@@ -1371,7 +1386,7 @@ def dockerfile_user(rg: ResourceGraph) -> Iterator[Hit]:
                 stage,
                 f"last USER is {user} (root)",
                 "USER",
-                location=loc(stage, line=int(stage.attrs.get("user_line") or 0)),
+                location=loc(stage, line=as_int(stage.attrs.get("user_line")) or 0),
             )
 
 

@@ -23,6 +23,7 @@ from infra_review.analysis.network import network_model
 from infra_review.analysis.spof import runtime_topology
 from infra_review.model import Area, Finding, Status
 from infra_review.model.persona import AREA_TITLES, ChecklistItem, checklist, load_persona
+from infra_review.review.result import RuleError
 from infra_review.review.state import dumps
 from infra_review.review.workspace import Workspace
 from infra_review.rules import GUIDED, RULES
@@ -92,9 +93,24 @@ def findings_overview(ws: Workspace) -> None:
     display(HTML(tables.findings_matrix_html(counts)))
     for area, by_sev in counts.items():
         total = sum(by_sev.values())
+        failed = ws.result.errors_in(area)
+        if failed:
+            display(HTML(_failed_banner(failed, AREA_TITLES[Area(area)])))
         if total:
             detail = ", ".join(f"{s} {n}" for s, n in by_sev.items() if n)
             print(f"{area:<17} {total:>3}  ({detail})")
+        for e in failed:
+            print(f"{area:<17}   !  {e.label}")
+
+
+def _failed_banner(errs: Sequence[RuleError], where: str) -> str:
+    """A red banner naming the rules that raised: what they check is unreviewed, not clean."""
+    names = ", ".join(esc(e.label) for e in errs)
+    return (
+        "<div style='border-left:4px solid #d1242f;padding:4px 12px;margin:8px 0;background:#fff5f5'>"
+        f"<b style='color:#d1242f'>{esc(where)}: {names}</b> — its findings are missing, "
+        "so this is not a clean result.</div>"
+    )
 
 
 def area_items(area: Area | str) -> list[ChecklistItem]:
@@ -114,13 +130,13 @@ def area_summary(ws: Workspace, area: Area | str) -> None:
     items = area_items(a)
     found = ws.active(a)
     print(f"{AREA_TITLES[a]}: {len(items)} checklist items, {len(found)} open findings in this area")
+    failed = ws.result.failed
     for n, item in enumerate(items, 1):
         fs = [f for f in _item_findings(ws, item) if not f.suppressed]
         by_rule = Counter(f.rule_id for f in fs)
-        hits = (
-            ", ".join(f"{rid}×{by_rule[rid]}" for rid in item.rule_ids if by_rule.get(rid))
-            or "no failing rule"
-        )
+        parts = [failed[rid].label for rid in item.rule_ids if rid in failed]
+        parts += [f"{rid}×{by_rule[rid]}" for rid in item.rule_ids if by_rule.get(rid)]
+        hits = ", ".join(parts) or "no failing rule"
         guided = f"; {len(item.guided_ids)} guided question(s)" if item.guided_ids else ""
         print(f"{n:>2}. {item.text}: {hits}{guided}")
 
@@ -129,17 +145,24 @@ def item_html(ws: Workspace, item: ChecklistItem, n: int) -> str:
     """Everything the tool knows about one checklist item, as HTML."""
     fs = _item_findings(ws, item)
     by_rule = Counter(f.rule_id for f in fs if f.status == Status.FAIL and not f.suppressed)
+    failed = ws.result.failed
     rule_bits = []
     for rid in item.rule_ids:
         r = RULES.get(rid)
         title = r.title if r else "(not registered)"
         count = by_rule.get(rid, 0)
-        colour = "#d1242f" if count else "#1a7f37"
-        rule_bits.append(
-            f"<li><code>{esc(rid)}</code> {esc(title)} — "
-            f"<b style='color:{colour}'>{count or 'no'} failing</b></li>"
-        )
+        if rid in failed:  # never the green "no failing": the rule did not finish
+            state = f"<b style='color:#d1242f'>⚠ {esc(failed[rid].label)}</b>"
+            if count:
+                state += f" ({count} failing found before it raised)"
+        else:
+            colour = "#d1242f" if count else "#1a7f37"
+            state = f"<b style='color:{colour}'>{count or 'no'} failing</b>"
+        rule_bits.append(f"<li><code>{esc(rid)}</code> {esc(title)} — {state}</li>")
     parts = [f"<h3>{n}. {esc(item.text)}</h3>"]
+    item_failed = [failed[rid] for rid in item.rule_ids if rid in failed]
+    if item_failed:
+        parts.append(_failed_banner(item_failed, "Not fully checked"))
     if rule_bits:
         parts.append("<ul>" + "".join(rule_bits) + "</ul>")
     if fs:
