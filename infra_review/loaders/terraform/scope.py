@@ -159,15 +159,23 @@ class BlockContext(Context):
             return _ResourceNS(r, inst)
         return Unresolved(name, (), f"unknown name {name[:40]!r}")
 
-    def read_file(self, path: str, expr: str) -> Any:
-        """A file's text for ``file``/``templatefile``, resolved like Terraform from the root."""
-        read_text = self.inst.resolver.read_text
+    def _confined(self, path: str, expr: str) -> str | Unresolved:
+        """``path`` (relative to the root module, as Terraform resolves it) as a root-relative path,
+        or ``Unresolved`` when it leaves the reviewed root."""
         root_dir = self.inst.root.dir
         if posixpath.isabs(path) or path.startswith("~"):
             return Unresolved(expr, (), "file path outside the reviewed root")
         rel = posixpath.normpath(posixpath.join(root_dir, path)) if root_dir else posixpath.normpath(path)
         if rel == ".." or rel.startswith("../"):
             return Unresolved(expr, (), "file path outside the reviewed root")
+        return rel
+
+    def read_file(self, path: str, expr: str) -> Any:
+        """A file's text for ``file``/``templatefile``, resolved like Terraform from the root."""
+        read_text = self.inst.resolver.read_text
+        rel = self._confined(path, expr)
+        if isinstance(rel, Unresolved):
+            return rel
         if read_text is None:
             return Unresolved(expr, (), "file contents not available to the loader")
         try:
@@ -181,12 +189,9 @@ class BlockContext(Context):
     def list_files(self, path: str, expr: str) -> Any:
         """For ``fileset``: the files under ``path`` (resolved like ``file``), relative to it."""
         list_files = self.inst.resolver.list_files
-        root_dir = self.inst.root.dir
-        if posixpath.isabs(path) or path.startswith("~"):
-            return Unresolved(expr, (), "file path outside the reviewed root")
-        rel = posixpath.normpath(posixpath.join(root_dir, path)) if root_dir else posixpath.normpath(path)
-        if rel == ".." or rel.startswith("../"):
-            return Unresolved(expr, (), "file path outside the reviewed root")
+        rel = self._confined(path, expr)
+        if isinstance(rel, Unresolved):
+            return rel
         if list_files is None:
             return Unresolved(expr, (), "file listing not available to the loader")
         prefix = "" if rel == "." else rel + "/"
