@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from infra_review.graph import ResourceGraph
 from infra_review.model import Resource, SourceLocation, Unresolved
@@ -31,8 +31,11 @@ __all__ = [
     "repo_anchor",
     "root_terraform_blocks",
     "terraform_roots",
+    "walk_leaves",
     "walk_strings",
 ]
+
+T = TypeVar("T")
 
 
 def terraform_roots(rg: ResourceGraph) -> list[str]:
@@ -174,17 +177,26 @@ def backend_of(rg: ResourceGraph, root: str | None = None) -> tuple[str, Mapping
     return None
 
 
-def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """``(attribute_path, text)`` of every string inside ``value`` (mappings and lists walked)."""
+def walk_leaves(value: Any, leaf: type[T], path: str = "") -> Iterator[tuple[str, T]]:
+    """``(attribute_path, leaf)`` of every ``leaf``-typed value inside ``value`` (mappings and lists walked).
+
+    >>> list(walk_leaves({"a": ["x", 1], "b": {"c": "y"}}, str))
+    [('b.c', 'y'), ('a[0]', 'x')]
+    """
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         p, v = stack.pop()
-        if isinstance(v, str):
+        if isinstance(v, leaf):
             yield p, v
         elif isinstance(v, Mapping):
             stack.extend((f"{p}.{k}" if p else str(k), x) for k, x in v.items())
         elif isinstance(v, list | tuple):
             stack.extend((f"{p}[{i}]", x) for i, x in enumerate(v))
+
+
+def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """``(attribute_path, text)`` of every string inside ``value`` (mappings and lists walked)."""
+    return walk_leaves(value, str, path)
 
 
 _LITERAL_ID = re.compile(

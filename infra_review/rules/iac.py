@@ -37,6 +37,7 @@ from infra_review.analysis.repo_layout import (
     repo_anchor,
     root_terraform_blocks,
     terraform_roots,
+    walk_leaves,
     walk_strings,
 )
 from infra_review.analysis.secrets import is_secret_key, scan_value
@@ -846,7 +847,7 @@ def remote_state_reads(rg: ResourceGraph) -> Iterator[tuple[Resource, str, Resou
         seen: set[tuple[str, str]] = set()
         for consumer, data in rg.dependents(ds.address, kinds={"ref"}):
             attr = str(data.get("attr", ""))
-            for path, value in _walk_unresolved(consumer.attrs):
+            for path, value in walk_leaves(consumer.attrs, Unresolved):
                 if ds.address not in value.refs or not (
                     path == attr or path.startswith((attr + ".", attr + "["))
                 ):
@@ -857,18 +858,6 @@ def remote_state_reads(rg: ResourceGraph) -> Iterator[tuple[Resource, str, Resou
                         continue
                     seen.add((consumer.address, name))
                     yield consumer, path, ds, producer, name, name in outputs.get(producer, set())
-
-
-def _walk_unresolved(value: Any, path: str = "") -> Iterator[tuple[str, Unresolved]]:
-    stack: list[tuple[str, Any]] = [(path, value)]
-    while stack:
-        p, v = stack.pop()
-        if isinstance(v, Unresolved):
-            yield p, v
-        elif isinstance(v, Mapping):
-            stack.extend((f"{p}.{k}" if p else str(k), x) for k, x in v.items())
-        elif isinstance(v, list | tuple):
-            stack.extend((f"{p}[{i}]", x) for i, x in enumerate(v))
 
 
 @rule(
