@@ -363,6 +363,9 @@ def _load_stream(
     return docs, diags
 
 
+#: What a hostile or malformed YAML stream can raise while it is composed (each becomes a diagnostic).
+_LOAD_ERRORS = (yaml.YAMLError, _Reject, RecursionError, MemoryError, ValueError, TypeError, OverflowError)
+
 def load_documents(text: str, rel_path: str) -> tuple[list[YamlDoc], list[Diagnostic]]:
     """Every loadable document of ``text`` and the diagnostics; never raises.
 
@@ -373,15 +376,7 @@ def load_documents(text: str, rel_path: str) -> tuple[list[YamlDoc], list[Diagno
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
         return _load_stream(text, rel_path, 0, 0)
-    except (
-        yaml.YAMLError,
-        _Reject,
-        RecursionError,
-        MemoryError,
-        ValueError,
-        TypeError,
-        OverflowError,
-    ) as exc:
+    except _LOAD_ERRORS as exc:
         first_error = exc
     chunks = _split_chunks(text)
     docs: list[YamlDoc] = []
@@ -391,15 +386,7 @@ def load_documents(text: str, rel_path: str) -> tuple[list[YamlDoc], list[Diagno
     for idx, (offset, chunk) in enumerate(chunks):
         try:
             got, d = _load_stream(chunk, rel_path, offset, idx)
-        except (
-            yaml.YAMLError,
-            _Reject,
-            RecursionError,
-            MemoryError,
-            ValueError,
-            TypeError,
-            OverflowError,
-        ) as exc:
+        except _LOAD_ERRORS as exc:
             diags.append(_error_diag(exc, rel_path, offset, idx))
             diags.append(
                 Diagnostic(

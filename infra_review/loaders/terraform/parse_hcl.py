@@ -183,17 +183,7 @@ class _IRWalker:
                 em = expr_rule._meta
                 src = self.text[em.start_pos : em.end_pos]
                 node = self.expr(src, m.line)
-                if name in attrs:
-                    self.diags.append(
-                        Diagnostic(
-                            DiagnosticCode.DUPLICATE_KEY,
-                            self.path,
-                            m.line,
-                            m.column,
-                            f"attribute {name[:60]!r} set twice; the last one is used",
-                        )
-                    )
-                attrs[name] = {"expr": node, "line": m.line, "end_line": m.end_line}
+                self._set_attr(attrs, name, node, m)
             elif isinstance(child, BlockRule):
                 m = child._meta
                 labels_ir = child.labels
@@ -211,6 +201,20 @@ class _IRWalker:
                     }
                 )
         return attrs, blocks
+
+    def _set_attr(self, attrs: dict[str, Any], name: str, node: Node, m: Any) -> None:
+        """Record attribute ``name`` (the last one wins, a repeated one gets a DUPLICATE_KEY)."""
+        if name in attrs:
+            self.diags.append(
+                Diagnostic(
+                    DiagnosticCode.DUPLICATE_KEY,
+                    self.path,
+                    m.line,
+                    m.column,
+                    f"attribute {name[:60]!r} set twice; the last one is used",
+                )
+            )
+        attrs[name] = {"expr": node, "line": m.line, "end_line": m.end_line}
 
     def label(self, lab: Any) -> str:
         m = lab._meta
@@ -264,17 +268,7 @@ class _TreeWalker(_IRWalker):
                 em = kids[2].meta
                 src = self.text[em.start_pos : em.end_pos]
                 node = self.expr(src, m.line)
-                if name in attrs:
-                    self.diags.append(
-                        Diagnostic(
-                            DiagnosticCode.DUPLICATE_KEY,
-                            self.path,
-                            m.line,
-                            m.column,
-                            f"attribute {name[:60]!r} set twice; the last one is used",
-                        )
-                    )
-                attrs[name] = {"expr": node, "line": m.line, "end_line": m.end_line}
+                self._set_attr(attrs, name, node, m)
             elif data == "block":
                 m = child.meta
                 parts = [c for c in child.children if not isinstance(c, Token)]
